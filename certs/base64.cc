@@ -1,0 +1,95 @@
+#include "certs/base64.h"
+
+#include <array>
+
+namespace keydir {
+namespace {
+
+constexpr std::string_view kStandardAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kUrlAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string encode(std::string_view data, std::string_view alphabet, bool pad) {
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= data.size(); i += 3) {
+    std::uint32_t n = (std::uint8_t(data[i]) << 16) | (std::uint8_t(data[i + 1]) << 8) |
+                      std::uint8_t(data[i + 2]);
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += alphabet[(n >> 6) & 63];
+    out += alphabet[n & 63];
+  }
+  std::size_t rest = data.size() - i;
+  if (rest == 1) {
+    std::uint32_t n = std::uint8_t(data[i]) << 16;
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    if (pad) out += "==";
+  } else if (rest == 2) {
+    std::uint32_t n = (std::uint8_t(data[i]) << 16) | (std::uint8_t(data[i + 1]) << 8);
+    out += alphabet[(n >> 18) & 63];
+    out += alphabet[(n >> 12) & 63];
+    out += alphabet[(n >> 6) & 63];
+    if (pad) out += '=';
+  }
+  return out;
+}
+
+Result<Bytes> decode(std::string_view text, std::string_view alphabet, bool padded,
+                     std::string_view name) {
+  std::array<int, 256> value;
+  value.fill(-1);
+  for (std::size_t i = 0; i < alphabet.size(); ++i) value[std::uint8_t(alphabet[i])] = int(i);
+
+  if (padded) {
+    if (text.size() % 4 != 0) {
+      return fail(ErrorCode::kMalformed, std::string(name) + " length is not a multiple of 4");
+    }
+    std::size_t padding = 0;
+    while (padding < 2 && !text.empty() && text.back() == '=') {
+      text.remove_suffix(1);
+      ++padding;
+    }
+  }
+  if (text.size() % 4 == 1) {
+    return fail(ErrorCode::kMalformed, std::string(name) + " has an impossible length");
+  }
+  Bytes out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = value[std::uint8_t(c)];
+    if (v < 0) {
+      return fail(ErrorCode::kMalformed,
+                  std::string(name) + " contains a character outside its alphabet");
+    }
+    buffer = (buffer << 6) | std::uint32_t(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(std::uint8_t(buffer >> bits));
+    }
+  }
+  if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) {
+    return fail(ErrorCode::kMalformed, std::string(name) + " has stray bits in its last character");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string base64Encode(std::string_view data) { return encode(data, kStandardAlphabet, true); }
+std::string base64UrlEncode(std::string_view data) { return encode(data, kUrlAlphabet, false); }
+
+Result<Bytes> base64Decode(std::string_view text) {
+  return decode(text, kStandardAlphabet, true, "base64");
+}
+Result<Bytes> base64UrlDecode(std::string_view text) {
+  return decode(text, kUrlAlphabet, false, "base64url");
+}
+
+}  // namespace keydir
