@@ -1,0 +1,34 @@
+#pragma once
+// The two key types keydir handles: X25519 (encryption only) and P-256
+// (ES256 signatures and ECDH). Generation, SubjectPublicKeyInfo, and public
+// JWKs (RFC 8037 for OKP, RFC 7518 section 6.2 for EC).
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "certs/error.h"
+#include "certs/openssl_ptr.h"
+
+namespace keydir {
+
+enum class KeyType { kX25519, kP256 };
+
+std::string_view keyTypeName(KeyType type);  // "X25519" or "P-256"
+Result<KeyType> parseKeyTypeName(std::string_view name);  // accepts x25519/p256 too
+
+EvpPkeyPtr generateKey(KeyType type);
+
+// The key's type, or kUnsupportedKey naming what it is instead.
+Result<KeyType> keyTypeOf(const EVP_PKEY* key);
+
+// DER SubjectPublicKeyInfo of the public half.
+std::string spkiDer(const EVP_PKEY* key);
+// Parses a SubjectPublicKeyInfo; kMalformed if it does not parse or has
+// trailing bytes, kUnsupportedKey if it is neither X25519 nor P-256.
+Result<EvpPkeyPtr> publicKeyFromSpki(std::string_view der);
+
+nlohmann::json publicJwk(const EVP_PKEY* key);
+
+}  // namespace keydir

@@ -1,0 +1,59 @@
+#include "tests/support/test_pki.h"
+
+#include <stdexcept>
+
+#include "certs/pem.h"
+
+namespace keydir::testing {
+namespace {
+
+template <class T>
+T orThrow(Result<T> result) {
+  if (!result) throw std::runtime_error(result.error().message);
+  return std::move(*result);
+}
+
+}  // namespace
+
+IssueRequest issueRequest(std::string name, CertificateKind kind, std::string issuer,
+                          std::vector<std::string> scopes) {
+  IssueRequest request;
+  request.name = std::move(name);
+  request.kind = kind;
+  request.issuer = std::move(issuer);
+  request.scopes = orThrow(parseScopes(scopes));
+  return request;
+}
+
+TestPki::TestPki()
+    : now_(nowInstant()),
+      pki_(orThrow(PkiDirectory::init(dir_ / "pki", now_))),
+      trust_(orThrow(TrustStore::load(pki_.trustFile()))) {
+  spc_map_.add({orThrow(TnScope::parse("1-12025550000-10000")), "1234"});
+  carrier = issue(issueRequest("carrier", CertificateKind::kServiceProvider, "intermediate",
+                               {"0-1234", "1-13125550000-10000"}));
+  reseller = issue(issueRequest("reseller", CertificateKind::kDelegateCa, "carrier",
+                                {"1-12025550000-1000"}));
+  acme = issue(issueRequest("acme", CertificateKind::kEnterprise, "reseller",
+                            {"1-12025550100-100"}));
+  IssueRequest direct_request =
+      issueRequest("direct", CertificateKind::kEnterprise, "intermediate", {"2-14155550123"});
+  direct_request.delegation_usage = false;
+  direct = issue(direct_request);
+}
+
+Identity TestPki::issue(const IssueRequest& request) const {
+  orThrow(pki_.issue(request, now_, &spc_map_));
+  return load(request.name);
+}
+
+Identity TestPki::load(const std::string& name) const {
+  Identity identity;
+  identity.files = {pki_.dir() / (name + ".pem"), pki_.dir() / (name + ".key"),
+                    pki_.dir() / (name + ".chain.pem")};
+  identity.chain = orThrow(loadCertificates(identity.files.chain));
+  identity.key = orThrow(loadPrivateKey(identity.files.key));
+  return identity;
+}
+
+}  // namespace keydir::testing
