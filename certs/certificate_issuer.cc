@@ -24,8 +24,7 @@ Result<void> addRawExtension(X509* certificate, std::string_view oid, std::strin
   Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
   ASN1_OCTET_STRING_set(value.get(), reinterpret_cast<const unsigned char*>(der.data()),
                         int(der.size()));
-  X509ExtensionPtr extension(
-      X509_EXTENSION_create_by_OBJ(nullptr, object.get(), 0, value.get()));
+  X509ExtensionPtr extension(X509_EXTENSION_create_by_OBJ(nullptr, object.get(), 0, value.get()));
   if (!extension || !X509_add_ext(certificate, extension.get(), -1)) {
     return fail(ErrorCode::kMalformed,
                 drainOpensslErrors("cannot add extension " + std::string(oid)));
@@ -70,18 +69,18 @@ Result<X509Ptr> issueCertificate(const CertificateRequest& request, EVP_PKEY* su
                              reinterpret_cast<const unsigned char*>(request.common_name.c_str()),
                              -1, -1, 0);
   X509_set_subject_name(certificate.get(), name.get());
-  X509_set_issuer_name(certificate.get(),
-                       issuer ? X509_get_subject_name(issuer) : name.get());
+  X509_set_issuer_name(certificate.get(), issuer ? X509_get_subject_name(issuer) : name.get());
 
   X509V3_CTX context;
   X509V3_set_ctx(&context, const_cast<X509*>(issuer ? issuer : certificate.get()),
                  certificate.get(), nullptr, nullptr, 0);
   std::string basic = request.is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
-  if (request.is_ca && request.path_length) basic += ",pathlen:" + std::to_string(*request.path_length);
-  for (auto [nid, value] : {std::pair{NID_basic_constraints, basic},
-                            std::pair{NID_key_usage, keyUsageFor(request)},
-                            std::pair{NID_subject_key_identifier, std::string("hash")},
-                            std::pair{NID_authority_key_identifier, std::string("keyid:always")}}) {
+  if (request.is_ca && request.path_length)
+    basic += ",pathlen:" + std::to_string(*request.path_length);
+  for (auto [nid, value] :
+       {std::pair{NID_basic_constraints, basic}, std::pair{NID_key_usage, keyUsageFor(request)},
+        std::pair{NID_subject_key_identifier, std::string("hash")},
+        std::pair{NID_authority_key_identifier, std::string("keyid:always")}}) {
     if (auto added = addConfExtension(certificate.get(), &context, nid, value); !added) {
       return std::unexpected(added.error());
     }
@@ -92,7 +91,8 @@ Result<X509Ptr> issueCertificate(const CertificateRequest& request, EVP_PKEY* su
     if (!added) return std::unexpected(added.error());
   }
   if (request.delegation_usage) {
-    auto added = addRawExtension(certificate.get(), kDelegationUsageOid, std::string("\x05\x00", 2));
+    auto added =
+        addRawExtension(certificate.get(), kDelegationUsageOid, std::string("\x05\x00", 2));
     if (!added) return std::unexpected(added.error());
   }
   if (!X509_sign(certificate.get(), issuer_key, EVP_sha256())) {
@@ -114,7 +114,8 @@ Result<X509CrlPtr> issueCrl(const X509* issuer, EVP_PKEY* issuer_key,
   X509_CRL_set1_nextUpdate(crl.get(), next.get());
   for (const X509* certificate : revoked) {
     X509_REVOKED* entry = X509_REVOKED_new();
-    X509_REVOKED_set_serialNumber(entry, const_cast<ASN1_INTEGER*>(X509_get0_serialNumber(certificate)));
+    X509_REVOKED_set_serialNumber(entry,
+                                  const_cast<ASN1_INTEGER*>(X509_get0_serialNumber(certificate)));
     X509_REVOKED_set_revocationDate(entry, last.get());
     X509_CRL_add0_revoked(crl.get(), entry);  // the CRL owns it from here
   }

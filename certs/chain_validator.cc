@@ -79,9 +79,10 @@ Result<std::vector<TnScope>> checkTnAuthLists(const std::vector<X509Ptr>& path,
     if (!*list) continue;
     if (nearest_above) {
       if (auto inside = checkEncompassed(**list, *nearest_above, spc_map); !inside) {
-        return fail(ErrorCode::kUntrustedChain,
-                    "TNAuthList of " + subjectOf(path[i].get()) +
-                        " is not encompassed by its issuer's (RFC 9060): " + inside.error().message);
+        return fail(
+            ErrorCode::kUntrustedChain,
+            "TNAuthList of " + subjectOf(path[i].get()) +
+                " is not encompassed by its issuer's (RFC 9060): " + inside.error().message);
       }
     }
     nearest_above = std::move(*list);
@@ -94,8 +95,7 @@ Result<std::vector<TnScope>> checkTnAuthLists(const std::vector<X509Ptr>& path,
 }  // namespace
 
 Result<ValidatedChain> validateChain(const std::vector<X509Ptr>& chain, const TrustStore& trust,
-                                     Instant at, const SpcMap* spc_map,
-                                     const ChainPolicy& policy) {
+                                     Instant at, const SpcMap* spc_map, const ChainPolicy& policy) {
   if (chain.empty()) return fail(ErrorCode::kMalformed, "certificate chain is empty");
   if (chain.size() > policy.max_chain_length) {
     return fail(ErrorCode::kMalformed, "certificate chain has " + std::to_string(chain.size()) +

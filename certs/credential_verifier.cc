@@ -24,8 +24,7 @@ Result<KeyType> keyTypeForCodePoint(std::uint16_t code_point) {
 Result<VerifiedCredential> verifyCredential(std::string_view serialized,
                                             const std::vector<X509Ptr>& chain,
                                             const TrustStore& trust, Instant now,
-                                            const SpcMap* spc_map,
-                                            const CredentialPolicy& policy) {
+                                            const SpcMap* spc_map, const CredentialPolicy& policy) {
   auto credential = DelegatedCredential::parse(serialized);
   if (!credential) return std::unexpected(credential.error());
   if (credential->signature_algorithm != kEcdsaSecp256r1Sha256) {
@@ -63,19 +62,23 @@ Result<VerifiedCredential> verifyCredential(std::string_view serialized,
     return fail(ErrorCode::kExpired, "delegated credential expired at " + rfc3339(expires));
   }
   if (expires > validated->leaf_not_after) {
-    return fail(ErrorCode::kValidityTooLong,
-                "delegated credential expires at " + rfc3339(expires) +
-                    ", after its certificate's notAfter " + rfc3339(validated->leaf_not_after));
+    return fail(ErrorCode::kValidityTooLong, "delegated credential expires at " + rfc3339(expires) +
+                                                 ", after its certificate's notAfter " +
+                                                 rfc3339(validated->leaf_not_after));
   }
   if (policy.check_max_validity && expires - now > policy.max_validity) {
-    return fail(ErrorCode::kValidityTooLong,
-                "delegated credential expires at " + rfc3339(expires) + ", more than " +
-                    std::to_string(policy.max_validity.count()) +
-                    " seconds ahead; issue one that expires sooner");
+    return fail(ErrorCode::kValidityTooLong, "delegated credential expires at " + rfc3339(expires) +
+                                                 ", more than " +
+                                                 std::to_string(policy.max_validity.count()) +
+                                                 " seconds ahead; issue one that expires sooner");
   }
 
-  VerifiedCredential verified{std::move(*credential), std::string(serialized),
-                              credentialKeyId(serialized), actual, std::move(*key), expires,
+  VerifiedCredential verified{std::move(*credential),
+                              std::string(serialized),
+                              credentialKeyId(serialized),
+                              actual,
+                              std::move(*key),
+                              expires,
                               std::move(*validated)};
   return verified;
 }

@@ -16,8 +16,8 @@ class WireReader {
   explicit WireReader(std::string_view input) : rest_(input) {}
   Result<std::uint64_t> uint(int bytes, std::string_view field) {
     if (rest_.size() < std::size_t(bytes)) {
-      return fail(ErrorCode::kMalformed, "delegated credential is truncated in " +
-                                             std::string(field));
+      return fail(ErrorCode::kMalformed,
+                  "delegated credential is truncated in " + std::string(field));
     }
     std::uint64_t value = 0;
     for (int i = 0; i < bytes; ++i) value = (value << 8) | std::uint8_t(rest_[i]);

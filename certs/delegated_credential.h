@@ -23,8 +23,7 @@ inline constexpr std::uint16_t kCodePointX25519 = 0xFE01;
 inline constexpr std::uint16_t kCodePointP256 = 0xFE02;
 // TLS SignatureScheme ecdsa_secp256r1_sha256, the only signature accepted.
 inline constexpr std::uint16_t kEcdsaSecp256r1Sha256 = 0x0403;
-inline constexpr std::string_view kCredentialContext =
-    "STIR out-of-band, delegated encryption key";
+inline constexpr std::string_view kCredentialContext = "STIR out-of-band, delegated encryption key";
 
 std::uint16_t codePointFor(KeyType type);
 

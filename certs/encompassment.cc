@@ -81,9 +81,10 @@ Result<void> checkOneEncompassed(const TnScope& lower, const std::vector<TnScope
     std::vector<SpcAssignment> assignments =
         spc_map ? spc_map->assignmentsOf(lower.value()) : std::vector<SpcAssignment>{};
     if (assignments.empty()) {
-      return fail(ErrorCode::kNotAuthorized,
-                  "scope " + lower.toString() + " is not in the issuer's TNAuthList and the SPC "
-                  "map has no numbers for SPC " + lower.value() + " to compare");
+      return fail(ErrorCode::kNotAuthorized, "scope " + lower.toString() +
+                                                 " is not in the issuer's TNAuthList and the SPC "
+                                                 "map has no numbers for SPC " +
+                                                 lower.value() + " to compare");
     }
     for (const auto& assignment : assignments) {
       auto blocks = assignment.scope.prefixBlocks();
@@ -94,9 +95,10 @@ Result<void> checkOneEncompassed(const TnScope& lower, const std::vector<TnScope
   }
   for (const auto& seed : seeds) {
     if (auto outside = uncoveredWithin(lower, upper, seed, spc_map)) {
-      return fail(ErrorCode::kNotAuthorized,
-                  "scope " + lower.toString() + " reaches numbers outside the issuer's "
-                  "TNAuthList, such as " + outside->first() + " to " + outside->last());
+      return fail(ErrorCode::kNotAuthorized, "scope " + lower.toString() +
+                                                 " reaches numbers outside the issuer's "
+                                                 "TNAuthList, such as " +
+                                                 outside->first() + " to " + outside->last());
     }
   }
   return {};

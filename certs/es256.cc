@@ -42,13 +42,12 @@ Result<std::string> signDer(EVP_PKEY* key, std::string_view data) {
 Result<void> verifyDer(EVP_PKEY* key, std::string_view data, std::string_view signature) {
   if (auto ok = requireP256(key, "signer's key"); !ok) return std::unexpected(ok.error());
   EvpMdCtxPtr context(EVP_MD_CTX_new());
-  int verdict = EVP_DigestVerifyInit(context.get(), nullptr, EVP_sha256(), nullptr, key) == 1
-                    ? EVP_DigestVerify(context.get(),
-                                       reinterpret_cast<const unsigned char*>(signature.data()),
-                                       signature.size(),
-                                       reinterpret_cast<const unsigned char*>(data.data()),
-                                       data.size())
-                    : -1;
+  int verdict =
+      EVP_DigestVerifyInit(context.get(), nullptr, EVP_sha256(), nullptr, key) == 1
+          ? EVP_DigestVerify(
+                context.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                signature.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size())
+          : -1;
   ERR_clear_error();
   if (verdict != 1) {
     return fail(ErrorCode::kBadSignature, "signature does not verify with the signer's key");

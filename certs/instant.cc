@@ -46,8 +46,8 @@ Result<std::chrono::seconds> parseDuration(std::string_view text) {
                     : unit == "d"             ? 86400
                                               : 0;
   if (text.empty() || ec != std::errc() || amount < 0 || scale == 0) {
-    return fail(ErrorCode::kMalformed, "duration '" + std::string(text) +
-                                           "' should be a whole number with s, m, h or d");
+    return fail(ErrorCode::kMalformed,
+                "duration '" + std::string(text) + "' should be a whole number with s, m, h or d");
   }
   return std::chrono::seconds(amount * scale);
 }

@@ -8,7 +8,8 @@ namespace keydir {
 
 std::vector<std::string> x5cStrings(const std::vector<X509Ptr>& chain) {
   std::vector<std::string> x5c;
-  for (const auto& certificate : chain) x5c.push_back(base64Encode(certificateDer(certificate.get())));
+  for (const auto& certificate : chain)
+    x5c.push_back(base64Encode(certificateDer(certificate.get())));
   return x5c;
 }
 
@@ -42,10 +43,11 @@ Result<ParsedJws> parseJws(std::string_view compact) {
   }
   auto alg = parsed.header.find("alg");
   if (alg == parsed.header.end() || !alg->is_string() || *alg != "ES256") {
-    return fail(ErrorCode::kBadSignature,
-                "JWS alg " + (alg == parsed.header.end() ? std::string("is missing")
-                                                         : alg->dump() + " is refused") +
-                    "; only ES256 is accepted");
+    return fail(
+        ErrorCode::kBadSignature,
+        "JWS alg " +
+            (alg == parsed.header.end() ? std::string("is missing") : alg->dump() + " is refused") +
+            "; only ES256 is accepted");
   }
   if (parsed.header.contains("crit")) {
     return fail(ErrorCode::kMalformed, "JWS header has 'crit' extensions keydir does not know");

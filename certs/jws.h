@@ -3,7 +3,6 @@
 // signer's chain in `x5c`. Used by CPS advertisements and revocations.
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +14,8 @@
 namespace keydir {
 
 struct ParsedJws {
-  nlohmann::json header;  // protected header, parsed
-  std::string payload;    // decoded payload bytes
+  nlohmann::json header;      // protected header, parsed
+  std::string payload;        // decoded payload bytes
   std::string signing_input;  // "<header b64u>.<payload b64u>"
   std::string signature;      // raw r||s
 };

@@ -20,9 +20,7 @@ std::string bignumParam(const EVP_PKEY* key, const char* name) {
 
 }  // namespace
 
-std::string_view keyTypeName(KeyType type) {
-  return type == KeyType::kX25519 ? "X25519" : "P-256";
-}
+std::string_view keyTypeName(KeyType type) { return type == KeyType::kX25519 ? "X25519" : "P-256"; }
 
 Result<KeyType> parseKeyTypeName(std::string_view name) {
   if (name == "X25519" || name == "x25519") return KeyType::kX25519;
@@ -67,8 +65,7 @@ Result<EvpPkeyPtr> publicKeyFromSpki(std::string_view der) {
   const unsigned char* cursor = reinterpret_cast<const unsigned char*>(der.data());
   EvpPkeyPtr key(d2i_PUBKEY(nullptr, &cursor, long(der.size())));
   if (!key) {
-    return fail(ErrorCode::kMalformed,
-                drainOpensslErrors("SubjectPublicKeyInfo does not parse"));
+    return fail(ErrorCode::kMalformed, drainOpensslErrors("SubjectPublicKeyInfo does not parse"));
   }
   if (cursor != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
     return fail(ErrorCode::kMalformed, "SubjectPublicKeyInfo has bytes after its end");

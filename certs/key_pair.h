@@ -4,7 +4,6 @@
 // JWKs (RFC 8037 for OKP, RFC 7518 section 6.2 for EC).
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -15,7 +14,7 @@ namespace keydir {
 
 enum class KeyType { kX25519, kP256 };
 
-std::string_view keyTypeName(KeyType type);  // "X25519" or "P-256"
+std::string_view keyTypeName(KeyType type);               // "X25519" or "P-256"
 Result<KeyType> parseKeyTypeName(std::string_view name);  // accepts x25519/p256 too
 
 EvpPkeyPtr generateKey(KeyType type);

@@ -91,7 +91,8 @@ std::string certificateSha256Hex(const X509* certificate) {
 Result<EvpPkeyPtr> privateKeyFromPem(std::string_view pem) {
   BioPtr bio = memoryBio(pem);
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
-  if (!key) return fail(ErrorCode::kMalformed, drainOpensslErrors("private key PEM does not parse"));
+  if (!key)
+    return fail(ErrorCode::kMalformed, drainOpensslErrors("private key PEM does not parse"));
   return key;
 }
 
@@ -112,8 +113,7 @@ std::string privateKeyPem(const EVP_PKEY* key) {
 Result<std::string> readFile(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    return fail(ErrorCode::kNotFound,
-                "cannot read " + file.string() + ": " + std::strerror(errno));
+    return fail(ErrorCode::kNotFound, "cannot read " + file.string() + ": " + std::strerror(errno));
   }
   std::ostringstream content;
   content << in.rdbuf();

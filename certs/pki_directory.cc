@@ -28,9 +28,9 @@ CertificateRequest stiCaRequest(std::string common_name, Instant not_before, Ins
 }
 
 bool isValidName(std::string_view name) {
-  return !name.empty() && name.size() <= 64 &&
-         std::all_of(name.begin(), name.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
 }
 
 Result<void> writeIssued(const std::filesystem::path& dir, const std::string& name,
@@ -72,18 +72,18 @@ Result<PkiDirectory> PkiDirectory::init(const std::filesystem::path& dir, Instan
   if (!root) return std::unexpected(root.error());
 
   EvpPkeyPtr intermediate_key = generateKey(KeyType::kP256);
-  CertificateRequest intermediate_request = stiCaRequest(
-      "keydir test STI-CA intermediate", now - kOneHour, now + kIntermediateValidity);
-  auto intermediate = issueCertificate(intermediate_request, intermediate_key.get(), root->get(),
-                                       root_key.get());
+  CertificateRequest intermediate_request =
+      stiCaRequest("keydir test STI-CA intermediate", now - kOneHour, now + kIntermediateValidity);
+  auto intermediate =
+      issueCertificate(intermediate_request, intermediate_key.get(), root->get(), root_key.get());
   if (!intermediate) return std::unexpected(intermediate.error());
 
   IssuedFiles files;
   if (auto ok = writeIssued(dir, "root", root->get(), root_key.get(), "", &files); !ok) {
     return std::unexpected(ok.error());
   }
-  if (auto ok = writeIssued(dir, "intermediate", intermediate->get(), intermediate_key.get(), "",
-                            &files);
+  if (auto ok =
+          writeIssued(dir, "intermediate", intermediate->get(), intermediate_key.get(), "", &files);
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -115,13 +115,14 @@ Result<IssuedFiles> PkiDirectory::issue(const IssueRequest& request, Instant now
                 "a certificate named '" + request.name + "' already exists in " + dir_.string());
   }
   if (request.scopes.empty()) {
-    return fail(ErrorCode::kMalformed, "a STIR certificate needs a TNAuthList: give --spc, "
-                                       "--range or --tn");
+    return fail(ErrorCode::kMalformed,
+                "a STIR certificate needs a TNAuthList: give --spc, "
+                "--range or --tn");
   }
   auto issuer_certs = loadCertificates(dir_ / (request.issuer + ".pem"));
   if (!issuer_certs) {
-    return fail(ErrorCode::kNotFound, "issuer '" + request.issuer + "' is not in " +
-                                          dir_.string() + " (" + issuer_certs.error().message + ")");
+    return fail(ErrorCode::kNotFound, "issuer '" + request.issuer + "' is not in " + dir_.string() +
+                                          " (" + issuer_certs.error().message + ")");
   }
   auto issuer_key = loadPrivateKey(dir_ / (request.issuer + ".key"));
   if (!issuer_key) return std::unexpected(issuer_key.error());
@@ -136,8 +137,8 @@ Result<IssuedFiles> PkiDirectory::issue(const IssueRequest& request, Instant now
   if (*issuer_scopes && !request.allow_overreach) {
     if (auto inside = checkEncompassed(request.scopes, **issuer_scopes, spc_map); !inside) {
       return fail(ErrorCode::kNotAuthorized,
-                  "issuer '" + request.issuer + "' cannot delegate these numbers: " +
-                      inside.error().message);
+                  "issuer '" + request.issuer +
+                      "' cannot delegate these numbers: " + inside.error().message);
     }
   }
 
@@ -163,7 +164,8 @@ Result<IssuedFiles> PkiDirectory::issue(const IssueRequest& request, Instant now
   auto certificate = issueCertificate(certificate_request, key.get(), issuer, issuer_key->get());
   if (!certificate) return std::unexpected(certificate.error());
   IssuedFiles files;
-  if (auto ok = writeIssued(dir_, request.name, certificate->get(), key.get(), issuer_chain, &files);
+  if (auto ok =
+          writeIssued(dir_, request.name, certificate->get(), key.get(), issuer_chain, &files);
       !ok) {
     return std::unexpected(ok.error());
   }

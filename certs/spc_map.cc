@@ -11,8 +11,9 @@ Result<SpcAssignment> parseSpcMapLine(std::string_view line) {
   auto scope = TnScope::parse(line.substr(0, comma));
   if (!scope) return std::unexpected(scope.error());
   if (scope->kind() == TnScope::Kind::kSpc) {
-    return fail(ErrorCode::kMalformed, "an SPC map entry maps a range (1-) or a number (2-), "
-                                       "not an SPC");
+    return fail(ErrorCode::kMalformed,
+                "an SPC map entry maps a range (1-) or a number (2-), "
+                "not an SPC");
   }
   auto spc = TnScope::spc(line.substr(comma + 1));
   if (!spc) return std::unexpected(spc.error());

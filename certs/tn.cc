@@ -15,8 +15,7 @@ Result<std::string> canonicalTn(std::string_view input) {
     char c = input[i];
     if (c >= '0' && c <= '9') {
       digits += c;
-    } else if (c == '+' && digits.empty() &&
-               input.find_first_not_of(" (", 0) == i) {
+    } else if (c == '+' && digits.empty() && input.find_first_not_of(" (", 0) == i) {
       continue;  // one leading '+', possibly after an opening parenthesis or space
     } else if (c == '.' || c == '-' || c == ' ' || c == '(' || c == ')') {
       continue;

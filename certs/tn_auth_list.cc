@@ -58,8 +58,9 @@ Result<TnScope> decodeEntry(const DerElement& entry) {
       if (!count) return failWithContext(count.error(), "range count");
       if (!fields.atEnd()) {
         return fail(ErrorCode::kMalformed,
-                    "range " + *start + " has elements after its count; keydir refuses to guess "
-                    "whether they are extension additions or further ranges");
+                    "range " + *start +
+                        " has elements after its count; keydir refuses to guess "
+                        "whether they are extension additions or further ranges");
       }
       scope = TnScope::range(*start, *count);
       break;

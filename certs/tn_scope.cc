@@ -104,9 +104,12 @@ std::string TnScope::last() const {
 
 std::string TnScope::toString() const {
   switch (kind_) {
-    case Kind::kSpc: return "0-" + value_;
-    case Kind::kRange: return "1-" + value_ + "-" + std::to_string(count_);
-    case Kind::kNumber: return "2-" + value_;
+    case Kind::kSpc:
+      return "0-" + value_;
+    case Kind::kRange:
+      return "1-" + value_ + "-" + std::to_string(count_);
+    case Kind::kNumber:
+      return "2-" + value_;
   }
   return {};
 }

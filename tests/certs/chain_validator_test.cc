@@ -1,11 +1,10 @@
 #include "certs/chain_validator.h"
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
 
 #include "certs/certificate_issuer.h"
 #include "certs/key_pair.h"
-#include <openssl/pem.h>
-
 #include "certs/pem.h"
 #include "tests/support/test_pki.h"
 
@@ -48,8 +47,8 @@ TEST_F(ChainValidatorTest, ServiceProviderAuthorityIncludesItsSpc) {
 }
 
 TEST_F(ChainValidatorTest, DelegateClaimingMoreThanItsParentIsUntrusted) {
-  auto request = issueRequest("greedy", CertificateKind::kEnterprise, "reseller",
-                              {"1-12025550900-200"});
+  auto request =
+      issueRequest("greedy", CertificateKind::kEnterprise, "reseller", {"1-12025550900-200"});
   request.allow_overreach = true;
   auto greedy = pki_->issue(request);
   expectError(validate(greedy.chain), ErrorCode::kUntrustedChain, "not encompassed");
@@ -78,8 +77,8 @@ TEST_F(ChainValidatorTest, CertificateOutsideItsValidityIsExpired) {
   auto after = validateChain(pki_->acme.chain, pki_->trust(),
                              pki_->now() + std::chrono::hours(24 * 400), &pki_->spcMap());
   expectError(after, ErrorCode::kExpired, "certificate has expired");
-  auto before = validateChain(pki_->acme.chain, pki_->trust(),
-                              pki_->now() - std::chrono::hours(2), &pki_->spcMap());
+  auto before = validateChain(pki_->acme.chain, pki_->trust(), pki_->now() - std::chrono::hours(2),
+                              &pki_->spcMap());
   expectError(before, ErrorCode::kExpired, "not yet valid");
 }
 
@@ -90,8 +89,8 @@ TEST_F(ChainValidatorTest, LeafWithoutTnAuthListIsUntrusted) {
   request.common_name = "no tnauthlist";
   request.not_before = pki_->now() - std::chrono::hours(1);
   request.not_after = pki_->now() + std::chrono::hours(24);
-  auto leaf = issueCertificate(request, key.get(), intermediate.chain[0].get(),
-                               intermediate.key.get());
+  auto leaf =
+      issueCertificate(request, key.get(), intermediate.chain[0].get(), intermediate.key.get());
   ASSERT_TRUE(leaf);
   std::vector<X509Ptr> chain;
   chain.push_back(std::move(*leaf));
@@ -108,8 +107,8 @@ TEST_F(ChainValidatorTest, LeafWithoutDigitalSignatureIsUntrusted) {
   request.tn_auth_list = parseScopes({"2-14155550199"}).value();
   request.not_before = pki_->now() - std::chrono::hours(1);
   request.not_after = pki_->now() + std::chrono::hours(24);
-  auto leaf = issueCertificate(request, key.get(), intermediate.chain[0].get(),
-                               intermediate.key.get());
+  auto leaf =
+      issueCertificate(request, key.get(), intermediate.chain[0].get(), intermediate.key.get());
   ASSERT_TRUE(leaf);
   std::vector<X509Ptr> chain;
   chain.push_back(std::move(*leaf));

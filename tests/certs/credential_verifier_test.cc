@@ -9,8 +9,8 @@
 namespace keydir {
 namespace {
 
-using testing::TestPki;
 using std::chrono::hours;
+using testing::TestPki;
 
 class CredentialTest : public ::testing::Test {
  protected:
@@ -102,9 +102,9 @@ TEST_F(CredentialTest, LongerThanSevenDaysIsValidityTooLong) {
   expectError(verify(make(KeyType::kX25519, hours(24 * 7 + 1)).serialize()),
               ErrorCode::kValidityTooLong, "more than 604800 seconds ahead");
   // A client reading a stored record later need not apply the registration limit.
-  auto relaxed = verifyCredential(make(KeyType::kX25519, hours(24 * 8)).serialize(),
-                                  pki_->acme.chain, pki_->trust(), pki_->now(), &pki_->spcMap(),
-                                  {.check_max_validity = false});
+  auto relaxed =
+      verifyCredential(make(KeyType::kX25519, hours(24 * 8)).serialize(), pki_->acme.chain,
+                       pki_->trust(), pki_->now(), &pki_->spcMap(), {.check_max_validity = false});
   EXPECT_TRUE(relaxed);
 }
 
@@ -148,7 +148,8 @@ TEST_F(CredentialTest, EveryTruncationIsMalformedAndNeverCrashes) {
   for (std::size_t length = 0; length < bytes.size(); ++length) {
     auto result = verify(std::string_view(bytes).substr(0, length));
     ASSERT_FALSE(result) << length;
-    EXPECT_EQ(result.error().code, ErrorCode::kMalformed) << length << ": " << result.error().message;
+    EXPECT_EQ(result.error().code, ErrorCode::kMalformed)
+        << length << ": " << result.error().message;
   }
   expectError(verify(bytes + "x"), ErrorCode::kMalformed, "bytes after its signature");
 }

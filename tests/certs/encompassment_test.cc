@@ -49,8 +49,8 @@ TEST(Encompassment, UnionOfUpperEntriesCanCoverOneLowerRange) {
 }
 
 TEST(Encompassment, LowerClaimingMoreIsNotAuthorized) {
-  auto wider = checkEncompassed(scopes({"1-12025550100-101"}), scopes({"1-12025550100-100"}),
-                                nullptr);
+  auto wider =
+      checkEncompassed(scopes({"1-12025550100-101"}), scopes({"1-12025550100-100"}), nullptr);
   ASSERT_FALSE(wider);
   EXPECT_EQ(wider.error().code, ErrorCode::kNotAuthorized);
   EXPECT_NE(wider.error().message.find("1-12025550100-101"), std::string::npos);
@@ -76,8 +76,8 @@ TEST(Encompassment, RangeUnderSpcResolvesThroughMap) {
 TEST(Encompassment, SpcUnderRangesNeedsAllItsNumbersInside) {
   InMemorySpcMap map = sampleMap();
   // 5678 = 12025550042 and 13125550100-199.
-  EXPECT_TRUE(checkEncompassed(scopes({"0-5678"}),
-                               scopes({"2-12025550042", "1-13125550100-100"}), &map));
+  EXPECT_TRUE(
+      checkEncompassed(scopes({"0-5678"}), scopes({"2-12025550042", "1-13125550100-100"}), &map));
   EXPECT_FALSE(checkEncompassed(scopes({"0-5678"}), scopes({"1-13125550100-100"}), &map));
   // 1234 = the 10k block less the ported number: the block minus it suffices.
   EXPECT_TRUE(checkEncompassed(scopes({"0-1234"}),

@@ -17,7 +17,8 @@ class JwsTest : public ::testing::Test {
   static void TearDownTestSuite() { delete pki_; }
   static TestPki* pki_;
 
-  static std::string sign(std::string_view payload, const testing::Identity& signer = pki_->carrier) {
+  static std::string sign(std::string_view payload,
+                          const testing::Identity& signer = pki_->carrier) {
     return signJws({{"typ", "cps-ad"}}, payload, signer.key.get(), signer.chain).value();
   }
   static Result<VerifiedJws> verify(std::string_view jws) {
@@ -33,7 +34,8 @@ class JwsTest : public ::testing::Test {
   static std::string withHeader(const nlohmann::json& header, std::string_view payload,
                                 EVP_PKEY* key, bool raw_signature = true) {
     std::string input = base64UrlEncode(header.dump()) + "." + base64UrlEncode(payload);
-    std::string signature = raw_signature ? signRaw(key, input).value() : signDer(key, input).value();
+    std::string signature =
+        raw_signature ? signRaw(key, input).value() : signDer(key, input).value();
     return input + "." + base64UrlEncode(signature);
   }
 };
@@ -54,7 +56,8 @@ TEST_F(JwsTest, SignsAndVerifiesWithX5c) {
 TEST_F(JwsTest, AlgOtherThanEs256IsRefused) {
   for (const char* alg : {"none", "HS256", "ES384", "RS256"}) {
     nlohmann::json header = {{"alg", alg}, {"x5c", x5cStrings(pki_->carrier.chain)}};
-    std::string jws = base64UrlEncode(header.dump()) + "." + base64UrlEncode(std::string("{}")) + ".";
+    std::string jws =
+        base64UrlEncode(header.dump()) + "." + base64UrlEncode(std::string("{}")) + ".";
     expectError(verify(jws), ErrorCode::kBadSignature, "only ES256");
   }
   nlohmann::json no_alg = {{"x5c", x5cStrings(pki_->carrier.chain)}};
@@ -74,8 +77,8 @@ TEST_F(JwsTest, X5cNotMatchingTheSignerIsBadSignature) {
   auto parsed = parseJws(jws).value();
   parsed.header["x5c"] = x5cStrings(pki_->acme.chain);
   // Keep the carrier's signature over the original input, with acme's chain in front.
-  std::string forged = base64UrlEncode(parsed.header.dump()) + "." + base64UrlEncode(std::string("{}")) +
-                       "." + base64UrlEncode(parsed.signature);
+  std::string forged = base64UrlEncode(parsed.header.dump()) + "." +
+                       base64UrlEncode(std::string("{}")) + "." + base64UrlEncode(parsed.signature);
   expectError(verify(forged), ErrorCode::kBadSignature, "does not verify");
 }
 

@@ -17,8 +17,8 @@ TEST(PkiDirectory, InitWritesRootIntermediateAndTrustBundle) {
   testing::TempDir dir;
   auto pki = PkiDirectory::init(dir / "pki", nowInstant());
   ASSERT_TRUE(pki) << pki.error().message;
-  for (const char* file : {"root.pem", "root.key", "intermediate.pem", "intermediate.key",
-                           "trust.pem"}) {
+  for (const char* file :
+       {"root.pem", "root.key", "intermediate.pem", "intermediate.key", "trust.pem"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / "pki" / file)) << file;
   }
   auto perms = std::filesystem::status(dir / "pki" / "root.key").permissions();

@@ -17,8 +17,8 @@ std::string fromHex(std::string_view hex) {
 
 TEST(TnAuthList, DecodesEachEntryKind) {
   // SEQUENCE { [0] "1234", [1] SEQUENCE { "12025550100", 100 }, [2] "12025550199" }
-  std::string der = encodeTnAuthList(
-      parseScopes({"0-1234", "1-12025550100-100", "2-12025550199"}).value());
+  std::string der =
+      encodeTnAuthList(parseScopes({"0-1234", "1-12025550100-100", "2-12025550199"}).value());
   auto scopes = decodeTnAuthList(der);
   ASSERT_TRUE(scopes) << scopes.error().message;
   EXPECT_EQ(scopeStrings(*scopes),
@@ -52,16 +52,26 @@ TEST(TnAuthList, RejectsMalformedDer) {
       {"spc not IA5String", fromHex("3008A006130436363238"), "expected tag 0x16"},
       {"bad characters", fromHex("3008A206160431323361"), "other than a digit"},
       {"star in number", fromHex("3007A20516032A3132"), "other than a digit"},
-      {"count below 2", fromHex("300CA10A3008160331313102010"
-                                "1"),
+      {"count below 2",
+       fromHex("300CA10A3008160331313102010"
+               "1"),
        "below 2"},
-      {"range crossing digit length", fromHex("300CA10A300816033939390201" "02"), "leaves its"},
+      {"range crossing digit length",
+       fromHex("300CA10A300816033939390201"
+               "02"),
+       "leaves its"},
       {"negative count", fromHex("300CA10A30081603313131020180"), "negative"},
       {"empty list", fromHex("3000"), "empty"},
       {"trailing bytes", fromHex("3008A00616043636323800"), "after its end"},
-      {"indefinite length", fromHex("3080A006160436363238" "0000"), "indefinite"},
+      {"indefinite length",
+       fromHex("3080A006160436363238"
+               "0000"),
+       "indefinite"},
       {"non-minimal length", fromHex("308108A006160436363238"), "shortest form"},
-      {"number too long", fromHex("3014A2121610" "31323334353637383930313233343536"), "1 to 15"},
+      {"number too long",
+       fromHex("3014A2121610"
+               "31323334353637383930313233343536"),
+       "1 to 15"},
       {"botan's two pairs in one range",
        fromHex("3025A006160431303031A1143012160331313102020080160332323202020100A2051603333333"),
        "after its count"},
@@ -76,7 +86,9 @@ TEST(TnAuthList, RejectsMalformedDer) {
 }
 
 TEST(TnAuthList, ErrorNamesTheEntry) {
-  auto scopes = decodeTnAuthList(fromHex("300EA006160436363238A2041602" "3161"));
+  auto scopes =
+      decodeTnAuthList(fromHex("300EA006160436363238A2041602"
+                               "3161"));
   ASSERT_FALSE(scopes);
   EXPECT_NE(scopes.error().message.find("entry 2"), std::string::npos) << scopes.error().message;
 }

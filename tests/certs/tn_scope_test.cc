@@ -62,8 +62,8 @@ TEST(TnScope, RangeHoldsItsEndsAndNotTheirNeighbours) {
 }
 
 TEST(TnScope, SortsMostSpecificFirst) {
-  std::vector<TnScope> scopes = parseScopes({"0-1234", "1-1202555-100", "2-1202555", "1-1202555-10"})
-                                    .value();
+  std::vector<TnScope> scopes =
+      parseScopes({"0-1234", "1-1202555-100", "2-1202555", "1-1202555-10"}).value();
   std::sort(scopes.begin(), scopes.end(), moreSpecific);
   EXPECT_EQ(scopeStrings(scopes),
             (std::vector<std::string>{"2-1202555", "1-1202555-10", "1-1202555-100", "0-1234"}));

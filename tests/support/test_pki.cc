@@ -32,10 +32,10 @@ TestPki::TestPki()
   spc_map_.add({orThrow(TnScope::parse("1-12025550000-10000")), "1234"});
   carrier = issue(issueRequest("carrier", CertificateKind::kServiceProvider, "intermediate",
                                {"0-1234", "1-13125550000-10000"}));
-  reseller = issue(issueRequest("reseller", CertificateKind::kDelegateCa, "carrier",
-                                {"1-12025550000-1000"}));
-  acme = issue(issueRequest("acme", CertificateKind::kEnterprise, "reseller",
-                            {"1-12025550100-100"}));
+  reseller = issue(
+      issueRequest("reseller", CertificateKind::kDelegateCa, "carrier", {"1-12025550000-1000"}));
+  acme =
+      issue(issueRequest("acme", CertificateKind::kEnterprise, "reseller", {"1-12025550100-100"}));
   IssueRequest direct_request =
       issueRequest("direct", CertificateKind::kEnterprise, "intermediate", {"2-14155550123"});
   direct_request.delegation_usage = false;

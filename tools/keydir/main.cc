@@ -1,1 +1,58 @@
-int main() { return 0; }
+// keydir: one program, subcommands dispatched from the table below
+// (DESIGN section 11). Each subcommand lives in its own file.
+
+#include <iostream>
+#include <string_view>
+#include <vector>
+
+#include "tools/keydir/command.h"
+
+namespace keydir::tool {
+namespace {
+
+constexpr Command kCommands[] = {
+    {"pki init", "make a test STI-CA (root and intermediate) in a directory", runPkiInit},
+    {"pki issue", "issue a STIR certificate from a test STI-CA", runPkiIssue},
+    {"cert inspect", "show a certificate as JSON, TNAuthList included", runCertInspect},
+    {"credential new", "make an ECDH key and its delegated credential", runCredentialNew},
+};
+
+void printOverview() {
+  std::cout << "usage: keydir SUBCOMMAND [options]\n\n"
+               "The key and CPS directory for STIR out-of-band calling.\n\nsubcommands:\n";
+  for (const Command& command : kCommands) {
+    std::string name(command.name);
+    name.resize(18, ' ');
+    std::cout << "  " << name << command.summary << "\n";
+  }
+  std::cout << "\n'keydir SUBCOMMAND --help' documents each.\n";
+}
+
+}  // namespace
+}  // namespace keydir::tool
+
+int main(int argc, char** argv) {
+  using namespace keydir::tool;
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    printOverview();
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  for (const Command& command : kCommands) {
+    std::string_view name = command.name;
+    std::size_t space = name.find(' ');
+    bool one_word = space == std::string_view::npos;
+    if (one_word && args[0] == name) {
+      return command.run({args.begin() + 1, args.end()});
+    }
+    if (!one_word && args.size() >= 2 && args[0] == name.substr(0, space) &&
+        args[1] == name.substr(space + 1)) {
+      return command.run({args.begin() + 2, args.end()});
+    }
+  }
+  std::cerr << "keydir: usage error: unknown subcommand '" << args[0];
+  if (args.size() > 1) std::cerr << ' ' << args[1];
+  std::cerr << "'\n";
+  printOverview();
+  return kExitUsage;
+}

@@ -1,0 +1,26 @@
+#pragma once
+// A keydir subcommand, as listed in the one dispatch table of main.cc.
+// Exit status (DESIGN section 11): 0 success, 1 refused or invalid input,
+// 2 usage error.
+
+#include <string_view>
+#include <vector>
+
+namespace keydir::tool {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRefused = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Command {
+  std::string_view name;                                  // one or two words: "pki init"
+  std::string_view summary;                               // one line for `keydir --help`
+  int (*run)(const std::vector<std::string_view>& args);  // args after the name
+};
+
+int runPkiInit(const std::vector<std::string_view>& args);
+int runPkiIssue(const std::vector<std::string_view>& args);
+int runCertInspect(const std::vector<std::string_view>& args);
+int runCredentialNew(const std::vector<std::string_view>& args);
+
+}  // namespace keydir::tool
