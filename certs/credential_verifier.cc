@@ -1,21 +1,16 @@
 #include "certs/credential_verifier.h"
 
 #include "certs/es256.h"
+#include "certs/hex.h"
 
 namespace keydir {
 namespace {
-
-std::string hex16(std::uint16_t value) {
-  char text[8];
-  std::snprintf(text, sizeof text, "0x%04X", value);
-  return text;
-}
 
 Result<KeyType> keyTypeForCodePoint(std::uint16_t code_point) {
   if (code_point == kCodePointX25519) return KeyType::kX25519;
   if (code_point == kCodePointP256) return KeyType::kP256;
   return fail(ErrorCode::kUnsupportedKey,
-              "key-agreement algorithm " + hex16(code_point) +
+              "key-agreement algorithm " + hexCode(code_point, 4) +
                   " is not supported; use 0xFE01 (X25519) or 0xFE02 (P-256 ECDH)");
 }
 
@@ -29,7 +24,7 @@ Result<VerifiedCredential> verifyCredential(std::string_view serialized,
   if (!credential) return std::unexpected(credential.error());
   if (credential->signature_algorithm != kEcdsaSecp256r1Sha256) {
     return fail(ErrorCode::kUnsupportedKey,
-                "signature algorithm " + hex16(credential->signature_algorithm) +
+                "signature algorithm " + hexCode(credential->signature_algorithm, 4) +
                     " is not supported; only 0x0403 ecdsa_secp256r1_sha256 is");
   }
   auto declared = keyTypeForCodePoint(credential->key_algorithm);
@@ -40,7 +35,7 @@ Result<VerifiedCredential> verifyCredential(std::string_view serialized,
   if (actual != *declared) {
     return fail(ErrorCode::kUnsupportedKey,
                 "credential declares " + std::string(keyTypeName(*declared)) + " (" +
-                    hex16(credential->key_algorithm) + ") but its key is " +
+                    hexCode(credential->key_algorithm, 4) + ") but its key is " +
                     std::string(keyTypeName(actual)));
   }
 

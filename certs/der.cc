@@ -1,15 +1,11 @@
 #include "certs/der.h"
 
-#include <cstdio>
+#include "certs/hex.h"
 
 namespace keydir {
 namespace {
 
-std::string hexTag(std::uint8_t tag) {
-  char text[8];
-  std::snprintf(text, sizeof text, "0x%02X", tag);
-  return text;
-}
+std::string hexTag(std::uint8_t tag) { return hexCode(tag, 2); }
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 
 #include "certs/base64.h"
+#include "certs/i2d.h"
 #include "certs/openssl_error.h"
 
 namespace keydir {
@@ -52,14 +53,7 @@ Result<KeyType> keyTypeOf(const EVP_PKEY* key) {
                                               " is not supported; use X25519 or P-256");
 }
 
-std::string spkiDer(const EVP_PKEY* key) {
-  unsigned char* buffer = nullptr;
-  int length = i2d_PUBKEY(key, &buffer);
-  if (length <= 0) return {};
-  std::string der(reinterpret_cast<char*>(buffer), std::size_t(length));
-  OPENSSL_free(buffer);
-  return der;
-}
+std::string spkiDer(const EVP_PKEY* key) { return derString(i2d_PUBKEY, key); }
 
 Result<EvpPkeyPtr> publicKeyFromSpki(std::string_view der) {
   const unsigned char* cursor = reinterpret_cast<const unsigned char*>(der.data());

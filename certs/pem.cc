@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "certs/hex.h"
+#include "certs/i2d.h"
 #include "certs/openssl_error.h"
 
 namespace keydir {
@@ -69,14 +71,7 @@ Result<X509Ptr> certificateFromDer(std::string_view der) {
   return certificate;
 }
 
-std::string certificateDer(const X509* certificate) {
-  unsigned char* buffer = nullptr;
-  int length = i2d_X509(certificate, &buffer);
-  if (length <= 0) return {};
-  std::string der(reinterpret_cast<char*>(buffer), std::size_t(length));
-  OPENSSL_free(buffer);
-  return der;
-}
+std::string certificateDer(const X509* certificate) { return derString(i2d_X509, certificate); }
 
 std::string certificatePem(const X509* certificate) {
   BioPtr bio(BIO_new(BIO_s_mem()));
@@ -153,17 +148,6 @@ std::string sha256(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
   return std::string(reinterpret_cast<char*>(digest), sizeof digest);
-}
-
-std::string hexEncode(std::string_view data) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(data.size() * 2);
-  for (unsigned char byte : data) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 15];
-  }
-  return out;
 }
 
 }  // namespace keydir

@@ -34,6 +34,5 @@ Result<void> writeFile(const std::filesystem::path& file, std::string_view conte
                        bool private_file = false);
 
 std::string sha256(std::string_view data);
-std::string hexEncode(std::string_view data);
 
 }  // namespace keydir

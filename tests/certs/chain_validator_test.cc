@@ -6,31 +6,22 @@
 #include "certs/certificate_issuer.h"
 #include "certs/key_pair.h"
 #include "certs/pem.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/test_pki.h"
 
 namespace keydir {
 namespace {
 
+using testing::expectError;
 using testing::issueRequest;
 using testing::TestPki;
 
-class ChainValidatorTest : public ::testing::Test {
+class ChainValidatorTest : public testing::SharedPkiTest {
  protected:
-  static void SetUpTestSuite() { pki_ = new TestPki(); }
-  static void TearDownTestSuite() { delete pki_; }
-  static TestPki* pki_;
-
   Result<ValidatedChain> validate(const std::vector<X509Ptr>& chain, ChainPolicy policy = {}) {
     return validateChain(chain, pki_->trust(), pki_->now(), &pki_->spcMap(), policy);
   }
-  static void expectError(const Result<ValidatedChain>& result, ErrorCode code,
-                          const std::string& says) {
-    ASSERT_FALSE(result);
-    EXPECT_EQ(result.error().code, code) << result.error().message;
-    EXPECT_NE(result.error().message.find(says), std::string::npos) << result.error().message;
-  }
 };
-TestPki* ChainValidatorTest::pki_ = nullptr;
 
 TEST_F(ChainValidatorTest, ThreeDeepDelegateChainNamesTheLeafAuthority) {
   auto validated = validate(pki_->acme.chain, {.require_delegation_usage = true});

@@ -4,20 +4,18 @@
 
 #include "certs/es256.h"
 #include "certs/pem.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/test_pki.h"
 
 namespace keydir {
 namespace {
 
 using std::chrono::hours;
+using testing::expectError;
 using testing::TestPki;
 
-class CredentialTest : public ::testing::Test {
+class CredentialTest : public testing::SharedPkiTest {
  protected:
-  static void SetUpTestSuite() { pki_ = new TestPki(); }
-  static void TearDownTestSuite() { delete pki_; }
-  static TestPki* pki_;
-
   static DelegatedCredential make(KeyType type, hours valid_for = hours(24),
                                   const testing::Identity& signer = pki_->acme) {
     EvpPkeyPtr key = generateKey(type);
@@ -30,14 +28,7 @@ class CredentialTest : public ::testing::Test {
                                            Instant at = pki_->now()) {
     return verifyCredential(bytes, chain, pki_->trust(), at, &pki_->spcMap());
   }
-  static void expectError(const Result<VerifiedCredential>& result, ErrorCode code,
-                          const std::string& says) {
-    ASSERT_FALSE(result);
-    EXPECT_EQ(result.error().code, code) << result.error().message;
-    EXPECT_NE(result.error().message.find(says), std::string::npos) << result.error().message;
-  }
 };
-TestPki* CredentialTest::pki_ = nullptr;
 
 TEST_F(CredentialTest, X25519RoundTrips) {
   DelegatedCredential credential = make(KeyType::kX25519);

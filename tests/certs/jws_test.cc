@@ -4,31 +4,23 @@
 
 #include "certs/base64.h"
 #include "certs/es256.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/test_pki.h"
 
 namespace keydir {
 namespace {
 
+using testing::expectError;
 using testing::TestPki;
 
-class JwsTest : public ::testing::Test {
+class JwsTest : public testing::SharedPkiTest {
  protected:
-  static void SetUpTestSuite() { pki_ = new TestPki(); }
-  static void TearDownTestSuite() { delete pki_; }
-  static TestPki* pki_;
-
   static std::string sign(std::string_view payload,
                           const testing::Identity& signer = pki_->carrier) {
     return signJws({{"typ", "cps-ad"}}, payload, signer.key.get(), signer.chain).value();
   }
   static Result<VerifiedJws> verify(std::string_view jws) {
     return verifyJws(jws, pki_->trust(), pki_->now(), &pki_->spcMap());
-  }
-  static void expectError(const Result<VerifiedJws>& result, ErrorCode code,
-                          const std::string& says) {
-    ASSERT_FALSE(result);
-    EXPECT_EQ(result.error().code, code) << result.error().message;
-    EXPECT_NE(result.error().message.find(says), std::string::npos) << result.error().message;
   }
   // Re-signs a modified header with `key` so only the header differs.
   static std::string withHeader(const nlohmann::json& header, std::string_view payload,
@@ -39,7 +31,6 @@ class JwsTest : public ::testing::Test {
     return input + "." + base64UrlEncode(signature);
   }
 };
-TestPki* JwsTest::pki_ = nullptr;
 
 TEST_F(JwsTest, SignsAndVerifiesWithX5c) {
   std::string jws = sign(R"({"0-1234":"https://cps.example.com"})");

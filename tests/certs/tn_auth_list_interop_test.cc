@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "certs/chain_validator.h"
+#include "certs/hex.h"
 #include "certs/pem.h"
 #include "certs/tn_auth_list.h"
 #include "certs/trust_store.h"

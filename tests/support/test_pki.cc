@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "certs/key_pair.h"
 #include "certs/pem.h"
 
 namespace keydir::testing {
@@ -45,6 +46,16 @@ TestPki::TestPki()
 Identity TestPki::issue(const IssueRequest& request) const {
   orThrow(pki_.issue(request, now_, &spc_map_));
   return load(request.name);
+}
+
+std::vector<X509Ptr> chainUnderIntermediate(const TestPki& pki, const CertificateRequest& request) {
+  Identity intermediate = pki.load("intermediate");
+  EvpPkeyPtr key = generateKey(KeyType::kP256);
+  std::vector<X509Ptr> chain;
+  chain.push_back(orThrow(
+      issueCertificate(request, key.get(), intermediate.chain[0].get(), intermediate.key.get())));
+  chain.push_back(std::move(intermediate.chain[0]));
+  return chain;
 }
 
 Identity TestPki::load(const std::string& name) const {

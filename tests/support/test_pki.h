@@ -9,8 +9,11 @@
 // The SPC map puts 12025550000-12025559999 in SPC 1234, so the reseller's
 // range is inside the carrier's SPC.
 
+#include <gtest/gtest.h>
+
 #include <vector>
 
+#include "certs/certificate_issuer.h"
 #include "certs/chain_validator.h"
 #include "certs/in_memory_spc_map.h"
 #include "certs/instant.h"
@@ -50,6 +53,22 @@ class TestPki {
   TrustStore trust_;
   InMemorySpcMap spc_map_;
 };
+
+// A suite whose tests share one TestPki, made once (key generation is the
+// slow part).
+class SharedPkiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { pki_ = new TestPki(); }
+  static void TearDownTestSuite() {
+    delete pki_;
+    pki_ = nullptr;
+  }
+  static inline TestPki* pki_ = nullptr;
+};
+
+// Issues `request` directly under the intermediate with the certificate
+// issuer, bypassing PkiDirectory's checks; returns {leaf, intermediate}.
+std::vector<X509Ptr> chainUnderIntermediate(const TestPki& pki, const CertificateRequest& request);
 
 IssueRequest issueRequest(std::string name, CertificateKind kind, std::string issuer,
                           std::vector<std::string> scopes);

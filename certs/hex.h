@@ -1,0 +1,15 @@
+#pragma once
+// Hexadecimal text for digests (lowercase, "3fa0...") and for protocol code
+// points in messages ("0xFE01").
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace keydir {
+
+std::string hexEncode(std::string_view data);
+// "0x" and `digits` uppercase hex digits, e.g. hexCode(0xFE01, 4) == "0xFE01".
+std::string hexCode(std::uint32_t value, int digits);
+
+}  // namespace keydir
