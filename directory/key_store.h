@@ -1,0 +1,82 @@
+#pragma once
+// Storage behind the directory (DESIGN section 10). The SQLite store is one
+// implementation; a server database can take its place. Every write is one
+// transaction: it happens whole or not at all. Implementations are safe to
+// call from many threads at once.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "certs/error.h"
+#include "certs/instant.h"
+#include "certs/spc_map.h"
+#include "certs/tn_scope.h"
+
+namespace keydir {
+
+struct NewKey {
+  std::string id;
+  std::string dc;  // serialized DelegatedCredential
+  Instant expires;
+  std::string signer;              // SHA-256 hex of the leaf's public key
+  std::vector<TnScope> scopes;     // the leaf's authority
+  std::vector<std::string> chain;  // DER certificates, leaf first, as registered
+  std::string record;              // the key record JSON, as it will be served
+};
+
+struct StoredKey {
+  std::string id;
+  std::string record;  // key record JSON
+  Instant expires;
+  std::vector<TnScope> scopes;
+  std::optional<Instant> revoked;
+};
+
+enum class InsertOutcome { kInserted, kAlreadyPresent };
+
+struct StoreCounts {
+  std::int64_t sequence = 0;  // last change number
+  std::int64_t keys = 0;      // live: unrevoked and unexpired
+  std::int64_t spc_entries = 0;
+};
+
+class KeyStore {
+ public:
+  virtual ~KeyStore() = default;
+
+  // Stores `key` unless one with the same id is there. kTooManyKeys when the
+  // signer already has `max_active` live keys for the same scope.
+  virtual Result<InsertOutcome> insertKey(const NewKey& key, Instant now,
+                                          std::size_t max_active) = 0;
+  virtual Result<std::optional<StoredKey>> findKey(const std::string& id) = 0;
+  // Live keys whose scope holds canonical `tn` (SPC scopes through the SPC
+  // map), most specific first.
+  virtual Result<std::vector<StoredKey>> keysForTn(const std::string& tn, Instant now) = 0;
+  // Marks a key revoked and spends `jti`. kNotFound for an unknown key,
+  // kNotAuthorized for a jti already spent.
+  virtual Result<StoredKey> revokeKey(const std::string& id, const std::string& jti,
+                                      Instant now) = 0;
+  // PEM of a chain, or of one certificate, by the SHA-256 hex of its DER.
+  virtual Result<std::optional<std::string>> certificatesPem(const std::string& sha256_hex) = 0;
+
+  // Replaces or adds SPC map entries in one transaction; `progress` is
+  // called now and then with the number done.
+  virtual Result<std::size_t> importSpcMap(const std::vector<SpcAssignment>& entries,
+                                           const std::function<void(std::size_t)>& progress) = 0;
+  virtual const SpcMap& spcMap() const = 0;
+
+  virtual Result<StoreCounts> counts(Instant now) = 0;
+};
+
+}  // namespace keydir
+
+namespace keydir {
+
+// The address of a chain at the directory (x5u, GET /v1/certs/{hash}):
+// SHA-256 hex of its certificates' DER, concatenated leaf first.
+std::string chainAddress(const std::vector<std::string>& chain_der);
+
+}  // namespace keydir

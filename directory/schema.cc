@@ -1,0 +1,99 @@
+#include "directory/schema.h"
+
+namespace keydir {
+namespace {
+
+constexpr const char* kMigrations[] = {
+    // Version 1.
+    R"sql(
+CREATE TABLE certs (
+  sha256 TEXT PRIMARY KEY,
+  der BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE chains (
+  sha256 TEXT PRIMARY KEY,        -- of the concatenated DER, leaf first
+  cert_hashes TEXT NOT NULL       -- JSON array of certs.sha256, leaf first
+) WITHOUT ROWID;
+
+CREATE TABLE keys (
+  id TEXT PRIMARY KEY,
+  dc BLOB NOT NULL,
+  expires INTEGER NOT NULL,       -- unix seconds
+  signer TEXT NOT NULL,           -- SHA-256 of the leaf's public key
+  scope TEXT NOT NULL,            -- scope strings, space separated, sorted
+  chain TEXT NOT NULL REFERENCES chains(sha256),
+  record TEXT NOT NULL,           -- the key record JSON, as served
+  created INTEGER NOT NULL,
+  revoked INTEGER                 -- unix seconds, NULL while live
+) WITHOUT ROWID;
+CREATE INDEX keys_by_signer_scope ON keys(signer, scope);
+
+CREATE TABLE key_blocks (
+  block TEXT NOT NULL,
+  key_id TEXT NOT NULL REFERENCES keys(id),
+  specificity INTEGER NOT NULL,   -- numbers in the scope entry: smaller is more specific
+  PRIMARY KEY (block, key_id)
+) WITHOUT ROWID;
+
+CREATE TABLE key_spcs (
+  spc TEXT NOT NULL,
+  key_id TEXT NOT NULL REFERENCES keys(id),
+  PRIMARY KEY (spc, key_id)
+) WITHOUT ROWID;
+
+CREATE TABLE spc_map (
+  scope TEXT PRIMARY KEY,
+  spc TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  first TEXT NOT NULL,
+  last TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX spc_map_by_spc ON spc_map(spc);
+CREATE INDEX spc_map_by_start ON spc_map(length, first);
+
+CREATE TABLE spc_blocks (
+  block TEXT NOT NULL,
+  scope TEXT NOT NULL REFERENCES spc_map(scope) ON DELETE CASCADE,
+  PRIMARY KEY (block, scope)
+) WITHOUT ROWID;
+
+CREATE TABLE revocation_jtis (
+  jti TEXT PRIMARY KEY,
+  seen INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,             -- key, spc
+  id TEXT NOT NULL,
+  op TEXT NOT NULL,               -- put, revoke
+  at INTEGER NOT NULL
+);
+)sql",
+};
+
+}  // namespace
+
+Result<void> migrateSchema(Database& db) {
+  Transaction transaction(db);
+  if (auto ok = transaction.begun(); !ok) return ok;
+  auto version = db.userVersion();
+  if (!version) return std::unexpected(version.error());
+  if (*version > kSchemaVersion) {
+    return fail(ErrorCode::kUnavailable,
+                "database schema version " + std::to_string(*version) +
+                    " is newer than this keydir understands (" + std::to_string(kSchemaVersion) +
+                    "); upgrade keydir");
+  }
+  for (std::int64_t next = *version; next < kSchemaVersion; ++next) {
+    if (auto ok = db.execute(kMigrations[next]); !ok) return ok;
+  }
+  if (auto ok = db.execute("PRAGMA user_version = " + std::to_string(kSchemaVersion)); !ok) {
+    return ok;
+  }
+  return transaction.commit();
+}
+
+}  // namespace keydir

@@ -1,0 +1,126 @@
+#include "directory/sqlite.h"
+
+namespace keydir {
+namespace {
+
+std::unexpected<Error> sqliteError(sqlite3* db, std::string_view what) {
+  return fail(ErrorCode::kUnavailable,
+              std::string("storage: ") + std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+}  // namespace
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_.get(), index, value);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_.get(), index, text.data(), int(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_.get(), index, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+  sqlite3_bind_null(stmt_.get(), index);
+  return *this;
+}
+
+Result<bool> Statement::step() {
+  int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return sqliteError(sqlite3_db_handle(stmt_.get()), "step");
+}
+
+Result<void> Statement::run() {
+  for (;;) {
+    auto row = step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return {};
+  }
+}
+
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(stmt_.get(), column);
+}
+
+std::string Statement::text(int column) const {
+  const void* data = sqlite3_column_blob(stmt_.get(), column);
+  int size = sqlite3_column_bytes(stmt_.get(), column);
+  return data ? std::string(static_cast<const char*>(data), std::size_t(size)) : std::string();
+}
+
+bool Statement::isNull(int column) const {
+  return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+}
+
+Result<Database> Database::open(const std::filesystem::path& file) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(file.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  Database db;
+  db.db_.reset(raw);
+  if (rc != SQLITE_OK) {
+    return fail(ErrorCode::kUnavailable, "cannot open database " + file.string() + ": " +
+                                             (raw ? sqlite3_errmsg(raw) : "out of memory"));
+  }
+  sqlite3_busy_timeout(raw, 10000);
+  if (auto ok = db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                           "PRAGMA foreign_keys=ON;");
+      !ok) {
+    return failWithContext(ok.error(), file.string());
+  }
+  return db;
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), sql.data(), int(sql.size()), &raw, nullptr) != SQLITE_OK) {
+    return sqliteError(db_.get(), "prepare");
+  }
+  return Statement(StmtPtr(raw));
+}
+
+Result<void> Database::execute(std::string_view sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_.get(), std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message ? message : sqlite3_errmsg(db_.get());
+    sqlite3_free(message);
+    return fail(ErrorCode::kUnavailable, "storage: " + text);
+  }
+  return {};
+}
+
+Result<std::int64_t> Database::userVersion() {
+  auto stmt = prepare("PRAGMA user_version");
+  if (!stmt) return std::unexpected(stmt.error());
+  if (auto row = stmt->step(); !row || !*row) return sqliteError(db_.get(), "user_version");
+  return stmt->integer(0);
+}
+
+Transaction::Transaction(Database& db) : db_(db), begun_(db.execute("BEGIN IMMEDIATE")) {
+  open_ = begun_.has_value();
+}
+
+Transaction::~Transaction() {
+  if (open_) (void)db_.execute("ROLLBACK");
+}
+
+Result<void> Transaction::commit() {
+  auto ok = db_.execute("COMMIT");
+  if (ok) open_ = false;
+  return ok;
+}
+
+}  // namespace keydir

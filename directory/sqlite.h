@@ -1,0 +1,79 @@
+#pragma once
+// A thin owning layer over SQLite: a connection, prepared statements with
+// typed binds and reads, and transactions that roll back unless committed.
+// A Database is used by one thread at a time; the store gives each thread
+// its own connection.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "certs/error.h"
+#include "certs/openssl_ptr.h"
+
+namespace keydir {
+
+using SqlitePtr = std::unique_ptr<sqlite3, Free<&sqlite3_close_v2>>;
+using StmtPtr = std::unique_ptr<sqlite3_stmt, Free<&sqlite3_finalize>>;
+
+class Statement {
+ public:
+  explicit Statement(StmtPtr stmt) : stmt_(std::move(stmt)) {}
+  // Binds by 1-based position; returns *this for chaining.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view text);
+  Statement& bindBlob(int index, std::string_view bytes);
+  Statement& bindNull(int index);
+  // Steps once: true when a row is ready, false when done. kUnavailable on
+  // an SQLite error, with its message.
+  Result<bool> step();
+  // Steps to completion, for statements that return no rows.
+  Result<void> run();
+  std::int64_t integer(int column) const;
+  std::string text(int column) const;
+  bool isNull(int column) const;
+  void reset();
+
+ private:
+  StmtPtr stmt_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) in WAL mode with synchronous=FULL, so that an
+  // acknowledged write survives a crash, and a busy timeout for writers.
+  static Result<Database> open(const std::filesystem::path& file);
+
+  Result<Statement> prepare(std::string_view sql);
+  Result<void> execute(std::string_view sql);  // one or more statements, no rows
+  Result<std::int64_t> userVersion();
+  sqlite3* handle() const { return db_.get(); }
+  std::int64_t changes() const { return sqlite3_changes64(db_.get()); }
+
+ private:
+  SqlitePtr db_;
+};
+
+// BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit()
+// succeeded. Immediate, so that two writers never deadlock on upgrade.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  Result<void> begun() const { return begun_; }
+  Result<void> commit();
+
+ private:
+  Database& db_;
+  Result<void> begun_;
+  bool open_ = false;
+};
+
+}  // namespace keydir
