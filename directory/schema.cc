@@ -82,10 +82,9 @@ Result<void> migrateSchema(Database& db) {
   auto version = db.userVersion();
   if (!version) return std::unexpected(version.error());
   if (*version > kSchemaVersion) {
-    return fail(ErrorCode::kUnavailable,
-                "database schema version " + std::to_string(*version) +
-                    " is newer than this keydir understands (" + std::to_string(kSchemaVersion) +
-                    "); upgrade keydir");
+    return fail(ErrorCode::kUnavailable, "database schema version " + std::to_string(*version) +
+                                             " is newer than this keydir understands (" +
+                                             std::to_string(kSchemaVersion) + "); upgrade keydir");
   }
   for (std::int64_t next = *version; next < kSchemaVersion; ++next) {
     if (auto ok = db.execute(kMigrations[next]); !ok) return ok;

@@ -1,9 +1,8 @@
 #include "directory/sqlite_key_store.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "certs/hex.h"
 #include "certs/pem.h"
@@ -13,7 +12,8 @@ namespace keydir {
 namespace {
 
 constexpr std::int64_t kSpcSpecificity = std::numeric_limits<std::int64_t>::max();
-constexpr auto kJtiMemory = std::chrono::hours(1);  // revocations older than 300 s are refused anyway
+constexpr auto kJtiMemory =
+    std::chrono::hours(1);  // revocations older than 300 s are refused anyway
 
 std::int64_t unixSeconds(Instant instant) { return instant.time_since_epoch().count(); }
 Instant fromUnix(std::int64_t seconds) { return Instant(std::chrono::seconds(seconds)); }
@@ -78,8 +78,9 @@ Result<void> storeChain(Database& db, const std::vector<std::string>& chain_der,
 }
 
 Result<void> storeScopes(Database& db, const NewKey& key) {
-  auto block = db.prepare("INSERT OR IGNORE INTO key_blocks(block, key_id, specificity) "
-                          "VALUES (?1, ?2, ?3)");
+  auto block = db.prepare(
+      "INSERT OR IGNORE INTO key_blocks(block, key_id, specificity) "
+      "VALUES (?1, ?2, ?3)");
   auto spc = db.prepare("INSERT OR IGNORE INTO key_spcs(spc, key_id) VALUES (?1, ?2)");
   if (!block) return std::unexpected(block.error());
   if (!spc) return std::unexpected(spc.error());
@@ -91,7 +92,8 @@ Result<void> storeScopes(Database& db, const NewKey& key) {
     }
     for (const auto& prefix : scope.prefixBlocks()) {
       block->reset();
-      auto ok = block->bind(1, prefix.key()).bind(2, key.id).bind(3, std::int64_t(scope.count())).run();
+      auto ok =
+          block->bind(1, prefix.key()).bind(2, key.id).bind(3, std::int64_t(scope.count())).run();
       if (!ok) return ok;
     }
   }
@@ -129,8 +131,9 @@ Result<InsertOutcome> SqliteKeyStore::insertKey(const NewKey& key, Instant now,
   if (*found) return InsertOutcome::kAlreadyPresent;
 
   std::string scope = scopeText(key.scopes);
-  auto active = db->prepare("SELECT COUNT(*) FROM keys WHERE signer = ?1 AND scope = ?2 "
-                            "AND revoked IS NULL AND expires > ?3");
+  auto active = db->prepare(
+      "SELECT COUNT(*) FROM keys WHERE signer = ?1 AND scope = ?2 "
+      "AND revoked IS NULL AND expires > ?3");
   if (!active) return std::unexpected(active.error());
   if (auto row = active->bind(1, key.signer).bind(2, scope).bind(3, unixSeconds(now)).step();
       !row) {
@@ -163,7 +166,8 @@ Result<InsertOutcome> SqliteKeyStore::insertKey(const NewKey& key, Instant now,
 
 Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) {
   auto db = pool_->borrow();
-  auto statement = db->prepare("SELECT id, record, expires, scope, revoked FROM keys WHERE id = ?1");
+  auto statement =
+      db->prepare("SELECT id, record, expires, scope, revoked FROM keys WHERE id = ?1");
   if (!statement) return std::unexpected(statement.error());
   auto row = statement->bind(1, id).step();
   if (!row) return std::unexpected(row.error());
@@ -180,15 +184,17 @@ Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, 
   auto statement = db->prepare(
       "SELECT k.id, k.record, k.expires, k.scope, k.revoked, MIN(x.spec) AS spec FROM ("
       " SELECT key_id, specificity AS spec FROM key_blocks WHERE block IN " +
-      blockPlaceholders(blocks.size(), 1) +
-      " UNION ALL SELECT key_id, " + std::to_string(kSpcSpecificity) +
-      " FROM key_spcs WHERE spc = ?" + std::to_string(spc_index) +
+      blockPlaceholders(blocks.size(), 1) + " UNION ALL SELECT key_id, " +
+      std::to_string(kSpcSpecificity) + " FROM key_spcs WHERE spc = ?" + std::to_string(spc_index) +
       ") x JOIN keys k ON k.id = x.key_id"
-      " WHERE k.expires > ?" + std::to_string(now_index) +
-      " AND k.revoked IS NULL GROUP BY k.id ORDER BY spec, k.id");
+      " WHERE k.expires > ?" +
+      std::to_string(now_index) + " AND k.revoked IS NULL GROUP BY k.id ORDER BY spec, k.id");
   if (!statement) return std::unexpected(statement.error());
   bindBlocks(*statement, blocks, 1);
-  if (spc) statement->bind(spc_index, *spc); else statement->bindNull(spc_index);
+  if (spc)
+    statement->bind(spc_index, *spc);
+  else
+    statement->bindNull(spc_index);
   statement->bind(now_index, unixSeconds(now));
   std::vector<StoredKey> keys;
   for (;;) {
@@ -223,9 +229,9 @@ Result<StoredKey> SqliteKeyStore::revokeKey(const std::string& id, const std::st
     return std::unexpected(ok.error());
   }
   if (db->changes() == 0) {
-    return fail(ErrorCode::kNotAuthorized,
-                "revocation jti '" + jti + "' was used before; sign a new revocation with a "
-                "fresh jti");
+    return fail(ErrorCode::kNotAuthorized, "revocation jti '" + jti +
+                                               "' was used before; sign a new revocation with a "
+                                               "fresh jti");
   }
   if (!key.revoked) {
     auto update = db->prepare("UPDATE keys SET revoked = ?1 WHERE id = ?2");
@@ -301,8 +307,7 @@ Result<std::size_t> SqliteKeyStore::importSpcMap(const std::vector<SpcAssignment
     }
     if (++done % 10000 == 0 && progress) progress(done);
   }
-  if (auto ok = recordChange(*db, "spc", std::to_string(entries.size()), "import",
-                             nowInstant());
+  if (auto ok = recordChange(*db, "spc", std::to_string(entries.size()), "import", nowInstant());
       !ok) {
     return std::unexpected(ok.error());
   }

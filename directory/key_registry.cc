@@ -1,0 +1,123 @@
+#include "directory/key_registry.h"
+
+#include <nlohmann/json.hpp>
+
+#include "certs/base64.h"
+#include "certs/encompassment.h"
+#include "certs/hex.h"
+#include "certs/jws.h"
+#include "certs/key_pair.h"
+#include "certs/pem.h"
+#include "certs/tn.h"
+#include "directory/key_record.h"
+
+namespace keydir {
+namespace {
+
+constexpr std::size_t kMaxJtiLength = 128;
+
+Result<nlohmann::json> parseObject(std::string_view text, std::string_view what) {
+  nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded() || !value.is_object()) {
+    return fail(ErrorCode::kMalformed, std::string(what) + " is not a JSON object");
+  }
+  return value;
+}
+
+std::string signerOf(const X509* leaf) {
+  EvpPkeyPtr key(X509_get_pubkey(const_cast<X509*>(leaf)));
+  return hexEncode(sha256(spkiDer(key.get())));
+}
+
+}  // namespace
+
+Result<Registration> KeyRegistry::registerKey(std::string_view body, Instant now) {
+  auto request = parseObject(body, "request body");
+  if (!request) return std::unexpected(request.error());
+  auto dc_field = request->find("dc");
+  if (dc_field == request->end() || !dc_field->is_string()) {
+    return fail(ErrorCode::kMalformed, "body needs \"dc\": the delegated credential, base64url");
+  }
+  auto dc = base64UrlDecode(dc_field->get<std::string>());
+  if (!dc) return failWithContext(dc.error(), "dc");
+  auto chain = jwsChain(*request);
+  if (!chain) return std::unexpected(chain.error());
+
+  auto verified = verifyCredential(asStringView(*dc), *chain, trust_, now, &store_.spcMap(),
+                                   policy_.credential);
+  if (!verified) return std::unexpected(verified.error());
+
+  std::vector<std::string> chain_der;
+  for (const auto& certificate : *chain) chain_der.push_back(certificateDer(certificate.get()));
+  NewKey key{verified->id,
+             verified->serialized,
+             verified->expires,
+             signerOf(verified->chain.leaf()),
+             verified->chain.authority,
+             chain_der,
+             buildKeyRecord(*verified, chain_der, policy_.public_url).dump()};
+  auto outcome = store_.insertKey(key, now, policy_.max_keys_per_signer_scope);
+  if (!outcome) return std::unexpected(outcome.error());
+  if (*outcome == InsertOutcome::kAlreadyPresent) {
+    auto stored = store_.findKey(key.id);
+    if (!stored) return std::unexpected(stored.error());
+    if (*stored) return Registration{key.id, (*stored)->record, false};
+  }
+  return Registration{key.id, key.record, true};
+}
+
+Result<StoredKey> KeyRegistry::key(const std::string& id) {
+  auto stored = store_.findKey(id);
+  if (!stored) return std::unexpected(stored.error());
+  if (!*stored) return fail(ErrorCode::kNotFound, "no key with id " + id);
+  return std::move(**stored);
+}
+
+Result<TnKeys> KeyRegistry::lookup(std::string_view tn, Instant now) {
+  auto canonical = canonicalTn(tn);
+  if (!canonical) return std::unexpected(canonical.error());
+  auto keys = store_.keysForTn(*canonical, now);
+  if (!keys) return std::unexpected(keys.error());
+  return TnKeys{std::move(*canonical), std::move(*keys)};
+}
+
+Result<StoredKey> KeyRegistry::revoke(const std::string& id, std::string_view jws, Instant now) {
+  ChainPolicy chain_policy{policy_.credential.max_chain_length, false};
+  auto verified = verifyJws(jws, trust_, now, &store_.spcMap(), chain_policy);
+  if (!verified) return std::unexpected(verified.error());
+  auto payload = parseObject(verified->jws.payload, "revocation payload");
+  if (!payload) return std::unexpected(payload.error());
+  auto sub = payload->find("sub");
+  auto iat = payload->find("iat");
+  auto jti = payload->find("jti");
+  if (sub == payload->end() || !sub->is_string() || iat == payload->end() ||
+      !iat->is_number_integer() || jti == payload->end() || !jti->is_string() ||
+      jti->get<std::string>().empty() || jti->get<std::string>().size() > kMaxJtiLength) {
+    return fail(ErrorCode::kMalformed,
+                "revocation payload needs \"sub\" (the key id), \"iat\" (unix seconds) and "
+                "\"jti\" (1 to 128 characters)");
+  }
+  if (*sub != id) {
+    return fail(ErrorCode::kMalformed, "revocation is for key " + sub->get<std::string>() +
+                                           ", not for " + id + " named in the path");
+  }
+  auto age = now.time_since_epoch().count() - iat->get<std::int64_t>();
+  if (age > policy_.revocation_window.count() || -age > policy_.revocation_window.count()) {
+    return fail(ErrorCode::kExpired, "revocation iat is " + std::to_string(age) +
+                                         " seconds from the directory's "
+                                         "clock; it must be within " +
+                                         std::to_string(policy_.revocation_window.count()) +
+                                         " seconds");
+  }
+  auto stored = key(id);
+  if (!stored) return std::unexpected(stored.error());
+  if (auto covered = checkEncompassed(stored->scopes, verified->chain.authority, &store_.spcMap());
+      !covered) {
+    return fail(
+        ErrorCode::kNotAuthorized,
+        "the revoking certificate's TNAuthList does not cover the key: " + covered.error().message);
+  }
+  return store_.revokeKey(id, jti->get<std::string>(), now);
+}
+
+}  // namespace keydir
