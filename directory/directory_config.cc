@@ -1,0 +1,185 @@
+#include "directory/directory_config.h"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <map>
+
+namespace keydir {
+namespace {
+
+template <class T>
+Result<T> parseNumber(const std::string& name, const std::string& value) {
+  T number{};
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (value.empty() || ec != std::errc() || end != value.data() + value.size() || number < 0) {
+    return fail(ErrorCode::kMalformed,
+                "setting " + name + " wants a non-negative number, not '" + value + "'");
+  }
+  return number;
+}
+
+Result<bool> parseBool(const std::string& name, const std::string& value) {
+  if (value == "true" || value == "1" || value == "yes") return true;
+  if (value == "false" || value == "0" || value == "no") return false;
+  return fail(ErrorCode::kMalformed, "setting " + name + " wants true or false, not '" + value + "'");
+}
+
+using Setter = std::function<Result<void>(DirectoryConfig&, const std::string&, const std::string&)>;
+
+template <class T>
+Setter number(T DirectoryConfig::*member) {
+  return [member](DirectoryConfig& config, const std::string& name, const std::string& value) {
+    auto parsed = parseNumber<T>(name, value);
+    if (!parsed) return Result<void>(std::unexpected(parsed.error()));
+    config.*member = *parsed;
+    return Result<void>();
+  };
+}
+
+Setter text(std::string DirectoryConfig::*member) {
+  return [member](DirectoryConfig& config, const std::string&, const std::string& value) {
+    config.*member = value;
+    return Result<void>();
+  };
+}
+
+Setter boolean(bool DirectoryConfig::*member) {
+  return [member](DirectoryConfig& config, const std::string& name, const std::string& value) {
+    auto parsed = parseBool(name, value);
+    if (!parsed) return Result<void>(std::unexpected(parsed.error()));
+    config.*member = *parsed;
+    return Result<void>();
+  };
+}
+
+const std::map<std::string, Setter>& setters() {
+  static const std::map<std::string, Setter> table = {
+      {"db", text(&DirectoryConfig::db)},
+      {"trust", text(&DirectoryConfig::trust)},
+      {"crls",
+       [](DirectoryConfig& config, const std::string&, const std::string& value) {
+         config.crls.push_back(value);
+         return Result<void>();
+       }},
+      {"listen", text(&DirectoryConfig::listen)},
+      {"tls_cert", text(&DirectoryConfig::tls_cert)},
+      {"tls_key", text(&DirectoryConfig::tls_key)},
+      {"spc_map", text(&DirectoryConfig::spc_map)},
+      {"public_url", text(&DirectoryConfig::public_url)},
+      {"access_log", text(&DirectoryConfig::access_log)},
+      {"log_full_tn", boolean(&DirectoryConfig::log_full_tn)},
+      {"max_body_bytes", number(&DirectoryConfig::max_body_bytes)},
+      {"max_chain_length", number(&DirectoryConfig::max_chain_length)},
+      {"max_keys_per_signer_scope", number(&DirectoryConfig::max_keys_per_signer_scope)},
+      {"max_credential_validity_seconds",
+       number(&DirectoryConfig::max_credential_validity_seconds)},
+      {"require_delegation_usage", boolean(&DirectoryConfig::require_delegation_usage)},
+      {"revocation_window_seconds", number(&DirectoryConfig::revocation_window_seconds)},
+      {"write_rate_per_second", number(&DirectoryConfig::write_rate_per_second)},
+      {"write_burst", number(&DirectoryConfig::write_burst)},
+      {"lookup_max_age_seconds", number(&DirectoryConfig::lookup_max_age_seconds)},
+      {"max_threads", number(&DirectoryConfig::max_threads)},
+      {"max_queued", number(&DirectoryConfig::max_queued)},
+      {"keep_alive_timeout_seconds", number(&DirectoryConfig::keep_alive_timeout_seconds)},
+      {"max_keep_alive_requests", number(&DirectoryConfig::max_keep_alive_requests)},
+      {"bucket_bits", number(&DirectoryConfig::bucket_bits)},
+      {"wide_threshold", number(&DirectoryConfig::wide_threshold)},
+  };
+  return table;
+}
+
+}  // namespace
+
+Result<void> DirectoryConfig::set(const std::string& name, const std::string& value) {
+  std::string key = name;
+  std::replace(key.begin(), key.end(), '-', '_');
+  if (key == "crl") key = "crls";
+  auto setter = setters().find(key);
+  if (setter == setters().end()) {
+    return fail(ErrorCode::kMalformed, "unknown setting '" + name + "'");
+  }
+  return setter->second(*this, key, value);
+}
+
+Result<void> DirectoryConfig::merge(const nlohmann::json& settings) {
+  if (!settings.is_object()) return fail(ErrorCode::kMalformed, "config is not a JSON object");
+  for (const auto& [name, value] : settings.items()) {
+    std::vector<nlohmann::json> values =
+        value.is_array() ? value.get<std::vector<nlohmann::json>>() : std::vector{value};
+    for (const auto& one : values) {
+      std::string text = one.is_string() ? one.get<std::string>() : one.dump();
+      if (auto ok = set(name, text); !ok) return ok;
+    }
+  }
+  return {};
+}
+
+Result<void> DirectoryConfig::loadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail(ErrorCode::kNotFound, "cannot read config file " + path);
+  nlohmann::json settings = nlohmann::json::parse(in, nullptr, false);
+  if (settings.is_discarded()) {
+    return fail(ErrorCode::kMalformed, "config file " + path + " is not valid JSON");
+  }
+  if (auto ok = merge(settings); !ok) return failWithContext(ok.error(), path);
+  return {};
+}
+
+Result<void> DirectoryConfig::validate() const {
+  if (trust.empty()) {
+    return fail(ErrorCode::kMalformed, "no trust anchors: give --trust PEM (nothing is trusted "
+                                       "by default)");
+  }
+  if (tls_cert.empty() != tls_key.empty()) {
+    return fail(ErrorCode::kMalformed, "HTTPS needs both --tls-cert and --tls-key");
+  }
+  if (listen.rfind(':') == std::string::npos) {
+    return fail(ErrorCode::kMalformed, "listen address '" + listen + "' should be HOST:PORT");
+  }
+  if (max_threads < 4) return fail(ErrorCode::kMalformed, "max_threads must be at least 4");
+  if (bucket_bits < 1 || bucket_bits > 32) {
+    return fail(ErrorCode::kMalformed, "bucket_bits must be between 1 and 32");
+  }
+  return {};
+}
+
+std::string DirectoryConfig::effectivePublicUrl() const {
+  if (!public_url.empty()) {
+    std::string url = public_url;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  }
+  return std::string(usesTls() ? "https://" : "http://") + listen;
+}
+
+nlohmann::json DirectoryConfig::toJson() const {
+  return {{"db", db},
+          {"trust", trust},
+          {"crls", crls},
+          {"listen", listen},
+          {"tls_cert", tls_cert},
+          {"tls_key", tls_key},
+          {"spc_map", spc_map},
+          {"public_url", effectivePublicUrl()},
+          {"access_log", access_log},
+          {"log_full_tn", log_full_tn},
+          {"max_body_bytes", max_body_bytes},
+          {"max_chain_length", max_chain_length},
+          {"max_keys_per_signer_scope", max_keys_per_signer_scope},
+          {"max_credential_validity_seconds", max_credential_validity_seconds},
+          {"require_delegation_usage", require_delegation_usage},
+          {"revocation_window_seconds", revocation_window_seconds},
+          {"write_rate_per_second", write_rate_per_second},
+          {"write_burst", write_burst},
+          {"lookup_max_age_seconds", lookup_max_age_seconds},
+          {"max_threads", max_threads},
+          {"max_queued", max_queued},
+          {"keep_alive_timeout_seconds", keep_alive_timeout_seconds},
+          {"max_keep_alive_requests", max_keep_alive_requests},
+          {"bucket_bits", bucket_bits},
+          {"wide_threshold", wide_threshold}};
+}
+
+}  // namespace keydir

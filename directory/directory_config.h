@@ -1,0 +1,59 @@
+#pragma once
+// Every setting of `keydir serve`, resolved in one place: defaults here, then
+// a JSON config file, then command-line flags (DESIGN section 6, STYLE rule
+// 11). `keydir serve --print-config` prints the result.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "certs/error.h"
+
+namespace keydir {
+
+struct DirectoryConfig {
+  std::string db = "keydir.db";
+  std::string trust;                // PEM bundle of STI-CA roots; required
+  std::vector<std::string> crls;    // PEM CRL files
+  std::string listen = "127.0.0.1:8080";
+  std::string tls_cert;             // both set: HTTPS
+  std::string tls_key;
+  std::string spc_map;              // CSV imported at start, if set
+  std::string public_url;           // base of x5u; default from listen
+  std::string access_log = "-";     // file, "-" for stderr, "" for none
+  bool log_full_tn = false;
+
+  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_chain_length = 5;
+  std::size_t max_keys_per_signer_scope = 4;
+  long long max_credential_validity_seconds = 7 * 24 * 3600;
+  bool require_delegation_usage = true;
+  long long revocation_window_seconds = 300;
+  double write_rate_per_second = 50;
+  double write_burst = 100;
+  long long lookup_max_age_seconds = 300;
+
+  int max_threads = 512;  // one per open connection: more than the clients you expect
+  int max_queued = 1024;
+  long long keep_alive_timeout_seconds = 15;
+  int max_keep_alive_requests = 10000;
+
+  int bucket_bits = 16;
+  long long wide_threshold = 1000;
+
+  // Applies one setting by its name (as in the JSON file and the flags,
+  // with '-' or '_'). kMalformed names the setting and the expected form.
+  Result<void> set(const std::string& name, const std::string& value);
+  // Applies every member of a JSON object.
+  Result<void> merge(const nlohmann::json& settings);
+  Result<void> loadFile(const std::string& path);
+  // kMalformed when a required setting is missing or two disagree.
+  Result<void> validate() const;
+
+  std::string effectivePublicUrl() const;
+  bool usesTls() const { return !tls_cert.empty(); }
+  nlohmann::json toJson() const;
+};
+
+}  // namespace keydir

@@ -1,0 +1,136 @@
+#include "directory/directory_server.h"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+
+#include <fstream>
+
+#include "directory/router.h"
+#include "directory/sqlite_key_store.h"
+
+namespace keydir {
+namespace {
+
+Result<Poco::Net::SocketAddress> parseListen(const std::string& listen) {
+  try {
+    return Poco::Net::SocketAddress(listen);
+  } catch (const std::exception& error) {
+    return fail(ErrorCode::kMalformed,
+                "listen address '" + listen + "' does not parse: " + error.what());
+  }
+}
+
+KeyPolicy keyPolicyFrom(const DirectoryConfig& config) {
+  KeyPolicy policy;
+  policy.credential.max_validity = std::chrono::seconds(config.max_credential_validity_seconds);
+  policy.credential.require_delegation_usage = config.require_delegation_usage;
+  policy.credential.max_chain_length = config.max_chain_length;
+  policy.max_keys_per_signer_scope = config.max_keys_per_signer_scope;
+  policy.revocation_window = std::chrono::seconds(config.revocation_window_seconds);
+  policy.public_url = config.effectivePublicUrl();
+  return policy;
+}
+
+}  // namespace
+
+Result<std::size_t> importSpcMapCsv(KeyStore& store, const std::string& path,
+                                    const std::function<void(std::size_t)>& progress) {
+  std::ifstream in(path);
+  if (!in) return fail(ErrorCode::kNotFound, "cannot read SPC map " + path);
+  std::vector<SpcAssignment> entries;
+  std::string line;
+  std::size_t line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty() || line == "\r" || line[0] == '#') continue;
+    auto entry = parseSpcMapLine(line);
+    if (!entry) {
+      return failWithContext(entry.error(), path + " line " + std::to_string(line_number));
+    }
+    entries.push_back(std::move(*entry));
+  }
+  return store.importSpcMap(entries, progress);
+}
+
+Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const DirectoryConfig& config,
+                                                                 const Clock* clock) {
+  if (auto ok = config.validate(); !ok) return std::unexpected(ok.error());
+  std::unique_ptr<DirectoryServer> server(new DirectoryServer());
+  auto service = std::make_unique<DirectoryService>();
+  service->config = config;
+  service->clock = clock ? clock : &server->system_clock_;
+
+  auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
+  if (!trust) return std::unexpected(trust.error());
+  service->trust = std::make_unique<TrustStore>(std::move(*trust));
+  auto store = SqliteKeyStore::open(config.db);
+  if (!store) return std::unexpected(store.error());
+  service->store = std::move(*store);
+  if (!config.spc_map.empty()) {
+    auto imported = importSpcMapCsv(*service->store, config.spc_map, {});
+    if (!imported) return std::unexpected(imported.error());
+  }
+  auto log = AccessLog::open(config.access_log, config.log_full_tn);
+  if (!log) return std::unexpected(log.error());
+  service->access_log = std::move(*log);
+  service->metrics = std::make_unique<Metrics>();
+  service->write_limiter =
+      std::make_unique<RateLimiter>(config.write_rate_per_second, config.write_burst);
+  service->registry =
+      std::make_unique<KeyRegistry>(*service->store, *service->trust, keyPolicyFrom(config));
+
+  auto address = parseListen(config.listen);
+  if (!address) return std::unexpected(address.error());
+  auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
+  params->setMaxThreads(config.max_threads);
+  params->setMaxQueued(config.max_queued);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(config.keep_alive_timeout_seconds, 0));
+  params->setMaxKeepAliveRequests(config.max_keep_alive_requests);
+  params->setTimeout(Poco::Timespan(30, 0));
+  params->setThreadIdleTime(Poco::Timespan(30, 0));
+  server->threads_ = std::make_unique<Poco::ThreadPool>(4, config.max_threads + 8, 30);
+
+  try {
+    Poco::Net::ServerSocket socket;
+    if (config.usesTls()) {
+      Poco::Net::initializeSSL();
+      Poco::Net::Context::Ptr context = new Poco::Net::Context(
+          Poco::Net::Context::TLS_SERVER_USE, config.tls_key, config.tls_cert, "",
+          Poco::Net::Context::VERIFY_NONE);
+      context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+      context->preferServerCiphers();
+      socket = Poco::Net::SecureServerSocket(*address, 256, context);
+    } else {
+      socket = Poco::Net::ServerSocket(*address, 256);
+    }
+    server->service_ = std::move(service);
+    server->server_ = std::make_unique<Poco::Net::HTTPServer>(
+        new Router(*server->service_), *server->threads_, socket, params);
+  } catch (const std::exception& error) {
+    return fail(ErrorCode::kUnavailable,
+                "cannot listen on " + config.listen + ": " + error.what());
+  }
+  return server;
+}
+
+DirectoryServer::~DirectoryServer() { stop(); }
+
+void DirectoryServer::start() {
+  server_->start();
+  running_ = true;
+}
+
+void DirectoryServer::stop() {
+  if (!running_) return;
+  running_ = false;
+  server_->stopAll(true);
+  threads_->joinAll();
+}
+
+int DirectoryServer::port() const { return server_->port(); }
+
+}  // namespace keydir

@@ -1,0 +1,39 @@
+#pragma once
+// Prometheus metrics of the directory (GET /metrics, text format 0.0.4),
+// through prometheus-cpp. Thread-safe.
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+
+namespace keydir {
+
+class Metrics {
+ public:
+  Metrics();
+  // `route` is the route's pattern ("/v1/tns/{tn}/keys"), never a raw path,
+  // so that label values stay few and hold no TN.
+  void observeRequest(const std::string& route, int status, double seconds);
+  void setLiveKeys(double count) { live_keys_.Set(count); }
+  void setSequence(double sequence) { sequence_.Set(sequence); }
+  void countRegistration(bool created) { (created ? registrations_ : re_registrations_).Increment(); }
+  void countRevocation() { revocations_.Increment(); }
+  std::string render() const;
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& latency_;
+  prometheus::Gauge& live_keys_;
+  prometheus::Gauge& sequence_;
+  prometheus::Family<prometheus::Counter>& registration_family_;
+  prometheus::Counter& registrations_;
+  prometheus::Counter& re_registrations_;
+  prometheus::Counter& revocations_;
+};
+
+}  // namespace keydir

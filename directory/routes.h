@@ -1,0 +1,19 @@
+#pragma once
+// The directory's routes (DESIGN section 6), one file each. A route reads
+// the exchange, calls the libraries, and answers; errors it returns as
+// values reach Exchange::sendProblem.
+
+#include "directory/http_exchange.h"
+
+namespace keydir {
+
+void servePostKeys(Exchange& exchange);          // POST /v1/keys
+void serveGetKey(Exchange& exchange);            // GET /v1/keys/{id}
+void servePostRevocation(Exchange& exchange);    // POST /v1/keys/{id}/revocation
+void serveTnKeys(Exchange& exchange);            // GET /v1/tns/{tn}/keys
+void serveCertificates(Exchange& exchange);      // GET /v1/certs/{sha256hex}
+void serveMeta(Exchange& exchange);              // GET /v1/meta
+void serveHealth(Exchange& exchange);            // GET /healthz
+void serveMetrics(Exchange& exchange);           // GET /metrics
+
+}  // namespace keydir
