@@ -1,8 +1,7 @@
 #include "directory/access_log.h"
 
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "certs/instant.h"
 

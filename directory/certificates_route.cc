@@ -15,7 +15,8 @@ void serveCertificates(Exchange& exchange) {
   }
   auto pem = exchange.service().store->certificatesPem(address);
   if (!pem) return exchange.sendProblem(pem.error());
-  if (!*pem) return exchange.sendProblem({ErrorCode::kNotFound, "no chain or certificate " + address});
+  if (!*pem)
+    return exchange.sendProblem({ErrorCode::kNotFound, "no chain or certificate " + address});
   // Content-addressed, so it never changes.
   exchange.setHeader("Cache-Control", "public, max-age=31536000, immutable");
   exchange.sendText(200, "application/pem-certificate-chain", **pem);

@@ -23,10 +23,12 @@ Result<T> parseNumber(const std::string& name, const std::string& value) {
 Result<bool> parseBool(const std::string& name, const std::string& value) {
   if (value == "true" || value == "1" || value == "yes") return true;
   if (value == "false" || value == "0" || value == "no") return false;
-  return fail(ErrorCode::kMalformed, "setting " + name + " wants true or false, not '" + value + "'");
+  return fail(ErrorCode::kMalformed,
+              "setting " + name + " wants true or false, not '" + value + "'");
 }
 
-using Setter = std::function<Result<void>(DirectoryConfig&, const std::string&, const std::string&)>;
+using Setter =
+    std::function<Result<void>(DirectoryConfig&, const std::string&, const std::string&)>;
 
 template <class T>
 Setter number(T DirectoryConfig::*member) {
@@ -129,8 +131,9 @@ Result<void> DirectoryConfig::loadFile(const std::string& path) {
 
 Result<void> DirectoryConfig::validate() const {
   if (trust.empty()) {
-    return fail(ErrorCode::kMalformed, "no trust anchors: give --trust PEM (nothing is trusted "
-                                       "by default)");
+    return fail(ErrorCode::kMalformed,
+                "no trust anchors: give --trust PEM (nothing is trusted "
+                "by default)");
   }
   if (tls_cert.empty() != tls_key.empty()) {
     return fail(ErrorCode::kMalformed, "HTTPS needs both --tls-cert and --tls-key");

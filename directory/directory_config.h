@@ -4,7 +4,6 @@
 // 11). `keydir serve --print-config` prints the result.
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -14,14 +13,14 @@ namespace keydir {
 
 struct DirectoryConfig {
   std::string db = "keydir.db";
-  std::string trust;                // PEM bundle of STI-CA roots; required
-  std::vector<std::string> crls;    // PEM CRL files
+  std::string trust;              // PEM bundle of STI-CA roots; required
+  std::vector<std::string> crls;  // PEM CRL files
   std::string listen = "127.0.0.1:8080";
-  std::string tls_cert;             // both set: HTTPS
+  std::string tls_cert;  // both set: HTTPS
   std::string tls_key;
-  std::string spc_map;              // CSV imported at start, if set
-  std::string public_url;           // base of x5u; default from listen
-  std::string access_log = "-";     // file, "-" for stderr, "" for none
+  std::string spc_map;           // CSV imported at start, if set
+  std::string public_url;        // base of x5u; default from listen
+  std::string access_log = "-";  // file, "-" for stderr, "" for none
   bool log_full_tn = false;
 
   std::size_t max_body_bytes = 64 * 1024;

@@ -23,7 +23,9 @@ Result<Poco::Net::SocketAddress> parseListen(const std::string& listen) {
   }
 }
 
-KeyPolicy keyPolicyFrom(const DirectoryConfig& config) {
+}  // namespace
+
+KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config) {
   KeyPolicy policy;
   policy.credential.max_validity = std::chrono::seconds(config.max_credential_validity_seconds);
   policy.credential.require_delegation_usage = config.require_delegation_usage;
@@ -33,8 +35,6 @@ KeyPolicy keyPolicyFrom(const DirectoryConfig& config) {
   policy.public_url = config.effectivePublicUrl();
   return policy;
 }
-
-}  // namespace
 
 Result<std::size_t> importSpcMapCsv(KeyStore& store, const std::string& path,
                                     const std::function<void(std::size_t)>& progress) {
@@ -80,7 +80,7 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   service->write_limiter =
       std::make_unique<RateLimiter>(config.write_rate_per_second, config.write_burst);
   service->registry =
-      std::make_unique<KeyRegistry>(*service->store, *service->trust, keyPolicyFrom(config));
+      std::make_unique<KeyRegistry>(*service->store, *service->trust, keyPolicyFromConfig(config));
 
   auto address = parseListen(config.listen);
   if (!address) return std::unexpected(address.error());
@@ -98,9 +98,9 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
     Poco::Net::ServerSocket socket;
     if (config.usesTls()) {
       Poco::Net::initializeSSL();
-      Poco::Net::Context::Ptr context = new Poco::Net::Context(
-          Poco::Net::Context::TLS_SERVER_USE, config.tls_key, config.tls_cert, "",
-          Poco::Net::Context::VERIFY_NONE);
+      Poco::Net::Context::Ptr context =
+          new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, config.tls_key,
+                                 config.tls_cert, "", Poco::Net::Context::VERIFY_NONE);
       context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
       context->preferServerCiphers();
       socket = Poco::Net::SecureServerSocket(*address, 256, context);
@@ -108,11 +108,10 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
       socket = Poco::Net::ServerSocket(*address, 256);
     }
     server->service_ = std::move(service);
-    server->server_ = std::make_unique<Poco::Net::HTTPServer>(
-        new Router(*server->service_), *server->threads_, socket, params);
+    server->server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(*server->service_),
+                                                              *server->threads_, socket, params);
   } catch (const std::exception& error) {
-    return fail(ErrorCode::kUnavailable,
-                "cannot listen on " + config.listen + ": " + error.what());
+    return fail(ErrorCode::kUnavailable, "cannot listen on " + config.listen + ": " + error.what());
   }
   return server;
 }

@@ -39,6 +39,9 @@ class DirectoryServer {
   bool running_ = false;
 };
 
+// The key rules a configuration asks for.
+KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
+
 // Imports a CSV SPC map into `store`, reporting progress through `progress`.
 // On a bad line nothing is imported and the error names the line.
 Result<std::size_t> importSpcMapCsv(KeyStore& store, const std::string& path,

@@ -15,11 +15,13 @@ void serveGetKey(Exchange& exchange) {
   } else {
     record["status"] = key->expires > now ? "live" : "expired";
   }
-  auto max_age = key->revoked ? std::chrono::seconds(exchange.service().config.lookup_max_age_seconds)
-                              : std::max(std::chrono::seconds(0),
-                                         std::min(key->expires - now,
-                                                  std::chrono::seconds(
-                                                      exchange.service().config.lookup_max_age_seconds)));
+  auto max_age =
+      key->revoked
+          ? std::chrono::seconds(exchange.service().config.lookup_max_age_seconds)
+          : std::max(
+                std::chrono::seconds(0),
+                std::min(key->expires - now,
+                         std::chrono::seconds(exchange.service().config.lookup_max_age_seconds)));
   exchange.sendCacheableJson(record.dump(), max_age);
 }
 

@@ -40,7 +40,9 @@ void Exchange::send(int status, const std::string& content_type, std::string_vie
   out.write(body.data(), static_cast<std::streamsize>(body.size()));
 }
 
-void Exchange::sendJson(int status, std::string_view json) { send(status, "application/json", json); }
+void Exchange::sendJson(int status, std::string_view json) {
+  send(status, "application/json", json);
+}
 
 void Exchange::sendText(int status, const std::string& content_type, std::string_view text) {
   send(status, content_type, text);
@@ -70,8 +72,8 @@ bool Exchange::admitWrite() {
   long long wait = service_.write_limiter->acquire(client(), std::chrono::steady_clock::now());
   if (wait == 0) return true;
   response_.set("Retry-After", std::to_string(wait));
-  sendProblem({ErrorCode::kRateLimited, "too many writes from " + client() + "; retry in " +
-                                            std::to_string(wait) + " s"});
+  sendProblem({ErrorCode::kRateLimited,
+               "too many writes from " + client() + "; retry in " + std::to_string(wait) + " s"});
   return false;
 }
 

@@ -20,7 +20,9 @@ class Metrics {
   void observeRequest(const std::string& route, int status, double seconds);
   void setLiveKeys(double count) { live_keys_.Set(count); }
   void setSequence(double sequence) { sequence_.Set(sequence); }
-  void countRegistration(bool created) { (created ? registrations_ : re_registrations_).Increment(); }
+  void countRegistration(bool created) {
+    (created ? registrations_ : re_registrations_).Increment();
+  }
   void countRevocation() { revocations_.Increment(); }
   std::string render() const;
 

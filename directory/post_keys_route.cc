@@ -10,8 +10,8 @@ void servePostKeys(Exchange& exchange) {
   if (!registration) return exchange.sendProblem(registration.error());
   exchange.service().metrics->countRegistration(registration->created);
   if (registration->created) {
-    exchange.setHeader(
-        "Location", exchange.service().config.effectivePublicUrl() + "/v1/keys/" + registration->id);
+    exchange.setHeader("Location", exchange.service().config.effectivePublicUrl() + "/v1/keys/" +
+                                       registration->id);
   }
   exchange.sendJson(registration->created ? 201 : 200, registration->record);
 }

@@ -6,20 +6,34 @@ namespace keydir {
 
 int httpStatusFor(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidTn: return 400;
-    case ErrorCode::kMalformed: return 400;
-    case ErrorCode::kUntrustedChain: return 422;
-    case ErrorCode::kBadSignature: return 422;
-    case ErrorCode::kExpired: return 422;
-    case ErrorCode::kValidityTooLong: return 422;
-    case ErrorCode::kUnsupportedKey: return 422;
-    case ErrorCode::kNotAuthorized: return 403;
-    case ErrorCode::kTooManyKeys: return 409;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kRateLimited: return 429;
-    case ErrorCode::kGone: return 410;
-    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInvalidTn:
+      return 400;
+    case ErrorCode::kMalformed:
+      return 400;
+    case ErrorCode::kUntrustedChain:
+      return 422;
+    case ErrorCode::kBadSignature:
+      return 422;
+    case ErrorCode::kExpired:
+      return 422;
+    case ErrorCode::kValidityTooLong:
+      return 422;
+    case ErrorCode::kUnsupportedKey:
+      return 422;
+    case ErrorCode::kNotAuthorized:
+      return 403;
+    case ErrorCode::kTooManyKeys:
+      return 409;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kRateLimited:
+      return 429;
+    case ErrorCode::kGone:
+      return 410;
+    case ErrorCode::kUnavailable:
+      return 503;
   }
   return 500;
 }

@@ -103,10 +103,11 @@ class RouteHandler : public Poco::Net::HTTPRequestHandler {
         response.set("Allow", allowedMethods(path));
         exchange.sendText(405, "application/problem+json",
                           R"({"type":"about:blank","title":"method not allowed","status":405,)"
-                          R"("detail":")" + request.getMethod() + " is not served on this path\"}");
+                          R"("detail":")" +
+                              request.getMethod() + " is not served on this path\"}");
       } else {
-        exchange.sendProblem({ErrorCode::kNotFound, "no such endpoint: " + request.getMethod() +
-                                                        " " + routeHint(path)});
+        exchange.sendProblem({ErrorCode::kNotFound,
+                              "no such endpoint: " + request.getMethod() + " " + routeHint(path)});
       }
     } catch (const std::exception&) {
       // Broken machinery (storage gone, out of memory): say so without internals.

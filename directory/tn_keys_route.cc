@@ -12,8 +12,8 @@ void serveTnKeys(Exchange& exchange) {
   for (std::size_t i = 0; i < found->keys.size(); ++i) {
     if (i) body += ',';
     body += found->keys[i].record;
-    max_age = std::min(max_age, std::chrono::duration_cast<std::chrono::seconds>(
-                                    found->keys[i].expires - now));
+    max_age = std::min(
+        max_age, std::chrono::duration_cast<std::chrono::seconds>(found->keys[i].expires - now));
   }
   body += "]}";
   exchange.sendCacheableJson(body, max_age);

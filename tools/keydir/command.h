@@ -22,5 +22,11 @@ int runPkiInit(const std::vector<std::string_view>& args);
 int runPkiIssue(const std::vector<std::string_view>& args);
 int runCertInspect(const std::vector<std::string_view>& args);
 int runCredentialNew(const std::vector<std::string_view>& args);
+int runServe(const std::vector<std::string_view>& args);
+int runRegister(const std::vector<std::string_view>& args);
+int runLookup(const std::vector<std::string_view>& args);
+int runRevoke(const std::vector<std::string_view>& args);
+int runSpcImport(const std::vector<std::string_view>& args);
+int runImport(const std::vector<std::string_view>& args);
 
 }  // namespace keydir::tool

@@ -15,6 +15,12 @@ constexpr Command kCommands[] = {
     {"pki issue", "issue a STIR certificate from a test STI-CA", runPkiIssue},
     {"cert inspect", "show a certificate as JSON, TNAuthList included", runCertInspect},
     {"credential new", "make an ECDH key and its delegated credential", runCredentialNew},
+    {"serve", "run the directory over HTTP or HTTPS", runServe},
+    {"register", "register a credential with a directory", runRegister},
+    {"lookup", "a TN's keys from a directory, each verified here", runLookup},
+    {"revoke", "revoke a key with a signed request", runRevoke},
+    {"spc import", "load an SPC map CSV into a directory's database", runSpcImport},
+    {"import", "seed a directory's database from NDJSON credentials", runImport},
 };
 
 void printOverview() {

@@ -1,0 +1,49 @@
+#pragma once
+// A client of the directory API over HTTP or HTTPS, for the keydir command
+// and the caching proxy. Problem answers come back as Errors with the
+// problem's type mapped to its code and its detail as the message.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "certs/error.h"
+
+namespace keydir {
+
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lowercased
+};
+
+class DirectoryClient {
+ public:
+  // `base_url` like "https://dir.example:8443". `ca_file`, when set, is the
+  // PEM bundle that must have signed the server's certificate (otherwise
+  // the system's CAs).
+  static Result<DirectoryClient> create(const std::string& base_url,
+                                        const std::string& ca_file = "");
+
+  // Any HTTP answer, problems included; kUnavailable if no answer came.
+  Result<HttpAnswer> request(const std::string& method, const std::string& path,
+                             std::string_view body = {}, const std::string& content_type = "");
+  // 2xx answers as they are; problem answers as their Error.
+  Result<HttpAnswer> call(const std::string& method, const std::string& path,
+                          std::string_view body = {}, const std::string& content_type = "");
+
+  const std::string& baseUrl() const { return base_url_; }
+
+ private:
+  std::string base_url_;
+  std::string scheme_;
+  std::string host_;
+  unsigned short port_ = 0;
+  std::string ca_file_;
+};
+
+// The Error a problem+json answer stands for.
+Error errorFromProblem(const HttpAnswer& answer);
+
+}  // namespace keydir

@@ -1,0 +1,86 @@
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "directory/directory_config.h"
+#include "directory/directory_server.h"
+#include "directory/key_registry.h"
+#include "directory/sqlite_key_store.h"
+#include "tools/keydir/command.h"
+#include "tools/keydir/options.h"
+
+namespace keydir::tool {
+namespace {
+
+constexpr std::size_t kErrorsShown = 20;
+
+}  // namespace
+
+int runImport(const std::vector<std::string_view>& args) {
+  Options options(
+      "keydir import FILE --db DB --trust PEM [--config FILE] [--set NAME=VALUE]...",
+      "Seeds or restores a directory from NDJSON: one {\"dc\":..,\"x5c\":[..]} per line,\n"
+      "each verified exactly as POST /v1/keys verifies it, with the same settings as\n"
+      "'keydir serve' (--config, --set). Good lines are stored even when others are\n"
+      "refused; refused lines are listed on stderr by number. Prints counts as JSON;\n"
+      "exits 1 if any line was refused.");
+  options.positionals(1)
+      .value("db", "the directory's SQLite file")
+      .value("trust", "PEM bundle of STI-CA roots")
+      .value("config", "JSON file of settings")
+      .value("set", "NAME=VALUE for any setting", true);
+  if (auto exit = options.parse(args)) return *exit;
+  DirectoryConfig config;
+  if (auto file = options.get("config")) {
+    if (auto ok = config.loadFile(*file); !ok) return reportError(ok.error());
+  }
+  for (const char* name : {"db", "trust"}) {
+    if (auto value = options.get(name)) (void)config.set(name, *value);
+  }
+  for (const auto& assignment : options.all("set")) {
+    auto equals = assignment.find('=');
+    if (equals == std::string::npos) return options.usageError("--set wants NAME=VALUE");
+    if (auto ok = config.set(assignment.substr(0, equals), assignment.substr(equals + 1)); !ok) {
+      return reportError(ok.error());
+    }
+  }
+  if (auto ok = config.validate(); !ok) return reportError(ok.error());
+
+  std::ifstream in(options.positional()[0]);
+  if (!in) return reportError({ErrorCode::kNotFound, "cannot read " + options.positional()[0]});
+  auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
+  if (!trust) return reportError(trust.error());
+  auto store = SqliteKeyStore::open(config.db);
+  if (!store) return reportError(store.error());
+  KeyRegistry registry(**store, *trust, keyPolicyFromConfig(config));
+
+  std::size_t line_number = 0, imported = 0, present = 0, refused = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty()) continue;
+    auto registration = registry.registerKey(line, nowInstant());
+    if (!registration) {
+      if (++refused <= kErrorsShown) {
+        std::cerr << "keydir: import: line " << line_number << ": "
+                  << errorTypeName(registration.error().code) << ": "
+                  << registration.error().message << "\n";
+      }
+    } else {
+      ++(registration->created ? imported : present);
+    }
+    if (line_number % 10000 == 0) std::cerr << "keydir: import: " << line_number << " lines\n";
+  }
+  if (refused > kErrorsShown) {
+    std::cerr << "keydir: import: " << refused - kErrorsShown << " more lines refused\n";
+  }
+  printJson(nlohmann::json{
+      {"lines", line_number},
+      {"imported", imported},
+      {"already_present", present},
+      {"refused",
+       refused}}.dump(2));
+  return refused == 0 ? kExitOk : kExitRefused;
+}
+
+}  // namespace keydir::tool

@@ -1,0 +1,75 @@
+#include <csignal>
+#include <iostream>
+
+#include "directory/directory_server.h"
+#include "tools/keydir/command.h"
+#include "tools/keydir/options.h"
+
+namespace keydir::tool {
+
+int runServe(const std::vector<std::string_view>& args) {
+  Options options(
+      "keydir serve --db FILE --trust PEM --listen HOST:PORT [--tls-cert C --tls-key K] "
+      "[--spc-map CSV] [--config FILE] [--set NAME=VALUE]... [--print-config]",
+      "Runs the directory (DESIGN section 6) until SIGINT or SIGTERM. Settings resolve in\n"
+      "one place: built-in defaults, then --config (a JSON object of settings), then\n"
+      "the flags below and --set for any other setting. --print-config prints the\n"
+      "result as JSON and exits.");
+  options.value("db", "SQLite file (created if missing)")
+      .value("trust", "PEM bundle of STI-CA roots; nothing is trusted by default")
+      .value("crl", "PEM CRL file", true)
+      .value("listen", "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)")
+      .value("tls-cert", "server certificate (PEM) for HTTPS")
+      .value("tls-key", "server private key (PEM) for HTTPS")
+      .value("spc-map", "CSV of scope,spc lines imported at start")
+      .value("public-url", "base URL clients reach the directory at (for x5u)")
+      .value("access-log", "file for the access log, - for stderr, empty for none")
+      .value("config", "JSON file of settings")
+      .value("set", "NAME=VALUE for any setting of --print-config", true)
+      .flag("print-config", "print the resolved settings and exit");
+  if (auto exit = options.parse(args)) return *exit;
+
+  DirectoryConfig config;
+  if (auto file = options.get("config")) {
+    if (auto ok = config.loadFile(*file); !ok) return reportError(ok.error());
+  }
+  for (const char* name :
+       {"db", "trust", "listen", "tls-cert", "tls-key", "spc-map", "public-url", "access-log"}) {
+    if (auto value = options.get(name)) {
+      if (auto ok = config.set(name, *value); !ok) return reportError(ok.error());
+    }
+  }
+  for (const auto& crl : options.all("crl")) (void)config.set("crls", crl);
+  for (const auto& assignment : options.all("set")) {
+    auto equals = assignment.find('=');
+    if (equals == std::string::npos) return options.usageError("--set wants NAME=VALUE");
+    if (auto ok = config.set(assignment.substr(0, equals), assignment.substr(equals + 1)); !ok) {
+      return reportError(ok.error());
+    }
+  }
+  if (options.has("print-config")) {
+    printJson(config.toJson().dump(2));
+    return kExitOk;
+  }
+
+  // Block the stop signals before any thread starts, so that only sigwait sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto server = DirectoryServer::create(config);
+  if (!server) return reportError(server.error());
+  (*server)->start();
+  std::cerr << "keydir: directory listening on " << (config.usesTls() ? "https" : "http") << "://"
+            << config.listen.substr(0, config.listen.rfind(':')) << ":" << (*server)->port()
+            << std::endl;
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::cerr << "keydir: stopping" << std::endl;
+  (*server)->stop();
+  return kExitOk;
+}
+
+}  // namespace keydir::tool

@@ -1,0 +1,30 @@
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "directory/directory_server.h"
+#include "directory/sqlite_key_store.h"
+#include "tools/keydir/command.h"
+#include "tools/keydir/options.h"
+
+namespace keydir::tool {
+
+int runSpcImport(const std::vector<std::string_view>& args) {
+  Options options("keydir spc import FILE --db DB",
+                  "Loads an SPC map (CSV lines 'scope,spc', scope 1-START-COUNT or 2-TN, '#'\n"
+                  "comments) into the directory's database in one transaction: a bad line\n"
+                  "imports nothing and names the line. Entries for a scope already present\n"
+                  "replace it. Progress goes to stderr.");
+  options.positionals(1).value("db", "the directory's SQLite file");
+  if (auto exit = options.parse(args)) return *exit;
+  if (!options.has("db")) return options.usageError("--db is required");
+  auto store = SqliteKeyStore::open(*options.get("db"));
+  if (!store) return reportError(store.error());
+  auto imported = importSpcMapCsv(**store, options.positional()[0], [](std::size_t done) {
+    std::cerr << "keydir: spc import: " << done << " entries\n";
+  });
+  if (!imported) return reportError(imported.error());
+  printJson(nlohmann::json{{"imported", *imported}}.dump(2));
+  return kExitOk;
+}
+
+}  // namespace keydir::tool
