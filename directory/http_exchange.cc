@@ -57,7 +57,9 @@ void Exchange::sendProblem(const Error& error) {
 }
 
 void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max_age) {
-  std::string etag = "\"" + base64UrlEncode(sha256(json)).substr(0, 27) + "\"";
+  std::string etag = base64UrlEncode(sha256(json)).substr(0, 27);
+  etag.insert(etag.begin(), '"');
+  etag.push_back('"');
   response_.set("ETag", etag);
   response_.set("Cache-Control",
                 "public, max-age=" + std::to_string(std::max<long long>(0, max_age.count())));

@@ -26,7 +26,8 @@ std::string blockPlaceholders(std::size_t count, int first_index) {
   std::string text = "(";
   for (std::size_t i = 0; i < count; ++i) {
     if (i) text += ",";
-    text += "?" + std::to_string(first_index + int(i));
+    text += '?';
+    text += std::to_string(first_index + int(i));
   }
   return text + ")";
 }
