@@ -1,5 +1,7 @@
 // Runs the real keydir binary, as an operator or a script would.
 
+#include "tests/support/keydir_cli.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -15,28 +17,12 @@
 namespace keydir {
 namespace {
 
+using testing::CommandRun;
+using testing::keydir;
+using testing::keydirJson;
 using testing::readText;
 using testing::runCommand;
 using testing::TempDir;
-
-struct CommandRun {
-  int status;
-  std::string output;
-};
-
-CommandRun keydir(const std::string& arguments) {
-  CommandRun run;
-  run.status = runCommand(std::string(KEYDIR_BINARY) + " " + arguments, &run.output);
-  return run;
-}
-
-// Keeps only stdout: JSON meant for scripts.
-nlohmann::json keydirJson(const std::string& arguments) {
-  std::string output;
-  int status = runCommand(std::string(KEYDIR_BINARY) + " " + arguments + " 2>/dev/null", &output);
-  EXPECT_EQ(status, 0) << arguments << "\n" << output;
-  return nlohmann::json::parse(output);
-}
 
 class KeydirCli : public ::testing::Test {
  protected:
