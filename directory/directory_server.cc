@@ -79,9 +79,6 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   service->metrics = std::make_unique<Metrics>();
   service->write_limiter =
       std::make_unique<RateLimiter>(config.write_rate_per_second, config.write_burst);
-  service->registry =
-      std::make_unique<KeyRegistry>(*service->store, *service->trust, keyPolicyFromConfig(config));
-
   auto address = parseListen(config.listen);
   if (!address) return std::unexpected(address.error());
   auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
@@ -107,6 +104,14 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
     } else {
       socket = Poco::Net::ServerSocket(*address, 256);
     }
+    if (service->config.public_url.empty()) {
+      // Listening on port 0 picks a port: name the one really bound.
+      service->config.public_url = std::string(config.usesTls() ? "https://" : "http://") +
+                                   address->host().toString() + ":" +
+                                   std::to_string(socket.address().port());
+    }
+    service->registry = std::make_unique<KeyRegistry>(*service->store, *service->trust,
+                                                      keyPolicyFromConfig(service->config));
     server->service_ = std::move(service);
     server->server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(*server->service_),
                                                               *server->threads_, socket, params);

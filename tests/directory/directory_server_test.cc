@@ -103,7 +103,10 @@ TEST_F(DirectoryServerTest, RegisterLookUpAndRevoke) {
   HttpAnswer created = post("/v1/keys", request);
   ASSERT_EQ(created.status, 201) << created.body;
   std::string id = nlohmann::json::parse(created.body)["id"];
-  EXPECT_NE(created.headers["location"].find("/v1/keys/" + id), std::string::npos);
+  EXPECT_EQ(created.headers["location"], client_->baseUrl() + "/v1/keys/" + id);
+  EXPECT_EQ(nlohmann::json::parse(created.body)["x5u"].get<std::string>().rfind(
+                client_->baseUrl() + "/v1/certs/", 0),
+            0u);
   HttpAnswer again = post("/v1/keys", request);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body, created.body);
