@@ -8,10 +8,29 @@
 
 namespace keydir {
 
+namespace {
+
+// Reading an oversized body to its end lets the client, still sending,
+// receive the 413 instead of a reset; past this much it is cheaper to close.
+constexpr std::size_t kMaxBytesDrained = 1 << 20;
+
+// Reads and drops up to kMaxBytesDrained bytes; true when the body ended.
+bool drain(std::istream& in) {
+  char buffer[8192];
+  std::size_t drained = 0;
+  while (drained <= kMaxBytesDrained && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) {
+    drained += std::size_t(in.gcount());
+  }
+  return drained <= kMaxBytesDrained;
+}
+
+}  // namespace
+
 Result<std::string> Exchange::body() {
   const std::size_t limit = service_.config.max_body_bytes;
   if (request_.hasContentLength() &&
       request_.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+    if (!drain(request_.stream())) response_.setKeepAlive(false);
     return fail(ErrorCode::kPayloadTooLarge,
                 "request body of " + std::to_string(request_.getContentLength64()) +
                     " bytes is over the limit of " + std::to_string(limit));
@@ -22,6 +41,7 @@ Result<std::string> Exchange::body() {
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     text.append(buffer, std::size_t(in.gcount()));
     if (text.size() > limit) {
+      if (!drain(in)) response_.setKeepAlive(false);
       return fail(ErrorCode::kPayloadTooLarge,
                   "request body is over the limit of " + std::to_string(limit) + " bytes");
     }
@@ -49,10 +69,6 @@ void Exchange::sendText(int status, const std::string& content_type, std::string
 }
 
 void Exchange::sendProblem(const Error& error) {
-  if (error.code == ErrorCode::kPayloadTooLarge) {
-    // The rest of an oversized body is not read: close rather than reuse.
-    response_.setKeepAlive(false);
-  }
   send(httpStatusFor(error.code), "application/problem+json", problemJson(error).dump());
 }
 

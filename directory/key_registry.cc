@@ -31,7 +31,7 @@ std::string signerOf(const X509* leaf) {
 
 }  // namespace
 
-Result<Registration> KeyRegistry::registerKey(std::string_view body, Instant now) {
+Result<NewKey> KeyRegistry::prepareKey(std::string_view body, Instant now) const {
   auto request = parseObject(body, "request body");
   if (!request) return std::unexpected(request.error());
   auto dc_field = request->find("dc");
@@ -49,13 +49,19 @@ Result<Registration> KeyRegistry::registerKey(std::string_view body, Instant now
 
   std::vector<std::string> chain_der;
   for (const auto& certificate : *chain) chain_der.push_back(certificateDer(certificate.get()));
-  NewKey key{verified->id,
-             verified->serialized,
-             verified->expires,
-             signerOf(verified->chain.leaf()),
-             verified->chain.authority,
-             chain_der,
-             buildKeyRecord(*verified, chain_der, policy_.public_url).dump()};
+  return NewKey{verified->id,
+                verified->serialized,
+                verified->expires,
+                signerOf(verified->chain.leaf()),
+                verified->chain.authority,
+                chain_der,
+                buildKeyRecord(*verified, chain_der, policy_.public_url).dump()};
+}
+
+Result<Registration> KeyRegistry::registerKey(std::string_view body, Instant now) {
+  auto prepared = prepareKey(body, now);
+  if (!prepared) return std::unexpected(prepared.error());
+  const NewKey& key = *prepared;
   auto outcome = store_.insertKey(key, now, policy_.max_keys_per_signer_scope);
   if (!outcome) return std::unexpected(outcome.error());
   if (*outcome == InsertOutcome::kAlreadyPresent) {

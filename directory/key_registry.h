@@ -43,6 +43,10 @@ class KeyRegistry {
   // KeyStore::insertKey().
   Result<Registration> registerKey(std::string_view body, Instant now);
 
+  // Everything registerKey() checks, without storing: the key ready for
+  // KeyStore::insertKey(s). Bulk import runs this on many threads.
+  Result<NewKey> prepareKey(std::string_view body, Instant now) const;
+
   // A registered key, live or not; kNotFound if unknown.
   Result<StoredKey> key(const std::string& id);
 

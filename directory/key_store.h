@@ -51,6 +51,12 @@ class KeyStore {
   // signer already has `max_active` live keys for the same scope.
   virtual Result<InsertOutcome> insertKey(const NewKey& key, Instant now,
                                           std::size_t max_active) = 0;
+  // Stores many keys in one transaction (bulk import), each under the same
+  // rules as insertKey. One outcome per key, in order; an error for the
+  // whole batch means nothing of it was stored.
+  virtual Result<std::vector<Result<InsertOutcome>>> insertKeys(const std::vector<NewKey>& keys,
+                                                                Instant now,
+                                                                std::size_t max_active) = 0;
   virtual Result<std::optional<StoredKey>> findKey(const std::string& id) = 0;
   // Live keys whose scope holds canonical `tn` (SPC scopes through the SPC
   // map), most specific first.

@@ -118,20 +118,24 @@ Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(const std::filesyst
   return std::unique_ptr<SqliteKeyStore>(new SqliteKeyStore(std::move(*pool)));
 }
 
-Result<InsertOutcome> SqliteKeyStore::insertKey(const NewKey& key, Instant now,
-                                                std::size_t max_active) {
-  auto db = pool_->borrow();
-  Transaction transaction(*db);
-  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+namespace {
 
-  auto existing = db->prepare("SELECT 1 FROM keys WHERE id = ?1");
+// The body of one insert, inside a transaction the caller holds. A refusal
+// (kTooManyKeys) happens before anything is written for this key.
+// `storage_failed` tells a broken database apart from a refusal.
+Result<InsertOutcome> insertWithin(Database& db, const NewKey& key, Instant now,
+                                   std::size_t max_active, bool* storage_failed) {
+  *storage_failed = true;
+  auto existing = db.prepare("SELECT 1 FROM keys WHERE id = ?1");
   if (!existing) return std::unexpected(existing.error());
   auto found = existing->bind(1, key.id).step();
   if (!found) return std::unexpected(found.error());
-  if (*found) return InsertOutcome::kAlreadyPresent;
-
+  if (*found) {
+    *storage_failed = false;
+    return InsertOutcome::kAlreadyPresent;
+  }
   std::string scope = scopeText(key.scopes);
-  auto active = db->prepare(
+  auto active = db.prepare(
       "SELECT COUNT(*) FROM keys WHERE signer = ?1 AND scope = ?2 "
       "AND revoked IS NULL AND expires > ?3");
   if (!active) return std::unexpected(active.error());
@@ -140,15 +144,15 @@ Result<InsertOutcome> SqliteKeyStore::insertKey(const NewKey& key, Instant now,
     return std::unexpected(row.error());
   }
   if (std::size_t(active->integer(0)) >= max_active) {
+    *storage_failed = false;
     return fail(ErrorCode::kTooManyKeys,
                 "this certificate's key already has " + std::to_string(active->integer(0)) +
                     " live keys for scope " + scope + "; the limit is " +
                     std::to_string(max_active) + ". Revoke one or let it expire first");
   }
-
   std::string address = chainAddress(key.chain);
-  if (auto ok = storeChain(*db, key.chain, address); !ok) return std::unexpected(ok.error());
-  auto insert = db->prepare(
+  if (auto ok = storeChain(db, key.chain, address); !ok) return std::unexpected(ok.error());
+  auto insert = db.prepare(
       "INSERT INTO keys(id, dc, expires, signer, scope, chain, record, created) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!insert) return std::unexpected(insert.error());
@@ -156,12 +160,43 @@ Result<InsertOutcome> SqliteKeyStore::insertKey(const NewKey& key, Instant now,
   insert->bind(4, key.signer).bind(5, scope).bind(6, address).bind(7, key.record);
   insert->bind(8, unixSeconds(now));
   if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
-  if (auto ok = storeScopes(*db, key); !ok) return std::unexpected(ok.error());
-  if (auto ok = recordChange(*db, "key", key.id, "put", now); !ok) {
+  if (auto ok = storeScopes(db, key); !ok) return std::unexpected(ok.error());
+  if (auto ok = recordChange(db, "key", key.id, "put", now); !ok) {
     return std::unexpected(ok.error());
   }
-  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  *storage_failed = false;
   return InsertOutcome::kInserted;
+}
+
+}  // namespace
+
+Result<InsertOutcome> SqliteKeyStore::insertKey(const NewKey& key, Instant now,
+                                                std::size_t max_active) {
+  auto db = pool_->borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  bool storage_failed = false;
+  auto outcome = insertWithin(*db, key, now, max_active, &storage_failed);
+  if (!outcome) return outcome;
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return outcome;
+}
+
+Result<std::vector<Result<InsertOutcome>>> SqliteKeyStore::insertKeys(
+    const std::vector<NewKey>& keys, Instant now, std::size_t max_active) {
+  auto db = pool_->borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  std::vector<Result<InsertOutcome>> outcomes;
+  outcomes.reserve(keys.size());
+  for (const auto& key : keys) {
+    bool storage_failed = false;
+    auto outcome = insertWithin(*db, key, now, max_active, &storage_failed);
+    if (!outcome && storage_failed) return std::unexpected(outcome.error());
+    outcomes.push_back(std::move(outcome));
+  }
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return outcomes;
 }
 
 Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) {

@@ -16,6 +16,9 @@ class SqliteKeyStore : public KeyStore {
   static Result<std::unique_ptr<SqliteKeyStore>> open(const std::filesystem::path& file);
 
   Result<InsertOutcome> insertKey(const NewKey& key, Instant now, std::size_t max_active) override;
+  Result<std::vector<Result<InsertOutcome>>> insertKeys(const std::vector<NewKey>& keys,
+                                                        Instant now,
+                                                        std::size_t max_active) override;
   Result<std::optional<StoredKey>> findKey(const std::string& id) override;
   Result<std::vector<StoredKey>> keysForTn(const std::string& tn, Instant now) override;
   Result<StoredKey> revokeKey(const std::string& id, const std::string& jti, Instant now) override;

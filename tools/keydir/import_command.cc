@@ -2,6 +2,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "directory/bulk_import.h"
 #include "directory/directory_config.h"
 #include "directory/directory_server.h"
 #include "directory/key_registry.h"
@@ -54,33 +55,30 @@ int runImport(const std::vector<std::string_view>& args) {
   if (!store) return reportError(store.error());
   KeyRegistry registry(**store, *trust, keyPolicyFromConfig(config));
 
-  std::size_t line_number = 0, imported = 0, present = 0, refused = 0;
-  std::string line;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.empty()) continue;
-    auto registration = registry.registerKey(line, nowInstant());
-    if (!registration) {
-      if (++refused <= kErrorsShown) {
-        std::cerr << "keydir: import: line " << line_number << ": "
-                  << errorTypeName(registration.error().code) << ": "
-                  << registration.error().message << "\n";
-      }
-    } else {
-      ++(registration->created ? imported : present);
+  std::size_t shown = 0;
+  ImportOptions import_options;
+  import_options.on_refused = [&](std::size_t line, const Error& error) {
+    if (++shown <= kErrorsShown) {
+      std::cerr << "keydir: import: line " << line << ": " << errorTypeName(error.code) << ": "
+                << error.message << "\n";
     }
-    if (line_number % 10000 == 0) std::cerr << "keydir: import: " << line_number << " lines\n";
+  };
+  import_options.on_progress = [](const ImportCounts& counts) {
+    std::cerr << "keydir: import: " << counts.lines << " lines, " << counts.imported
+              << " imported\n";
+  };
+  SystemClock clock;
+  auto counts = importKeys(in, registry, clock, import_options);
+  if (!counts) return reportError(counts.error());
+  if (counts->refused > kErrorsShown) {
+    std::cerr << "keydir: import: " << counts->refused - kErrorsShown << " more lines refused\n";
   }
-  if (refused > kErrorsShown) {
-    std::cerr << "keydir: import: " << refused - kErrorsShown << " more lines refused\n";
-  }
-  printJson(nlohmann::json{
-      {"lines", line_number},
-      {"imported", imported},
-      {"already_present", present},
-      {"refused",
-       refused}}.dump(2));
-  return refused == 0 ? kExitOk : kExitRefused;
+  printJson(nlohmann::json{{"lines", counts->lines},
+                           {"imported", counts->imported},
+                           {"already_present", counts->already_present},
+                           {"refused", counts->refused}}
+                .dump(2));
+  return counts->refused == 0 ? kExitOk : kExitRefused;
 }
 
 }  // namespace keydir::tool
