@@ -1,6 +1,7 @@
 #include "certs/jws.h"
 
 #include "certs/base64.h"
+#include "certs/certificate_cache.h"
 #include "certs/es256.h"
 #include "certs/pem.h"
 
@@ -70,7 +71,7 @@ Result<std::vector<X509Ptr>> jwsChain(const nlohmann::json& header) {
     if (!entry.is_string()) return fail(ErrorCode::kMalformed, where + " is not a string");
     auto der = base64Decode(entry.get<std::string>());
     if (!der) return failWithContext(der.error(), where);
-    auto certificate = certificateFromDer(asStringView(*der));
+    auto certificate = cachedCertificateFromDer(asStringView(*der));
     if (!certificate) return failWithContext(certificate.error(), where);
     chain.push_back(std::move(*certificate));
   }

@@ -56,6 +56,17 @@ Result<KeyType> keyTypeOf(const EVP_PKEY* key) {
 std::string spkiDer(const EVP_PKEY* key) { return derString(i2d_PUBKEY, key); }
 
 Result<EvpPkeyPtr> publicKeyFromSpki(std::string_view der) {
+  // An X25519 SPKI is a fixed 12-byte header and the 32-byte key (RFC 8410
+  // section 4). Taking it directly skips OpenSSL 3.0's slow generic decoder.
+  static constexpr std::string_view kX25519Header(
+      "\x30\x2a\x30\x05\x06\x03\x2b\x65\x6e\x03\x21\x00", 12);
+  if (der.size() == kX25519Header.size() + 32 &&
+      der.substr(0, kX25519Header.size()) == kX25519Header) {
+    EvpPkeyPtr key(EVP_PKEY_new_raw_public_key(
+        EVP_PKEY_X25519, nullptr,
+        reinterpret_cast<const unsigned char*>(der.data()) + kX25519Header.size(), 32));
+    if (key) return key;
+  }
   const unsigned char* cursor = reinterpret_cast<const unsigned char*>(der.data());
   EvpPkeyPtr key(d2i_PUBKEY(nullptr, &cursor, long(der.size())));
   if (!key) {

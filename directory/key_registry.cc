@@ -24,9 +24,12 @@ Result<nlohmann::json> parseObject(std::string_view text, std::string_view what)
   return value;
 }
 
+// The signer is the leaf's key: hash its public-key bits as the
+// certificate carries them, rather than re-encoding the key.
 std::string signerOf(const X509* leaf) {
-  EvpPkeyPtr key(X509_get_pubkey(const_cast<X509*>(leaf)));
-  return hexEncode(sha256(spkiDer(key.get())));
+  const ASN1_BIT_STRING* bits = X509_get0_pubkey_bitstr(leaf);
+  return hexEncode(sha256(std::string_view(
+      reinterpret_cast<const char*>(ASN1_STRING_get0_data(bits)), ASN1_STRING_length(bits))));
 }
 
 }  // namespace
