@@ -8,7 +8,7 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::filesyst
   auto first = Database::open(file);
   if (!first) return std::unexpected(first.error());
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool(file));
-  pool->idle_.push_back(std::make_unique<Database>(std::move(*first)));
+  pool->idle_.push_back(std::move(*first));
   return pool;
 }
 
@@ -23,7 +23,7 @@ ConnectionPool::Lease ConnectionPool::borrow() {
   }
   auto db = Database::open(file_);
   if (!db) throw std::runtime_error(db.error().message);
-  return Lease(*this, std::make_unique<Database>(std::move(*db)));
+  return Lease(*this, std::move(*db));
 }
 
 void ConnectionPool::giveBack(std::unique_ptr<Database> db) {

@@ -75,6 +75,8 @@ class KeyStore {
   virtual const SpcMap& spcMap() const = 0;
 
   virtual Result<StoreCounts> counts(Instant now) = 0;
+  // A cheap round trip to the storage, for liveness checks.
+  virtual Result<void> ping() = 0;
 };
 
 }  // namespace keydir

@@ -72,6 +72,10 @@ CREATE TABLE changes (
   at INTEGER NOT NULL
 );
 )sql",
+    // Version 2: count live keys for /v1/meta and /metrics without a table scan.
+    R"sql(
+CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL;
+)sql",
 };
 
 }  // namespace

@@ -10,31 +10,38 @@ std::unexpected<Error> sqliteError(sqlite3* db, std::string_view what) {
 
 }  // namespace
 
+Statement::~Statement() {
+  if (stmt_ && !owned_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+}
+
 Statement& Statement::bind(int index, std::int64_t value) {
-  sqlite3_bind_int64(stmt_.get(), index, value);
+  sqlite3_bind_int64(stmt_, index, value);
   return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  sqlite3_bind_text(stmt_.get(), index, text.data(), int(text.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt_, index, text.data(), int(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
 
 Statement& Statement::bindBlob(int index, std::string_view bytes) {
-  sqlite3_bind_blob(stmt_.get(), index, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_blob(stmt_, index, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
   return *this;
 }
 
 Statement& Statement::bindNull(int index) {
-  sqlite3_bind_null(stmt_.get(), index);
+  sqlite3_bind_null(stmt_, index);
   return *this;
 }
 
 Result<bool> Statement::step() {
-  int rc = sqlite3_step(stmt_.get());
+  int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return sqliteError(sqlite3_db_handle(stmt_.get()), "step");
+  return sqliteError(sqlite3_db_handle(stmt_), "step");
 }
 
 Result<void> Statement::run() {
@@ -45,39 +52,37 @@ Result<void> Statement::run() {
   }
 }
 
-std::int64_t Statement::integer(int column) const {
-  return sqlite3_column_int64(stmt_.get(), column);
-}
+std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 std::string Statement::text(int column) const {
-  const void* data = sqlite3_column_blob(stmt_.get(), column);
-  int size = sqlite3_column_bytes(stmt_.get(), column);
+  const void* data = sqlite3_column_blob(stmt_, column);
+  int size = sqlite3_column_bytes(stmt_, column);
   return data ? std::string(static_cast<const char*>(data), std::size_t(size)) : std::string();
 }
 
 bool Statement::isNull(int column) const {
-  return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
 void Statement::reset() {
-  sqlite3_reset(stmt_.get());
-  sqlite3_clear_bindings(stmt_.get());
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
 }
 
-Result<Database> Database::open(const std::filesystem::path& file) {
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file) {
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(file.c_str(), &raw,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-  Database db;
-  db.db_.reset(raw);
+  std::unique_ptr<Database> db(new Database());
+  db->db_.reset(raw);
   if (rc != SQLITE_OK) {
     return fail(ErrorCode::kUnavailable, "cannot open database " + file.string() + ": " +
                                              (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
   sqlite3_busy_timeout(raw, 10000);
-  if (auto ok = db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                           "PRAGMA foreign_keys=ON;");
+  if (auto ok = db->execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                            "PRAGMA foreign_keys=ON;");
       !ok) {
     return failWithContext(ok.error(), file.string());
   }
@@ -85,11 +90,15 @@ Result<Database> Database::open(const std::filesystem::path& file) {
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {
+  auto cached = statements_.find(std::string(sql));
+  if (cached != statements_.end()) return Statement(cached->second.get());
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db_.get(), sql.data(), int(sql.size()), &raw, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v3(db_.get(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
+                         nullptr) != SQLITE_OK) {
     return sqliteError(db_.get(), "prepare");
   }
-  return Statement(StmtPtr(raw));
+  auto [entry, inserted] = statements_.emplace(std::string(sql), StmtPtr(raw));
+  return Statement(entry->second.get());
 }
 
 Result<void> Database::execute(std::string_view sql) {

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "certs/error.h"
 #include "certs/openssl_ptr.h"
@@ -23,7 +25,14 @@ using StmtPtr = std::unique_ptr<sqlite3_stmt, Free<&sqlite3_finalize>>;
 
 class Statement {
  public:
-  explicit Statement(StmtPtr stmt) : stmt_(std::move(stmt)) {}
+  // Owns `stmt` and finalizes it at the end.
+  explicit Statement(StmtPtr stmt) : owned_(std::move(stmt)), stmt_(owned_.get()) {}
+  // Borrows a cached statement: resets it and clears its bindings at the end.
+  explicit Statement(sqlite3_stmt* cached) : stmt_(cached) {}
+  ~Statement();
+  Statement(Statement&& other) noexcept
+      : owned_(std::move(other.owned_)), stmt_(std::exchange(other.stmt_, nullptr)) {}
+  Statement& operator=(Statement&&) = delete;
   // Binds by 1-based position; returns *this for chaining.
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view text);
@@ -40,15 +49,18 @@ class Statement {
   void reset();
 
  private:
-  StmtPtr stmt_;
+  StmtPtr owned_;
+  sqlite3_stmt* stmt_;
 };
 
 class Database {
  public:
   // Opens (creating if needed) in WAL mode with synchronous=FULL, so that an
   // acknowledged write survives a crash, and a busy timeout for writers.
-  static Result<Database> open(const std::filesystem::path& file);
+  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file);
 
+  // A statement compiled once per connection and reused: SQL text is the key,
+  // so it must not embed values. Bind afresh each time.
   Result<Statement> prepare(std::string_view sql);
   Result<void> execute(std::string_view sql);  // one or more statements, no rows
   Result<std::int64_t> userVersion();
@@ -56,7 +68,9 @@ class Database {
   std::int64_t changes() const { return sqlite3_changes64(db_.get()); }
 
  private:
+  // Declared first so statements are finalized before the connection closes.
   SqlitePtr db_;
+  std::unordered_map<std::string, StmtPtr> statements_;
 };
 
 // BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit()

@@ -351,12 +351,22 @@ Result<std::size_t> SqliteKeyStore::importSpcMap(const std::vector<SpcAssignment
   return done;
 }
 
+Result<void> SqliteKeyStore::ping() {
+  auto db = pool_->borrow();
+  auto statement = db->prepare("SELECT 1");
+  if (!statement) return std::unexpected(statement.error());
+  auto row = statement->step();
+  if (!row) return std::unexpected(row.error());
+  return {};
+}
+
 Result<StoreCounts> SqliteKeyStore::counts(Instant now) {
   auto db = pool_->borrow();
   StoreCounts counts;
   auto statement = db->prepare(
       "SELECT (SELECT COALESCE(MAX(seq), 0) FROM changes),"
-      " (SELECT COUNT(*) FROM keys WHERE revoked IS NULL AND expires > ?1),"
+      " (SELECT COUNT(*) FROM keys INDEXED BY keys_live_by_expiry"
+      "  WHERE revoked IS NULL AND expires > ?1),"
       " (SELECT COUNT(*) FROM spc_map)");
   if (!statement) return std::unexpected(statement.error());
   auto row = statement->bind(1, unixSeconds(now)).step();

@@ -27,6 +27,7 @@ class SqliteKeyStore : public KeyStore {
                                    const std::function<void(std::size_t)>& progress) override;
   const SpcMap& spcMap() const override { return spc_map_; }
   Result<StoreCounts> counts(Instant now) override;
+  Result<void> ping() override;
 
  private:
   explicit SqliteKeyStore(std::unique_ptr<ConnectionPool> pool)
