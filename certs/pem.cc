@@ -145,9 +145,13 @@ Result<void> writeFile(const std::filesystem::path& file, std::string_view conte
 }
 
 std::string sha256(std::string_view data) {
+  // OpenSSL 3 looks the algorithm up on every one-shot SHA256() call; fetch
+  // it once (fetched algorithms are safe to share between threads).
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return std::string(reinterpret_cast<char*>(digest), sizeof digest);
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, kSha256, nullptr);
+  return std::string(reinterpret_cast<char*>(digest), length);
 }
 
 }  // namespace keydir

@@ -115,7 +115,11 @@ Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(const std::filesyst
     auto db = (*pool)->borrow();
     if (auto ok = migrateSchema(*db); !ok) return failWithContext(ok.error(), file.string());
   }
-  return std::unique_ptr<SqliteKeyStore>(new SqliteKeyStore(std::move(*pool)));
+  std::unique_ptr<SqliteKeyStore> store(new SqliteKeyStore(std::move(*pool)));
+  auto counts = store->counts(nowInstant());
+  if (!counts) return std::unexpected(counts.error());
+  store->spc_map_used_ = counts->spc_entries > 0;
+  return store;
 }
 
 namespace {
@@ -212,7 +216,8 @@ Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) 
 
 Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, Instant now) {
   auto db = pool_->borrow();
-  std::optional<std::string> spc = SqliteSpcMap::spcOf(*db, tn);
+  std::optional<std::string> spc;
+  if (spc_map_used_) spc = SqliteSpcMap::spcOf(*db, tn);
   auto blocks = blocksContaining(tn);
   const int spc_index = int(blocks.size()) + 1;
   const int now_index = spc_index + 1;
@@ -347,6 +352,7 @@ Result<std::size_t> SqliteKeyStore::importSpcMap(const std::vector<SpcAssignment
     return std::unexpected(ok.error());
   }
   if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  if (done > 0) spc_map_used_ = true;
   if (progress) progress(done);
   return done;
 }

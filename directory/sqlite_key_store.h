@@ -1,6 +1,7 @@
 #pragma once
 // KeyStore on one SQLite file in WAL mode.
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 
@@ -35,6 +36,8 @@ class SqliteKeyStore : public KeyStore {
 
   std::unique_ptr<ConnectionPool> pool_;
   SqliteSpcMap spc_map_;
+  // Whether the SPC map has any entry: lookups skip its query when not.
+  std::atomic<bool> spc_map_used_{true};
 };
 
 }  // namespace keydir
