@@ -15,20 +15,10 @@ void InMemorySpcMap::add(SpcAssignment assignment) {
 }
 
 Result<std::size_t> InMemorySpcMap::loadCsv(std::istream& input) {
-  std::vector<SpcAssignment> parsed;
-  std::string line;
-  std::size_t line_number = 0;
-  while (std::getline(input, line)) {
-    ++line_number;
-    if (line.empty() || line == "\r" || line[0] == '#') continue;
-    auto assignment = parseSpcMapLine(line);
-    if (!assignment) {
-      return failWithContext(assignment.error(), "SPC map line " + std::to_string(line_number));
-    }
-    parsed.push_back(std::move(*assignment));
-  }
-  for (auto& assignment : parsed) add(std::move(assignment));
-  return parsed.size();
+  auto parsed = parseSpcMapCsv(input);
+  if (!parsed) return failWithContext(parsed.error(), "SPC map");
+  for (auto& assignment : *parsed) add(std::move(assignment));
+  return parsed->size();
 }
 
 std::optional<std::string> InMemorySpcMap::spcOf(std::string_view tn) const {

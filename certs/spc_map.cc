@@ -1,5 +1,7 @@
 #include "certs/spc_map.h"
 
+#include <string>
+
 namespace keydir {
 
 Result<SpcAssignment> parseSpcMapLine(std::string_view line) {
@@ -18,6 +20,20 @@ Result<SpcAssignment> parseSpcMapLine(std::string_view line) {
   auto spc = TnScope::spc(line.substr(comma + 1));
   if (!spc) return std::unexpected(spc.error());
   return SpcAssignment{std::move(*scope), spc->value()};
+}
+
+Result<std::vector<SpcAssignment>> parseSpcMapCsv(std::istream& input) {
+  std::vector<SpcAssignment> entries;
+  std::string line;
+  std::size_t line_number = 0;
+  while (std::getline(input, line)) {
+    ++line_number;
+    if (line.empty() || line == "\r" || line[0] == '#') continue;
+    auto entry = parseSpcMapLine(line);
+    if (!entry) return failWithContext(entry.error(), "line " + std::to_string(line_number));
+    entries.push_back(std::move(*entry));
+  }
+  return entries;
 }
 
 bool scopeHoldsBlock(const TnScope& scope, const PrefixBlock& block) {

@@ -4,6 +4,7 @@
 // says X, so a ported number overrides its block. Without an entry, an SPC
 // scope covers nothing.
 
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,10 @@ class SpcMap {
 
 // Parses one CSV line "scope,spc" (scope 1-... or 2-...). kMalformed says why.
 Result<SpcAssignment> parseSpcMapLine(std::string_view line);
+
+// Parses a whole CSV: lines "scope,spc", blank lines and '#' comments
+// skipped. The first bad line fails everything, named by its number.
+Result<std::vector<SpcAssignment>> parseSpcMapCsv(std::istream& input);
 
 // True when `scope` (range or number) holds every number of `block`.
 bool scopeHoldsBlock(const TnScope& scope, const PrefixBlock& block);

@@ -40,19 +40,9 @@ Result<std::size_t> importSpcMapCsv(KeyStore& store, const std::string& path,
                                     const std::function<void(std::size_t)>& progress) {
   std::ifstream in(path);
   if (!in) return fail(ErrorCode::kNotFound, "cannot read SPC map " + path);
-  std::vector<SpcAssignment> entries;
-  std::string line;
-  std::size_t line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.empty() || line == "\r" || line[0] == '#') continue;
-    auto entry = parseSpcMapLine(line);
-    if (!entry) {
-      return failWithContext(entry.error(), path + " line " + std::to_string(line_number));
-    }
-    entries.push_back(std::move(*entry));
-  }
-  return store.importSpcMap(entries, progress);
+  auto entries = parseSpcMapCsv(in);
+  if (!entries) return failWithContext(entries.error(), path);
+  return store.importSpcMap(*entries, progress);
 }
 
 Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const DirectoryConfig& config,

@@ -116,9 +116,14 @@ Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(const std::filesyst
     if (auto ok = migrateSchema(*db); !ok) return failWithContext(ok.error(), file.string());
   }
   std::unique_ptr<SqliteKeyStore> store(new SqliteKeyStore(std::move(*pool)));
-  auto counts = store->counts(nowInstant());
-  if (!counts) return std::unexpected(counts.error());
-  store->spc_map_used_ = counts->spc_entries > 0;
+  {
+    auto db = store->pool_->borrow();
+    auto any = db->prepare("SELECT EXISTS (SELECT 1 FROM spc_map)");
+    if (!any) return std::unexpected(any.error());
+    auto row = any->step();
+    if (!row) return std::unexpected(row.error());
+    store->spc_map_used_ = any->integer(0) != 0;
+  }
   return store;
 }
 
