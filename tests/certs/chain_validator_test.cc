@@ -74,36 +74,22 @@ TEST_F(ChainValidatorTest, CertificateOutsideItsValidityIsExpired) {
 }
 
 TEST_F(ChainValidatorTest, LeafWithoutTnAuthListIsUntrusted) {
-  auto intermediate = pki_->load("intermediate");
-  EvpPkeyPtr key = generateKey(KeyType::kP256);
   CertificateRequest request;
   request.common_name = "no tnauthlist";
   request.not_before = pki_->now() - std::chrono::hours(1);
   request.not_after = pki_->now() + std::chrono::hours(24);
-  auto leaf =
-      issueCertificate(request, key.get(), intermediate.chain[0].get(), intermediate.key.get());
-  ASSERT_TRUE(leaf);
-  std::vector<X509Ptr> chain;
-  chain.push_back(std::move(*leaf));
-  chain.push_back(std::move(intermediate.chain[0]));
+  auto chain = testing::chainUnderIntermediate(*pki_, request);
   expectError(validate(chain), ErrorCode::kUntrustedChain, "carries no TNAuthList");
 }
 
 TEST_F(ChainValidatorTest, LeafWithoutDigitalSignatureIsUntrusted) {
-  auto intermediate = pki_->load("intermediate");
-  EvpPkeyPtr key = generateKey(KeyType::kP256);
   CertificateRequest request;
   request.common_name = "signs nothing";
   request.is_ca = true;  // keyCertSign and cRLSign only
   request.tn_auth_list = parseScopes({"2-14155550199"}).value();
   request.not_before = pki_->now() - std::chrono::hours(1);
   request.not_after = pki_->now() + std::chrono::hours(24);
-  auto leaf =
-      issueCertificate(request, key.get(), intermediate.chain[0].get(), intermediate.key.get());
-  ASSERT_TRUE(leaf);
-  std::vector<X509Ptr> chain;
-  chain.push_back(std::move(*leaf));
-  chain.push_back(std::move(intermediate.chain[0]));
+  auto chain = testing::chainUnderIntermediate(*pki_, request);
   expectError(validate(chain), ErrorCode::kUntrustedChain, "digitalSignature");
 }
 
