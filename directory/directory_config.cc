@@ -105,6 +105,14 @@ Result<void> DirectoryConfig::set(const std::string& name, const std::string& va
   return setter->second(*this, key, value);
 }
 
+Result<void> DirectoryConfig::setAssignment(const std::string& assignment) {
+  auto equals = assignment.find('=');
+  if (equals == std::string::npos) {
+    return fail(ErrorCode::kMalformed, "setting '" + assignment + "' should be NAME=VALUE");
+  }
+  return set(assignment.substr(0, equals), assignment.substr(equals + 1));
+}
+
 Result<void> DirectoryConfig::merge(const nlohmann::json& settings) {
   if (!settings.is_object()) return fail(ErrorCode::kMalformed, "config is not a JSON object");
   for (const auto& [name, value] : settings.items()) {

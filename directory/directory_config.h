@@ -44,6 +44,8 @@ struct DirectoryConfig {
   // Applies one setting by its name (as in the JSON file and the flags,
   // with '-' or '_'). kMalformed names the setting and the expected form.
   Result<void> set(const std::string& name, const std::string& value);
+  // Applies "NAME=VALUE", as given to --set.
+  Result<void> setAssignment(const std::string& assignment);
   // Applies every member of a JSON object.
   Result<void> merge(const nlohmann::json& settings);
   Result<void> loadFile(const std::string& path);

@@ -8,6 +8,7 @@
 #include "directory/key_registry.h"
 #include "directory/sqlite_key_store.h"
 #include "tools/keydir/command.h"
+#include "tools/keydir/directory_config_options.h"
 #include "tools/keydir/options.h"
 
 namespace keydir::tool {
@@ -31,20 +32,9 @@ int runImport(const std::vector<std::string_view>& args) {
       .value("config", "JSON file of settings")
       .value("set", "NAME=VALUE for any setting", true);
   if (auto exit = options.parse(args)) return *exit;
-  DirectoryConfig config;
-  if (auto file = options.get("config")) {
-    if (auto ok = config.loadFile(*file); !ok) return reportError(ok.error());
-  }
-  for (const char* name : {"db", "trust"}) {
-    if (auto value = options.get(name)) (void)config.set(name, *value);
-  }
-  for (const auto& assignment : options.all("set")) {
-    auto equals = assignment.find('=');
-    if (equals == std::string::npos) return options.usageError("--set wants NAME=VALUE");
-    if (auto ok = config.set(assignment.substr(0, equals), assignment.substr(equals + 1)); !ok) {
-      return reportError(ok.error());
-    }
-  }
+  auto resolved = resolveDirectoryConfig(options, {"db", "trust"});
+  if (!resolved) return reportError(resolved.error());
+  const DirectoryConfig& config = *resolved;
   if (auto ok = config.validate(); !ok) return reportError(ok.error());
 
   std::ifstream in(options.positional()[0]);

@@ -3,6 +3,7 @@
 
 #include "directory/directory_server.h"
 #include "tools/keydir/command.h"
+#include "tools/keydir/directory_config_options.h"
 #include "tools/keydir/options.h"
 
 namespace keydir::tool {
@@ -29,24 +30,11 @@ int runServe(const std::vector<std::string_view>& args) {
       .flag("print-config", "print the resolved settings and exit");
   if (auto exit = options.parse(args)) return *exit;
 
-  DirectoryConfig config;
-  if (auto file = options.get("config")) {
-    if (auto ok = config.loadFile(*file); !ok) return reportError(ok.error());
-  }
-  for (const char* name :
-       {"db", "trust", "listen", "tls-cert", "tls-key", "spc-map", "public-url", "access-log"}) {
-    if (auto value = options.get(name)) {
-      if (auto ok = config.set(name, *value); !ok) return reportError(ok.error());
-    }
-  }
-  for (const auto& crl : options.all("crl")) (void)config.set("crls", crl);
-  for (const auto& assignment : options.all("set")) {
-    auto equals = assignment.find('=');
-    if (equals == std::string::npos) return options.usageError("--set wants NAME=VALUE");
-    if (auto ok = config.set(assignment.substr(0, equals), assignment.substr(equals + 1)); !ok) {
-      return reportError(ok.error());
-    }
-  }
+  auto resolved =
+      resolveDirectoryConfig(options, {"db", "trust", "crl", "listen", "tls-cert", "tls-key",
+                                       "spc-map", "public-url", "access-log"});
+  if (!resolved) return reportError(resolved.error());
+  const DirectoryConfig& config = *resolved;
   if (options.has("print-config")) {
     printJson(config.toJson().dump(2));
     return kExitOk;
