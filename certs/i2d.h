@@ -1,10 +1,15 @@
 #pragma once
-// DER encoding of an OpenSSL object into a std::string, for any i2d_*
-// function; empty when OpenSSL cannot encode it.
+// DER to and from OpenSSL objects for any i2d_* / d2i_* pair: encoding into
+// a std::string, and strict decoding that refuses bytes after the object.
 
 #include <openssl/crypto.h>
 
+#include <memory>
 #include <string>
+#include <string_view>
+
+#include "certs/error.h"
+#include "certs/openssl_error.h"
 
 namespace keydir {
 
@@ -16,6 +21,22 @@ std::string derString(Encode encode, const T* object) {
   std::string der(reinterpret_cast<char*>(buffer), std::size_t(length));
   OPENSSL_free(buffer);
   return der;
+}
+
+// Decodes `der` whole into Ptr (an owning pointer type) with `decode`.
+// kMalformed, naming `what`, when it does not parse or has trailing bytes.
+template <class Ptr, class Decode>
+Result<Ptr> fromDer(Decode decode, std::string_view der, std::string_view what) {
+  const auto* start = reinterpret_cast<const unsigned char*>(der.data());
+  const unsigned char* cursor = start;
+  Ptr object(decode(nullptr, &cursor, long(der.size())));
+  if (!object) {
+    return fail(ErrorCode::kMalformed, drainOpensslErrors(std::string(what) + " does not parse"));
+  }
+  if (cursor != start + der.size()) {
+    return fail(ErrorCode::kMalformed, std::string(what) + " has bytes after its end");
+  }
+  return object;
 }
 
 }  // namespace keydir

@@ -67,15 +67,9 @@ Result<EvpPkeyPtr> publicKeyFromSpki(std::string_view der) {
         reinterpret_cast<const unsigned char*>(der.data()) + kX25519Header.size(), 32));
     if (key) return key;
   }
-  const unsigned char* cursor = reinterpret_cast<const unsigned char*>(der.data());
-  EvpPkeyPtr key(d2i_PUBKEY(nullptr, &cursor, long(der.size())));
-  if (!key) {
-    return fail(ErrorCode::kMalformed, drainOpensslErrors("SubjectPublicKeyInfo does not parse"));
-  }
-  if (cursor != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
-    return fail(ErrorCode::kMalformed, "SubjectPublicKeyInfo has bytes after its end");
-  }
-  if (auto type = keyTypeOf(key.get()); !type) return std::unexpected(type.error());
+  auto key = fromDer<EvpPkeyPtr>(d2i_PUBKEY, der, "SubjectPublicKeyInfo");
+  if (!key) return key;
+  if (auto type = keyTypeOf(key->get()); !type) return std::unexpected(type.error());
   return key;
 }
 

@@ -60,15 +60,7 @@ Result<std::vector<X509Ptr>> loadCertificates(const std::filesystem::path& file)
 }
 
 Result<X509Ptr> certificateFromDer(std::string_view der) {
-  const unsigned char* cursor = reinterpret_cast<const unsigned char*>(der.data());
-  X509Ptr certificate(d2i_X509(nullptr, &cursor, long(der.size())));
-  if (!certificate) {
-    return fail(ErrorCode::kMalformed, drainOpensslErrors("certificate DER does not parse"));
-  }
-  if (cursor != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
-    return fail(ErrorCode::kMalformed, "certificate DER has bytes after its end");
-  }
-  return certificate;
+  return fromDer<X509Ptr>(d2i_X509, der, "certificate DER");
 }
 
 std::string certificateDer(const X509* certificate) { return derString(i2d_X509, certificate); }
