@@ -75,6 +75,13 @@ std::string certificateSha256Hex(const X509* certificate) {
   return hexEncode(sha256(certificateDer(certificate)));
 }
 
+std::string publicKeySha256Hex(const X509* certificate) {
+  // The bits as the certificate carries them, rather than a re-encoding.
+  const ASN1_BIT_STRING* bits = X509_get0_pubkey_bitstr(certificate);
+  return hexEncode(sha256(std::string_view(
+      reinterpret_cast<const char*>(ASN1_STRING_get0_data(bits)), ASN1_STRING_length(bits))));
+}
+
 Result<EvpPkeyPtr> privateKeyFromPem(std::string_view pem) {
   BioPtr bio = memoryBio(pem);
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));

@@ -22,6 +22,9 @@ std::string certificateDer(const X509* certificate);
 std::string certificatePem(const X509* certificate);
 // Lowercase hex SHA-256 of the DER encoding.
 std::string certificateSha256Hex(const X509* certificate);
+// Lowercase hex SHA-256 of the certificate's public-key bits: who signed,
+// whichever certificate carried the key.
+std::string publicKeySha256Hex(const X509* certificate);
 
 Result<EvpPkeyPtr> privateKeyFromPem(std::string_view pem);
 Result<EvpPkeyPtr> loadPrivateKey(const std::filesystem::path& file);

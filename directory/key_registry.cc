@@ -24,14 +24,6 @@ Result<nlohmann::json> parseObject(std::string_view text, std::string_view what)
   return value;
 }
 
-// The signer is the leaf's key: hash its public-key bits as the
-// certificate carries them, rather than re-encoding the key.
-std::string signerOf(const X509* leaf) {
-  const ASN1_BIT_STRING* bits = X509_get0_pubkey_bitstr(leaf);
-  return hexEncode(sha256(std::string_view(
-      reinterpret_cast<const char*>(ASN1_STRING_get0_data(bits)), ASN1_STRING_length(bits))));
-}
-
 }  // namespace
 
 Result<NewKey> KeyRegistry::prepareKey(std::string_view body, Instant now) const {
@@ -55,7 +47,7 @@ Result<NewKey> KeyRegistry::prepareKey(std::string_view body, Instant now) const
   return NewKey{verified->id,
                 verified->serialized,
                 verified->expires,
-                signerOf(verified->chain.leaf()),
+                publicKeySha256Hex(verified->chain.leaf()),
                 verified->chain.authority,
                 chain_der,
                 buildKeyRecord(*verified, chain_der, policy_.public_url).dump()};
