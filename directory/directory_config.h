@@ -19,6 +19,7 @@ struct DirectoryConfig {
   std::string tls_cert;  // both set: HTTPS
   std::string tls_key;
   std::string spc_map;           // CSV imported at start, if set
+  std::string provisioned_cps;   // JSON object scope -> CPS URI, served unsigned
   std::string public_url;        // base of x5u; default from listen
   std::string access_log = "-";  // file, "-" for stderr, "" for none
   bool log_full_tn = false;
@@ -29,6 +30,7 @@ struct DirectoryConfig {
   long long max_credential_validity_seconds = 7 * 24 * 3600;
   bool require_delegation_usage = true;
   long long revocation_window_seconds = 300;
+  std::size_t max_advertisement_pairs = 1000;
   double write_rate_per_second = 50;
   double write_burst = 100;
   long long lookup_max_age_seconds = 300;

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "directory/router.h"
+#include "directory/sqlite_advertisement_store.h"
 #include "directory/sqlite_key_store.h"
 
 namespace keydir {
@@ -36,6 +37,20 @@ KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config) {
   return policy;
 }
 
+Result<AdvertisementRules> advertisementRulesFromConfig(const DirectoryConfig& config) {
+  AdvertisementRules rules;
+  rules.verification.limits.max_pairs = config.max_advertisement_pairs;
+  rules.verification.limits.max_bytes = config.max_body_bytes;
+  rules.verification.max_chain_length = config.max_chain_length;
+  rules.public_url = config.effectivePublicUrl();
+  if (!config.provisioned_cps.empty()) {
+    auto provisioned = loadProvisionedCps(config.provisioned_cps);
+    if (!provisioned) return std::unexpected(provisioned.error());
+    rules.provisioned = std::move(*provisioned);
+  }
+  return rules;
+}
+
 Result<std::size_t> importSpcMapCsv(KeyStore& store, const std::string& path,
                                     const std::function<void(std::size_t)>& progress) {
   std::ifstream in(path);
@@ -58,6 +73,7 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   service->trust = std::make_unique<TrustStore>(std::move(*trust));
   auto store = SqliteKeyStore::open(config.db);
   if (!store) return std::unexpected(store.error());
+  service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
   service->store = std::move(*store);
   if (!config.spc_map.empty()) {
     auto imported = importSpcMapCsv(*service->store, config.spc_map, {});
@@ -102,6 +118,11 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
     }
     service->registry = std::make_unique<KeyRegistry>(*service->store, *service->trust,
                                                       keyPolicyFromConfig(service->config));
+    auto rules = advertisementRulesFromConfig(service->config);
+    if (!rules) return std::unexpected(rules.error());
+    service->advertisements = std::make_unique<AdvertisementRegistry>(
+        *service->advertisement_store, service->store->spcMap(), *service->trust,
+        std::move(*rules));
     server->service_ = std::move(service);
     server->server_ = std::make_unique<Poco::Net::HTTPServer>(new Router(*server->service_),
                                                               *server->threads_, socket, params);

@@ -41,6 +41,8 @@ class DirectoryServer {
 
 // The key rules a configuration asks for.
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
+// The advertisement rules it asks for, with its provisioned CPS entries read.
+Result<AdvertisementRules> advertisementRulesFromConfig(const DirectoryConfig& config);
 
 // Imports a CSV SPC map into `store`, reporting progress through `progress`.
 // On a bad line nothing is imported and the error names the line.

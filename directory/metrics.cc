@@ -34,7 +34,13 @@ Metrics::Metrics()
                        .Name("keydir_key_revocations_total")
                        .Help("Keys revoked")
                        .Register(*registry_)
-                       .Add({})) {}
+                       .Add({})),
+      publication_family_(prometheus::BuildCounter()
+                              .Name("keydir_advertisements_published_total")
+                              .Help("CPS advertisements accepted, by whether they were new")
+                              .Register(*registry_)),
+      publications_(publication_family_.Add({{"new", "true"}})),
+      re_publications_(publication_family_.Add({{"new", "false"}})) {}
 
 void Metrics::observeRequest(const std::string& route, int status, double seconds) {
   requests_.Add({{"route", route}, {"status", std::to_string(status)}}).Increment();

@@ -24,6 +24,7 @@ class Metrics {
     (created ? registrations_ : re_registrations_).Increment();
   }
   void countRevocation() { revocations_.Increment(); }
+  void countPublication(bool created) { (created ? publications_ : re_publications_).Increment(); }
   std::string render() const;
 
  private:
@@ -36,6 +37,9 @@ class Metrics {
   prometheus::Counter& registrations_;
   prometheus::Counter& re_registrations_;
   prometheus::Counter& revocations_;
+  prometheus::Family<prometheus::Counter>& publication_family_;
+  prometheus::Counter& publications_;
+  prometheus::Counter& re_publications_;
 };
 
 }  // namespace keydir

@@ -7,13 +7,16 @@
 
 namespace keydir {
 
-void servePostKeys(Exchange& exchange);        // POST /v1/keys
-void serveGetKey(Exchange& exchange);          // GET /v1/keys/{id}
-void servePostRevocation(Exchange& exchange);  // POST /v1/keys/{id}/revocation
-void serveTnKeys(Exchange& exchange);          // GET /v1/tns/{tn}/keys
-void serveCertificates(Exchange& exchange);    // GET /v1/certs/{sha256hex}
-void serveMeta(Exchange& exchange);            // GET /v1/meta
-void serveHealth(Exchange& exchange);          // GET /healthz
-void serveMetrics(Exchange& exchange);         // GET /metrics
+void servePostKeys(Exchange& exchange);           // POST /v1/keys
+void serveGetKey(Exchange& exchange);             // GET /v1/keys/{id}
+void servePostRevocation(Exchange& exchange);     // POST /v1/keys/{id}/revocation
+void serveTnKeys(Exchange& exchange);             // GET /v1/tns/{tn}/keys
+void servePostAdvertisement(Exchange& exchange);  // POST /v1/advertisements
+void serveGetAdvertisement(Exchange& exchange);   // GET /v1/advertisements/{id}
+void serveTnCps(Exchange& exchange);              // GET /v1/tns/{tn}/cps
+void serveCertificates(Exchange& exchange);       // GET /v1/certs/{sha256hex}
+void serveMeta(Exchange& exchange);               // GET /v1/meta
+void serveHealth(Exchange& exchange);             // GET /healthz
+void serveMetrics(Exchange& exchange);            // GET /metrics
 
 }  // namespace keydir

@@ -76,6 +76,40 @@ CREATE TABLE changes (
     R"sql(
 CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL;
 )sql",
+    // Version 3: CPS advertisements (DESIGN section 5). Entries are indexed
+    // like key scopes: ranges and numbers by prefix block, SPCs by code.
+    R"sql(
+CREATE TABLE ads (
+  id TEXT PRIMARY KEY,            -- base64url SHA-256 of the JWS
+  signer TEXT NOT NULL,           -- SHA-256 of the leaf's public key
+  iat INTEGER NOT NULL,           -- unix seconds, as signed
+  exp INTEGER,                    -- unix seconds, as signed, if any
+  expires INTEGER NOT NULL,       -- exp or the leaf's notAfter, the sooner
+  jws TEXT NOT NULL,
+  chain TEXT NOT NULL REFERENCES chains(sha256),
+  created INTEGER NOT NULL,
+  replaced_by TEXT                -- the newer advertisement's id; NULL while current
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX ads_current_by_signer ON ads(signer) WHERE replaced_by IS NULL;
+
+CREATE TABLE ad_blocks (
+  block TEXT NOT NULL,
+  ad_id TEXT NOT NULL REFERENCES ads(id),
+  scope TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  specificity INTEGER NOT NULL,   -- numbers in the scope: smaller is more specific
+  PRIMARY KEY (block, ad_id, scope)
+) WITHOUT ROWID;
+CREATE INDEX ad_blocks_by_ad ON ad_blocks(ad_id);
+
+CREATE TABLE ad_spcs (
+  spc TEXT NOT NULL,
+  ad_id TEXT NOT NULL REFERENCES ads(id),
+  uri TEXT NOT NULL,
+  PRIMARY KEY (spc, ad_id)
+) WITHOUT ROWID;
+CREATE INDEX ad_spcs_by_ad ON ad_spcs(ad_id);
+)sql",
 };
 
 }  // namespace

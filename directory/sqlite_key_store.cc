@@ -7,6 +7,7 @@
 #include "certs/hex.h"
 #include "certs/pem.h"
 #include "directory/schema.h"
+#include "directory/sqlite_rows.h"
 
 namespace keydir {
 namespace {
@@ -14,9 +15,6 @@ namespace {
 constexpr std::int64_t kSpcSpecificity = std::numeric_limits<std::int64_t>::max();
 constexpr auto kJtiMemory =
     std::chrono::hours(1);  // revocations older than 300 s are refused anyway
-
-std::int64_t unixSeconds(Instant instant) { return instant.time_since_epoch().count(); }
-Instant fromUnix(std::int64_t seconds) { return Instant(std::chrono::seconds(seconds)); }
 
 std::string scopeText(const std::vector<TnScope>& scopes) {
   std::vector<std::string> texts = scopeStrings(scopes);
@@ -52,29 +50,6 @@ StoredKey readKey(const Statement& row) {
   key.scopes = scopesFromText(row.text(3));
   if (!row.isNull(4)) key.revoked = fromUnix(row.integer(4));
   return key;
-}
-
-Result<void> recordChange(Database& db, std::string_view kind, std::string_view id,
-                          std::string_view op, Instant now) {
-  auto statement = db.prepare("INSERT INTO changes(kind, id, op, at) VALUES (?1, ?2, ?3, ?4)");
-  if (!statement) return std::unexpected(statement.error());
-  return statement->bind(1, kind).bind(2, id).bind(3, op).bind(4, unixSeconds(now)).run();
-}
-
-Result<void> storeChain(Database& db, const std::vector<std::string>& chain_der,
-                        const std::string& address) {
-  auto cert = db.prepare("INSERT OR IGNORE INTO certs(sha256, der) VALUES (?1, ?2)");
-  if (!cert) return std::unexpected(cert.error());
-  nlohmann::json hashes = nlohmann::json::array();
-  for (const auto& der : chain_der) {
-    std::string hash = hexEncode(sha256(der));
-    hashes.push_back(hash);
-    cert->reset();
-    if (auto ok = cert->bind(1, hash).bindBlob(2, der).run(); !ok) return ok;
-  }
-  auto chain = db.prepare("INSERT OR IGNORE INTO chains(sha256, cert_hashes) VALUES (?1, ?2)");
-  if (!chain) return std::unexpected(chain.error());
-  return chain->bind(1, address).bind(2, hashes.dump()).run();
 }
 
 Result<void> storeScopes(Database& db, const NewKey& key) {

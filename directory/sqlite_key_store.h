@@ -30,6 +30,9 @@ class SqliteKeyStore : public KeyStore {
   Result<StoreCounts> counts(Instant now) override;
   Result<void> ping() override;
 
+  // The connections, for stores that share this file (advertisements).
+  ConnectionPool& pool() { return *pool_; }
+
  private:
   explicit SqliteKeyStore(std::unique_ptr<ConnectionPool> pool)
       : pool_(std::move(pool)), spc_map_(*pool_) {}
