@@ -28,5 +28,7 @@ int runLookup(const std::vector<std::string_view>& args);
 int runRevoke(const std::vector<std::string_view>& args);
 int runSpcImport(const std::vector<std::string_view>& args);
 int runImport(const std::vector<std::string_view>& args);
+int runAdvertise(const std::vector<std::string_view>& args);
+int runResolve(const std::vector<std::string_view>& args);
 
 }  // namespace keydir::tool

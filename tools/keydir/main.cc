@@ -19,6 +19,8 @@ constexpr Command kCommands[] = {
     {"register", "register a credential with a directory", runRegister},
     {"lookup", "a TN's keys from a directory, each verified here", runLookup},
     {"revoke", "revoke a key with a signed request", runRevoke},
+    {"advertise", "sign (and publish) a CPS advertisement", runAdvertise},
+    {"resolve", "a TN's keys and CPS from a directory, each verified here", runResolve},
     {"spc import", "load an SPC map CSV into a directory's database", runSpcImport},
     {"import", "seed a directory's database from NDJSON credentials", runImport},
 };

@@ -1,0 +1,44 @@
+#pragma once
+// What a caller checks a directory's answers against, and the checks
+// themselves (DESIGN section 9: every record verified locally; the
+// directory is a convenience, not a trust root). Shared by lookup and
+// resolve.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "certs/in_memory_spc_map.h"
+#include "certs/instant.h"
+#include "certs/trust_store.h"
+#include "directory/directory_client.h"
+#include "tools/keydir/options.h"
+
+namespace keydir::tool {
+
+struct RelyingParty {
+  TrustStore trust;
+  InMemorySpcMap spc_map;
+};
+
+// --trust PEM (required), --crl PEM..., --spc-map CSV.
+Options& addRelyingPartyOptions(Options& options);
+Result<RelyingParty> relyingPartyFrom(const Options& options);
+
+// What survived the checks, and what did not with the reason:
+// rejected items are {"id", "problem", "detail"}.
+struct Checked {
+  nlohmann::json accepted = nlohmann::json::array();
+  nlohmann::json rejected = nlohmann::json::array();
+};
+
+// GET /v1/tns/{tn}/keys; each record verified with verifyKeyRecord.
+Result<Checked> checkedKeys(DirectoryClient& client, const std::string& tn,
+                            const RelyingParty& party, Instant now);
+
+// GET /v1/tns/{tn}/cps; each signed entry's JWS verified as an advertisement,
+// and the entry must be one of it and hold the TN. Provisioned entries carry
+// no proof: kept, marked, only when `accept_provisioned`.
+Result<Checked> checkedCps(DirectoryClient& client, const std::string& tn,
+                           const RelyingParty& party, Instant now, bool accept_provisioned);
+
+}  // namespace keydir::tool
