@@ -1,0 +1,103 @@
+// Interoperability with an independent JOSE implementation, the npm `jose`
+// package (tests/interop, installed by tools/install-deps with `npm ci`):
+// jose signs an advertisement that a running directory accepts, and
+// verifies one that keydir made.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "advertise/advertisement_signer.h"
+#include "advertise/advertisement_verifier.h"
+#include "tests/directory/directory_server_fixture.h"
+
+namespace keydir {
+namespace {
+
+using testing::runCommand;
+
+const std::filesystem::path kInterop = KEYDIR_INTEROP_DIR;
+
+std::string quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+class JoseInteropTest : public testing::DirectoryServerTest {
+ protected:
+  void SetUp() override {
+    DirectoryServerTest::SetUp();
+    ASSERT_TRUE(std::filesystem::exists(kInterop / "node_modules" / "jose"))
+        << "jose is not installed: run `npm ci --prefix tests/interop` (tools/install-deps does)";
+  }
+  // Runs a script; stdout alone comes back in `output`.
+  static int node(const std::string& script, const std::string& arguments, std::string* output) {
+    return runCommand("(node " + (kInterop / script).string() + " " + arguments + " 2>/dev/null)",
+                      output);
+  }
+  static std::string joseSigned(const testing::Identity& who, const std::string& payload) {
+    std::string jws;
+    int status =
+        node("sign-advertisement.mjs",
+             who.files.key.string() + " " + who.files.chain.string() + " " + quoted(payload), &jws);
+    EXPECT_EQ(status, 0) << jws;
+    while (!jws.empty() && (jws.back() == '\n' || jws.back() == '\r')) jws.pop_back();
+    return jws;
+  }
+  HttpAnswer publish(const std::string& jws) {
+    return client_->request("POST", "/v1/advertisements", jws, "application/jose").value();
+  }
+};
+
+TEST_F(JoseInteropTest, DirectoryAcceptsAnAdvertisementJoseSigned) {
+  startServer();
+  std::string jws = joseSigned(pki_->carrier, R"({"0-1234":"https://cps.jose.example"})");
+  HttpAnswer created = publish(jws);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(nlohmann::json::parse(created.body)["id"], advertisementId(jws));
+  nlohmann::json found = nlohmann::json::parse(get("/v1/tns/12025550150/cps").body);
+  ASSERT_EQ(found["cps"].size(), 1u);
+  EXPECT_EQ(found["cps"][0]["uri"], "https://cps.jose.example");
+  EXPECT_EQ(found["cps"][0]["jws"], jws);
+}
+
+TEST_F(JoseInteropTest, DirectoryRefusesJoseSignedWithTheWrongKeyOrScope) {
+  startServer();
+  // acme's key under the carrier's chain.
+  testing::Identity forged = pki_->load("carrier");
+  forged.files.key = pki_->acme.files.key;
+  HttpAnswer wrong_key = publish(joseSigned(forged, R"({"0-1234":"https://cps.jose.example"})"));
+  EXPECT_EQ(wrong_key.status, 422) << wrong_key.body;
+  EXPECT_NE(wrong_key.body.find("bad-signature"), std::string::npos);
+  HttpAnswer outside =
+      publish(joseSigned(pki_->acme, R"({"2-14155550123":"https://cps.jose.example"})"));
+  EXPECT_EQ(outside.status, 403) << outside.body;
+  EXPECT_NE(outside.body.find("not-authorized"), std::string::npos);
+}
+
+TEST_F(JoseInteropTest, JoseVerifiesAnAdvertisementKeydirSigned) {
+  std::vector<CpsEntry> entries = {
+      {TnScope::parse("1-12025550100-100").value(), "https://cps.acme.example/v1"}};
+  std::string jws = signAdvertisement({entries, pki_->now(), pki_->now() + std::chrono::hours(1)},
+                                      pki_->acme.key.get(), pki_->acme.chain)
+                        .value();
+  std::string output;
+  ASSERT_EQ(node("verify-advertisement.mjs", jws, &output), 0) << output;
+  nlohmann::json seen = nlohmann::json::parse(output);
+  EXPECT_EQ(seen["payload"],
+            nlohmann::json::parse(R"({"1-12025550100-100":"https://cps.acme.example/v1"})"));
+  EXPECT_EQ(seen["header"]["alg"], "ES256");
+  EXPECT_EQ(seen["header"]["typ"], "cps-ad");
+  EXPECT_EQ(seen["header"]["iat"], pki_->now().time_since_epoch().count());
+  EXPECT_EQ(seen["header"]["x5c"].size(), pki_->acme.chain.size());
+
+  // The check is real: jose refuses the same JWS with its payload swapped.
+  std::string other =
+      signAdvertisement({entries, pki_->now()}, pki_->acme.key.get(), pki_->acme.chain).value();
+  std::string spliced = jws.substr(0, jws.rfind('.')) + other.substr(other.rfind('.'));
+  EXPECT_EQ(node("verify-advertisement.mjs", spliced, &output), 1);
+}
+
+}  // namespace
+}  // namespace keydir
