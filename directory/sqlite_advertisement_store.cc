@@ -4,6 +4,7 @@
 
 #include "directory/sqlite_rows.h"
 #include "directory/sqlite_spc_map.h"
+#include "directory/tn_query.h"
 
 namespace keydir {
 namespace {
@@ -122,25 +123,16 @@ Result<std::optional<StoredAdvertisement>> SqliteAdvertisementStore::findAdverti
 Result<std::vector<StoredCpsEntry>> SqliteAdvertisementStore::cpsForTn(const std::string& tn,
                                                                        Instant now) {
   auto db = pool_.borrow();
-  std::optional<std::string> spc = SqliteSpcMap::spcOf(*db, tn);
-  auto blocks = blocksContaining(tn);
-  const int spc_index = int(blocks.size()) + 1;
-  const int now_index = spc_index + 1;
+  TnQuery query(tn, SqliteSpcMap::spcOf(*db, tn));
   auto statement = db->prepare(
       "SELECT x.scope, x.uri, a.id, a.jws, a.expires FROM ("
       " SELECT ad_id, scope, uri, specificity AS spec FROM ad_blocks WHERE block IN " +
-      blockPlaceholders(blocks.size(), 1) + " UNION ALL SELECT ad_id, '0-' || spc, uri, " +
-      std::to_string(kSpcSpecificity) + " FROM ad_spcs WHERE spc = ?" + std::to_string(spc_index) +
-      ") x JOIN ads a ON a.id = x.ad_id"
-      " WHERE a.expires > ?" +
-      std::to_string(now_index) + " AND a.replaced_by IS NULL ORDER BY x.spec, x.scope, a.id");
+      query.blocks() + " UNION ALL SELECT ad_id, '0-' || spc, uri, " +
+      std::to_string(kSpcSpecificity) + " FROM ad_spcs WHERE spc = " + query.spc() +
+      ") x JOIN ads a ON a.id = x.ad_id WHERE a.expires > " + query.now() +
+      " AND a.replaced_by IS NULL ORDER BY x.spec, x.scope, a.id");
   if (!statement) return std::unexpected(statement.error());
-  bindBlocks(*statement, blocks, 1);
-  if (spc)
-    statement->bind(spc_index, *spc);
-  else
-    statement->bindNull(spc_index);
-  statement->bind(now_index, unixSeconds(now));
+  query.bind(*statement, now);
   std::vector<StoredCpsEntry> entries;
   for (;;) {
     auto row = statement->step();

@@ -8,6 +8,7 @@
 #include "certs/pem.h"
 #include "directory/schema.h"
 #include "directory/sqlite_rows.h"
+#include "directory/tn_query.h"
 
 namespace keydir {
 namespace {
@@ -198,24 +199,16 @@ Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, 
   auto db = pool_->borrow();
   std::optional<std::string> spc;
   if (spc_map_used_) spc = SqliteSpcMap::spcOf(*db, tn);
-  auto blocks = blocksContaining(tn);
-  const int spc_index = int(blocks.size()) + 1;
-  const int now_index = spc_index + 1;
+  TnQuery query(tn, std::move(spc));
   auto statement = db->prepare(
       "SELECT k.id, k.record, k.expires, k.scope, k.revoked, MIN(x.spec) AS spec FROM ("
       " SELECT key_id, specificity AS spec FROM key_blocks WHERE block IN " +
-      blockPlaceholders(blocks.size(), 1) + " UNION ALL SELECT key_id, " +
-      std::to_string(kSpcSpecificity) + " FROM key_spcs WHERE spc = ?" + std::to_string(spc_index) +
-      ") x JOIN keys k ON k.id = x.key_id"
-      " WHERE k.expires > ?" +
-      std::to_string(now_index) + " AND k.revoked IS NULL GROUP BY k.id ORDER BY spec, k.id");
+      query.blocks() + " UNION ALL SELECT key_id, " + std::to_string(kSpcSpecificity) +
+      " FROM key_spcs WHERE spc = " + query.spc() +
+      ") x JOIN keys k ON k.id = x.key_id WHERE k.expires > " + query.now() +
+      " AND k.revoked IS NULL GROUP BY k.id ORDER BY spec, k.id");
   if (!statement) return std::unexpected(statement.error());
-  bindBlocks(*statement, blocks, 1);
-  if (spc)
-    statement->bind(spc_index, *spc);
-  else
-    statement->bindNull(spc_index);
-  statement->bind(now_index, unixSeconds(now));
+  query.bind(*statement, now);
   std::vector<StoredKey> keys;
   for (;;) {
     auto row = statement->step();

@@ -7,20 +7,16 @@
 #include "certs/es256.h"
 #include "certs/jws.h"
 #include "certs/key_pair.h"
+#include "tests/support/cps_entries.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/test_pki.h"
 
 namespace keydir {
 namespace {
 
+using testing::cpsEntries;
 using testing::expectError;
 using testing::Identity;
-
-std::vector<CpsEntry> entries(std::initializer_list<std::pair<const char*, const char*>> pairs) {
-  std::vector<CpsEntry> list;
-  for (const auto& [scope, uri] : pairs) list.push_back({TnScope::parse(scope).value(), uri});
-  return list;
-}
 
 class AdvertisementVerifierTest : public testing::SharedPkiTest {
  protected:
@@ -46,8 +42,8 @@ class AdvertisementVerifierTest : public testing::SharedPkiTest {
 };
 
 TEST_F(AdvertisementVerifierTest, CarrierAdvertisesItsSpcAndRange) {
-  auto jws = sign(entries({{"0-1234", "https://cps.carrier.example"},
-                           {"1-13125550000-10000", "https://cps2.carrier.example/v1"}}),
+  auto jws = sign(cpsEntries({{"0-1234", "https://cps.carrier.example"},
+                              {"1-13125550000-10000", "https://cps2.carrier.example/v1"}}),
                   pki_->carrier);
   ASSERT_TRUE(jws) << jws.error().message;
   auto verified = verify(*jws);
@@ -70,31 +66,33 @@ TEST_F(AdvertisementVerifierTest, CarrierAdvertisesItsSpcAndRange) {
 
 TEST_F(AdvertisementVerifierTest, ScopeOutsideTheSignersAuthorityIsRefused) {
   // acme holds 1-12025550100-100.
-  EXPECT_TRUE(verify(*sign(entries({{"2-12025550199", "https://cps.acme.example"}}), pki_->acme)));
-  expectError(verify(*sign(entries({{"2-12025550200", "https://cps.acme.example"}}), pki_->acme)),
-              ErrorCode::kNotAuthorized, "does not cover the advertisement");
+  EXPECT_TRUE(
+      verify(*sign(cpsEntries({{"2-12025550199", "https://cps.acme.example"}}), pki_->acme)));
   expectError(
-      verify(*sign(entries({{"1-12025550100-101", "https://cps.acme.example"}}), pki_->acme)),
+      verify(*sign(cpsEntries({{"2-12025550200", "https://cps.acme.example"}}), pki_->acme)),
+      ErrorCode::kNotAuthorized, "does not cover the advertisement");
+  expectError(
+      verify(*sign(cpsEntries({{"1-12025550100-101", "https://cps.acme.example"}}), pki_->acme)),
       ErrorCode::kNotAuthorized, "1-12025550100-101");
   // The reseller's range lies inside SPC 1234, but the SPC holds more.
-  expectError(verify(*sign(entries({{"0-1234", "https://cps.example"}}), pki_->reseller)),
+  expectError(verify(*sign(cpsEntries({{"0-1234", "https://cps.example"}}), pki_->reseller)),
               ErrorCode::kNotAuthorized, "0-1234");
 }
 
 TEST_F(AdvertisementVerifierTest, SpcAuthorityCoversRangesThroughTheMap) {
   // The carrier holds 0-1234; the map puts 12025550000-12025559999 in it.
-  auto jws = sign(entries({{"1-12025550000-1000", "https://cps.example"}}), pki_->carrier);
+  auto jws = sign(cpsEntries({{"1-12025550000-1000", "https://cps.example"}}), pki_->carrier);
   ASSERT_TRUE(jws);
   EXPECT_TRUE(verify(*jws));
   InMemorySpcMap empty;
   expectError(verify(*jws, &empty), ErrorCode::kNotAuthorized, "1-12025550000-1000");
   expectError(
-      verify(*sign(entries({{"1-12025560000-1000", "https://cps.example"}}), pki_->carrier)),
+      verify(*sign(cpsEntries({{"1-12025560000-1000", "https://cps.example"}}), pki_->carrier)),
       ErrorCode::kNotAuthorized, "1-12025560000-1000");
 }
 
 TEST_F(AdvertisementVerifierTest, HttpAndUserinfoUrisAreRefused) {
-  EXPECT_TRUE(verify(*sign(entries({{"0-1234", "https://cps.example"}}), pki_->carrier)));
+  EXPECT_TRUE(verify(*sign(cpsEntries({{"0-1234", "https://cps.example"}}), pki_->carrier)));
   // Signed by hand: the signer refuses to make these.
   expectError(verify(handMade(header(pki_->carrier), R"({"0-1234":"http://cps.example"})",
                               pki_->carrier.key.get())),
@@ -102,7 +100,7 @@ TEST_F(AdvertisementVerifierTest, HttpAndUserinfoUrisAreRefused) {
   expectError(verify(handMade(header(pki_->carrier), R"({"0-1234":"https://me@cps.example"})",
                               pki_->carrier.key.get())),
               ErrorCode::kMalformed, "has userinfo");
-  expectError(sign(entries({{"0-1234", "http://cps.example"}}), pki_->carrier),
+  expectError(sign(cpsEntries({{"0-1234", "http://cps.example"}}), pki_->carrier),
               ErrorCode::kMalformed, "over https");
 }
 
@@ -132,7 +130,7 @@ TEST_F(AdvertisementVerifierTest, LargerThan64KibIsRefused) {
 }
 
 TEST_F(AdvertisementVerifierTest, ExpInThePastIsExpired) {
-  auto list = entries({{"0-1234", "https://cps.example"}});
+  auto list = cpsEntries({{"0-1234", "https://cps.example"}});
   auto future = sign(list, pki_->carrier, pki_->now() + std::chrono::hours(24));
   ASSERT_TRUE(future);
   auto verified = verify(*future);
@@ -147,7 +145,7 @@ TEST_F(AdvertisementVerifierTest, ExpInThePastIsExpired) {
 }
 
 TEST_F(AdvertisementVerifierTest, ExpIsClampedToTheLeafsNotAfter) {
-  auto list = entries({{"0-1234", "https://cps.example"}});
+  auto list = cpsEntries({{"0-1234", "https://cps.example"}});
   auto jws = sign(list, pki_->carrier, pki_->now() + std::chrono::days(36500));
   ASSERT_TRUE(jws);
   auto verified = verify(*jws).value();
@@ -178,7 +176,7 @@ TEST_F(AdvertisementVerifierTest, SignatureByAnotherKeyIsRefused) {
   expectError(verify(handMade(header(pki_->carrier), payload, stranger.get())),
               ErrorCode::kBadSignature, "does not verify with the key of the x5c leaf");
   // The signer refuses a key that is not the leaf's.
-  expectError(signAdvertisement({entries({{"0-1234", "https://cps.example"}}), pki_->now()},
+  expectError(signAdvertisement({cpsEntries({{"0-1234", "https://cps.example"}}), pki_->now()},
                                 stranger.get(), pki_->carrier.chain),
               ErrorCode::kBadSignature, "does not belong to the leaf");
 }
@@ -216,7 +214,7 @@ TEST_F(AdvertisementVerifierTest, WrongTypIsMalformed) {
 }
 
 TEST_F(AdvertisementVerifierTest, UntrustedChainIsRefused) {
-  std::string jws = *sign(entries({{"0-1234", "https://cps.example"}}), pki_->carrier);
+  std::string jws = *sign(cpsEntries({{"0-1234", "https://cps.example"}}), pki_->carrier);
   TrustStore nobody;
   expectError(verifyAdvertisement(jws, nobody, pki_->now(), &pki_->spcMap()),
               ErrorCode::kUntrustedChain, "advertisement");

@@ -9,19 +9,15 @@
 #include "certs/es256.h"
 #include "certs/jws.h"
 #include "tests/directory/directory_server_fixture.h"
+#include "tests/support/cps_entries.h"
 
 namespace keydir {
 namespace {
 
 using std::chrono::hours;
 using std::chrono::seconds;
+using testing::cpsEntries;
 using testing::Identity;
-
-std::vector<CpsEntry> entries(std::initializer_list<std::pair<const char*, const char*>> pairs) {
-  std::vector<CpsEntry> list;
-  for (const auto& [scope, uri] : pairs) list.push_back({TnScope::parse(scope).value(), uri});
-  return list;
-}
 
 class AdvertisementServerTest : public testing::DirectoryServerTest {
  protected:
@@ -65,8 +61,8 @@ class AdvertisementServerTest : public testing::DirectoryServerTest {
 TEST_F(AdvertisementServerTest, PublishAndResolveMostSpecificFirst) {
   startServer();
   std::string carrier_jws =
-      ad(pki_->carrier, entries({{"0-1234", "https://cps.carrier.example"},
-                                 {"1-13125550000-10000", "https://cps2.carrier.example"}}));
+      ad(pki_->carrier, cpsEntries({{"0-1234", "https://cps.carrier.example"},
+                                    {"1-13125550000-10000", "https://cps2.carrier.example"}}));
   HttpAnswer created = publish(carrier_jws);
   ASSERT_EQ(created.status, 201) << created.body;
   nlohmann::json record = nlohmann::json::parse(created.body);
@@ -82,8 +78,8 @@ TEST_F(AdvertisementServerTest, PublishAndResolveMostSpecificFirst) {
   EXPECT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(again.body, created.body);
 
-  std::string acme = published(ad(pki_->acme, entries({{"1-12025550100-100", "https://range"},
-                                                       {"2-12025550150", "https://number"}})));
+  std::string acme = published(ad(pki_->acme, cpsEntries({{"1-12025550100-100", "https://range"},
+                                                          {"2-12025550150", "https://number"}})));
   nlohmann::json found = cpsFor("+1 (202) 555-0150");
   EXPECT_EQ(found["tn"], "12025550150");
   ASSERT_EQ(found["cps"].size(), 3u) << found.dump();
@@ -108,9 +104,10 @@ TEST_F(AdvertisementServerTest, PublishAndResolveMostSpecificFirst) {
 
 TEST_F(AdvertisementServerTest, NewerIatReplacesTheOlderWholeAndOlderIsRefused) {
   startServer();
-  std::string first = published(ad(
-      pki_->carrier, entries({{"0-1234", "https://old"}, {"1-13125550000-10000", "https://b"}})));
-  std::string newer_jws = ad(pki_->carrier, entries({{"0-1234", "https://new"}}), seconds(10));
+  std::string first =
+      published(ad(pki_->carrier,
+                   cpsEntries({{"0-1234", "https://old"}, {"1-13125550000-10000", "https://b"}})));
+  std::string newer_jws = ad(pki_->carrier, cpsEntries({{"0-1234", "https://new"}}), seconds(10));
   std::string second = published(newer_jws);
   EXPECT_EQ(urisFor("12025550150"), std::vector<std::string>{"https://new"});
   EXPECT_TRUE(urisFor("13125550001").empty()) << "the older one's other entries went with it";
@@ -118,13 +115,14 @@ TEST_F(AdvertisementServerTest, NewerIatReplacesTheOlderWholeAndOlderIsRefused) 
   EXPECT_EQ(old["status"], "replaced");
   EXPECT_EQ(old["replaced_by"], second);
 
-  expectProblem(publish(ad(pki_->carrier, entries({{"0-1234", "https://older"}}), seconds(5))), 422,
-                "expired", "only a newer advertisement replaces it");
-  expectProblem(publish(ad(pki_->carrier, entries({{"0-1234", "https://same-iat"}}), seconds(10))),
-                422, "expired", "not older than this one's");
+  expectProblem(publish(ad(pki_->carrier, cpsEntries({{"0-1234", "https://older"}}), seconds(5))),
+                422, "expired", "only a newer advertisement replaces it");
+  expectProblem(
+      publish(ad(pki_->carrier, cpsEntries({{"0-1234", "https://same-iat"}}), seconds(10))), 422,
+      "expired", "not older than this one's");
   EXPECT_EQ(urisFor("12025550150"), std::vector<std::string>{"https://new"});
   // Another signer's advertisement is its own.
-  published(ad(pki_->acme, entries({{"2-12025550150", "https://acme"}})));
+  published(ad(pki_->acme, cpsEntries({{"2-12025550150", "https://acme"}})));
   EXPECT_EQ(urisFor("12025550150"), (std::vector<std::string>{"https://acme", "https://new"}));
 }
 
@@ -135,9 +133,9 @@ TEST_F(AdvertisementServerTest, EachRefusalHasItsStatusAndType) {
                 "malformed", "a CPS must be reached over https");
   expectProblem(publish(handMade({}, R"({"0-1234":"https://u:p@cps.example"})", pki_->carrier)),
                 400, "malformed", "has userinfo");
-  expectProblem(publish(ad(pki_->acme, entries({{"2-12025550200", "https://cps.example"}}))), 403,
-                "not-authorized", "does not cover the advertisement");
-  expectProblem(publish(ad(pki_->reseller, entries({{"0-1234", "https://cps.example"}}))), 403,
+  expectProblem(publish(ad(pki_->acme, cpsEntries({{"2-12025550200", "https://cps.example"}}))),
+                403, "not-authorized", "does not cover the advertisement");
+  expectProblem(publish(ad(pki_->reseller, cpsEntries({{"0-1234", "https://cps.example"}}))), 403,
                 "not-authorized", "0-1234");
   nlohmann::json expired_header = {{"iat", (clock_->now() - hours(2)).time_since_epoch().count()},
                                    {"exp", (clock_->now() - hours(1)).time_since_epoch().count()}};
@@ -183,7 +181,7 @@ TEST_F(AdvertisementServerTest, EachRefusalHasItsStatusAndType) {
 
 TEST_F(AdvertisementServerTest, AnAdvertisementLeavesAnswersAtItsExp) {
   startServer();
-  std::string id = published(ad(pki_->carrier, entries({{"0-1234", "https://cps.example"}}), {},
+  std::string id = published(ad(pki_->carrier, cpsEntries({{"0-1234", "https://cps.example"}}), {},
                                 clock_->now() + hours(1)));
   HttpAnswer answer = get("/v1/tns/12025550150/cps");
   EXPECT_EQ(answer.headers["cache-control"], "public, max-age=300");
@@ -201,8 +199,8 @@ TEST_F(AdvertisementServerTest, ProvisionedEntriesAreServedMarked) {
                      R"({"1-12025550000-1000":"https://closed-cps.example","0-9999":"https://x"})");
   config_.provisioned_cps = (dir_ / "cps.json").string();
   startServer();
-  published(ad(pki_->acme, entries({{"2-12025550150", "https://acme"}})));
-  published(ad(pki_->reseller, entries({{"1-12025550000-1000", "https://reseller"}})));
+  published(ad(pki_->acme, cpsEntries({{"2-12025550150", "https://acme"}})));
+  published(ad(pki_->reseller, cpsEntries({{"1-12025550000-1000", "https://reseller"}})));
   nlohmann::json found = cpsFor("12025550150");
   ASSERT_EQ(found["cps"].size(), 3u) << found.dump();
   EXPECT_EQ(found["cps"][0]["uri"], "https://acme");
@@ -230,7 +228,7 @@ TEST_F(AdvertisementServerTest, ABadProvisionedFileStopsTheStart) {
 
 TEST_F(AdvertisementServerTest, ARestartKeepsAdvertisements) {
   startServer();
-  std::string id = published(ad(pki_->carrier, entries({{"0-1234", "https://cps.example"}})));
+  std::string id = published(ad(pki_->carrier, cpsEntries({{"0-1234", "https://cps.example"}})));
   stopServer();
   startServer();
   EXPECT_EQ(urisFor("12025550150"), std::vector<std::string>{"https://cps.example"});

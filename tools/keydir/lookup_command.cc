@@ -1,6 +1,5 @@
 #include <nlohmann/json.hpp>
 
-#include "certs/tn.h"
 #include "tools/keydir/client_options.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/relying_party.h"
@@ -15,20 +14,14 @@ int runLookup(const std::vector<std::string_view>& args) {
       "\"rejected\": [{\"id\", \"problem\", \"detail\"}]}; exits 1 if any record was rejected.\n"
       "Keys scoped by SPC, and delegations that rely on one, need --spc-map to verify.");
   addRelyingPartyOptions(addServerOptions(options));
-  options.positionals(1);
-  if (auto exit = options.parse(args)) return *exit;
-  if (!options.has("trust")) return options.usageError("--trust is required");
-  auto client = clientFrom(options);
-  if (!client) return options.usageError(client.error().message);
-  auto tn = canonicalTn(options.positional()[0]);
-  if (!tn) return reportError(tn.error());
-  auto party = relyingPartyFrom(options);
-  if (!party) return reportError(party.error());
+  auto question = tnQuestionFrom(options, args);
+  if (auto* exit = std::get_if<int>(&question)) return *exit;
+  auto& [client, tn, party] = std::get<TnQuestion>(question);
 
-  auto keys = checkedKeys(*client, *tn, *party, nowInstant());
+  auto keys = checkedKeys(client, tn, party, nowInstant());
   if (!keys) return reportError(keys.error());
   printJson(
-      nlohmann::json{{"tn", *tn}, {"keys", keys->accepted}, {"rejected", keys->rejected}}.dump(2));
+      nlohmann::json{{"tn", tn}, {"keys", keys->accepted}, {"rejected", keys->rejected}}.dump(2));
   return keys->rejected.empty() ? kExitOk : kExitRefused;
 }
 

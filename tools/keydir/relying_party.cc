@@ -5,7 +5,9 @@
 
 #include "advertise/advertisement_verifier.h"
 #include "certs/encompassment.h"
+#include "certs/tn.h"
 #include "directory/key_record.h"
+#include "tools/keydir/client_options.h"
 
 namespace keydir::tool {
 namespace {
@@ -78,6 +80,20 @@ Result<RelyingParty> relyingPartyFrom(const Options& options) {
     if (auto ok = party.spc_map.loadCsv(csv); !ok) return std::unexpected(ok.error());
   }
   return party;
+}
+
+std::variant<TnQuestion, int> tnQuestionFrom(Options& options,
+                                             const std::vector<std::string_view>& args) {
+  options.positionals(1);
+  if (auto exit = options.parse(args)) return *exit;
+  if (!options.has("trust")) return options.usageError("--trust is required");
+  auto client = clientFrom(options);
+  if (!client) return options.usageError(client.error().message);
+  auto tn = canonicalTn(options.positional()[0]);
+  if (!tn) return reportError(tn.error());
+  auto party = relyingPartyFrom(options);
+  if (!party) return reportError(party.error());
+  return TnQuestion{std::move(*client), std::move(*tn), std::move(*party)};
 }
 
 Result<Checked> checkedKeys(DirectoryClient& client, const std::string& tn,

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "certs/in_memory_spc_map.h"
 #include "certs/instant.h"
@@ -23,6 +25,19 @@ struct RelyingParty {
 // --trust PEM (required), --crl PEM..., --spc-map CSV.
 Options& addRelyingPartyOptions(Options& options);
 Result<RelyingParty> relyingPartyFrom(const Options& options);
+
+// What a command asking about one TN needs: the directory, the canonical
+// TN (the one positional argument) and the caller's own anchors.
+struct TnQuestion {
+  DirectoryClient client;
+  std::string tn;
+  RelyingParty party;
+};
+// Parses `args` into `options` (which must have the server and relying-party
+// options) and builds the question. On anything but success, returns the
+// exit status, having printed help, a usage error or the problem.
+std::variant<TnQuestion, int> tnQuestionFrom(Options& options,
+                                             const std::vector<std::string_view>& args);
 
 // What survived the checks, and what did not with the reason:
 // rejected items are {"id", "problem", "detail"}.

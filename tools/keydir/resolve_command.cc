@@ -1,6 +1,5 @@
 #include <nlohmann/json.hpp>
 
-#include "certs/tn.h"
 #include "tools/keydir/client_options.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/relying_party.h"
@@ -20,22 +19,16 @@ int runResolve(const std::vector<std::string_view>& args) {
       "unless --accept-provisioned.");
   addRelyingPartyOptions(addServerOptions(options))
       .flag("accept-provisioned", "keep the directory's unsigned, provisioned CPS entries");
-  options.positionals(1);
-  if (auto exit = options.parse(args)) return *exit;
-  if (!options.has("trust")) return options.usageError("--trust is required");
-  auto client = clientFrom(options);
-  if (!client) return options.usageError(client.error().message);
-  auto tn = canonicalTn(options.positional()[0]);
-  if (!tn) return reportError(tn.error());
-  auto party = relyingPartyFrom(options);
-  if (!party) return reportError(party.error());
+  auto question = tnQuestionFrom(options, args);
+  if (auto* exit = std::get_if<int>(&question)) return *exit;
+  auto& [client, tn, party] = std::get<TnQuestion>(question);
 
   Instant now = nowInstant();
-  auto keys = checkedKeys(*client, *tn, *party, now);
+  auto keys = checkedKeys(client, tn, party, now);
   if (!keys) return reportError(keys.error());
-  auto cps = checkedCps(*client, *tn, *party, now, options.has("accept-provisioned"));
+  auto cps = checkedCps(client, tn, party, now, options.has("accept-provisioned"));
   if (!cps) return reportError(cps.error());
-  printJson(nlohmann::json{{"tn", *tn},
+  printJson(nlohmann::json{{"tn", tn},
                            {"keys", keys->accepted},
                            {"cps", cps->accepted},
                            {"rejected", {{"keys", keys->rejected}, {"cps", cps->rejected}}}}

@@ -1,0 +1,20 @@
+#include "directory/tn_query.h"
+
+#include "directory/sqlite_rows.h"
+#include "directory/sqlite_spc_map.h"
+
+namespace keydir {
+
+std::string TnQuery::blocks() const { return blockPlaceholders(blocks_.size(), 1); }
+
+void TnQuery::bind(Statement& statement, Instant now) const {
+  bindBlocks(statement, blocks_, 1);
+  const int spc_index = int(blocks_.size()) + 1;
+  if (spc_)
+    statement.bind(spc_index, *spc_);
+  else
+    statement.bindNull(spc_index);
+  statement.bind(spc_index + 1, unixSeconds(now));
+}
+
+}  // namespace keydir
