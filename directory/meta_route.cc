@@ -20,6 +20,7 @@ void serveMeta(Exchange& exchange) {
        {{"max_body_bytes", config.max_body_bytes},
         {"max_chain_length", config.max_chain_length},
         {"max_keys_per_signer_scope", config.max_keys_per_signer_scope},
+        {"max_advertisement_pairs", config.max_advertisement_pairs},
         {"max_credential_validity_seconds", config.max_credential_validity_seconds},
         {"revocation_window_seconds", config.revocation_window_seconds},
         {"write_rate_per_second", config.write_rate_per_second},
