@@ -1,5 +1,7 @@
 #include "directory/sqlite.h"
 
+#include <mutex>
+
 namespace keydir {
 namespace {
 
@@ -69,7 +71,20 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
+namespace {
+
+// SQLite counts every allocation under one global mutex unless told not
+// to; with a connection per server thread that mutex was the hottest lock
+// of a lookup. It must be said before SQLite initializes, hence once here.
+void configureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file) {
+  configureSqliteOnce();
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(file.c_str(), &raw,
