@@ -110,6 +110,27 @@ CREATE TABLE ad_spcs (
 ) WITHOUT ROWID;
 CREATE INDEX ad_spcs_by_ad ON ad_spcs(ad_id);
 )sql",
+    // Version 4: which block shapes (prefix digits, number digits) each block
+    // table holds, so that a lookup probes only the prefixes that can match
+    // instead of every prefix of the TN: with a million keys each needless
+    // probe was a page read.
+    R"sql(
+CREATE TABLE block_shapes (
+  kind TEXT NOT NULL,             -- key, ad or spc: which *_blocks table
+  length INTEGER NOT NULL,        -- digits of the numbers
+  prefix_length INTEGER NOT NULL, -- digits of the prefix
+  PRIMARY KEY (kind, length, prefix_length)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO block_shapes
+  SELECT DISTINCT 'key', CAST(substr(block, instr(block, '/') + 1) AS INTEGER),
+                  instr(block, '/') - 1 FROM key_blocks;
+INSERT OR IGNORE INTO block_shapes
+  SELECT DISTINCT 'ad', CAST(substr(block, instr(block, '/') + 1) AS INTEGER),
+                  instr(block, '/') - 1 FROM ad_blocks;
+INSERT OR IGNORE INTO block_shapes
+  SELECT DISTINCT 'spc', CAST(substr(block, instr(block, '/') + 1) AS INTEGER),
+                  instr(block, '/') - 1 FROM spc_blocks;
+)sql",
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "directory/block_shapes.h"
 #include "directory/sqlite_rows.h"
 #include "directory/sqlite_spc_map.h"
 #include "directory/tn_query.h"
@@ -30,6 +31,7 @@ Result<void> indexEntries(Database& db, const NewAdvertisement& ad) {
       block->reset();
       block->bind(1, prefix.key()).bind(2, ad.id).bind(3, scope).bind(4, entry.uri);
       if (auto ok = block->bind(5, std::int64_t(entry.scope.count())).run(); !ok) return ok;
+      if (auto ok = noteBlockShape(db, "ad", prefix); !ok) return ok;
     }
   }
   return {};
@@ -123,7 +125,9 @@ Result<std::optional<StoredAdvertisement>> SqliteAdvertisementStore::findAdverti
 Result<std::vector<StoredCpsEntry>> SqliteAdvertisementStore::cpsForTn(const std::string& tn,
                                                                        Instant now) {
   auto db = pool_.borrow();
-  TnQuery query(tn, SqliteSpcMap::spcOf(*db, tn));
+  auto built = TnQuery::build(*db, "ad", tn, SqliteSpcMap::spcOf(*db, tn));
+  if (!built) return std::unexpected(built.error());
+  const TnQuery& query = *built;
   auto statement = db->prepare(
       "SELECT x.scope, x.uri, a.id, a.jws, a.expires FROM ("
       " SELECT ad_id, scope, uri, specificity AS spec FROM ad_blocks WHERE block IN " +

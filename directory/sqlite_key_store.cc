@@ -6,6 +6,7 @@
 
 #include "certs/hex.h"
 #include "certs/pem.h"
+#include "directory/block_shapes.h"
 #include "directory/schema.h"
 #include "directory/sqlite_rows.h"
 #include "directory/tn_query.h"
@@ -71,6 +72,7 @@ Result<void> storeScopes(Database& db, const NewKey& key) {
       auto ok =
           block->bind(1, prefix.key()).bind(2, key.id).bind(3, std::int64_t(scope.count())).run();
       if (!ok) return ok;
+      if (auto noted = noteBlockShape(db, "key", prefix); !noted) return noted;
     }
   }
   return {};
@@ -199,7 +201,9 @@ Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, 
   auto db = pool_->borrow();
   std::optional<std::string> spc;
   if (spc_map_used_) spc = SqliteSpcMap::spcOf(*db, tn);
-  TnQuery query(tn, std::move(spc));
+  auto built = TnQuery::build(*db, "key", tn, std::move(spc));
+  if (!built) return std::unexpected(built.error());
+  const TnQuery& query = *built;
   auto statement = db->prepare(
       "SELECT k.id, k.record, k.expires, k.scope, k.revoked, MIN(x.spec) AS spec FROM ("
       " SELECT key_id, specificity AS spec FROM key_blocks WHERE block IN " +
@@ -317,6 +321,7 @@ Result<std::size_t> SqliteKeyStore::importSpcMap(const std::vector<SpcAssignment
       if (auto ok = add_block->bind(1, block.key()).bind(2, scope).run(); !ok) {
         return std::unexpected(ok.error());
       }
+      if (auto ok = noteBlockShape(*db, "spc", block); !ok) return std::unexpected(ok.error());
     }
     if (++done % 10000 == 0 && progress) progress(done);
   }

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "directory/block_shapes.h"
+
 namespace keydir {
 namespace {
 
@@ -39,7 +41,7 @@ void bindBlocks(Statement& statement, const std::vector<PrefixBlock>& blocks, in
 }
 
 std::optional<std::string> SqliteSpcMap::spcOf(Database& db, std::string_view tn) {
-  auto blocks = blocksContaining(std::string(tn));
+  auto blocks = orThrow(storedBlocksContaining(db, "spc", std::string(tn)));
   auto statement = orThrow(db.prepare(
       "SELECT m.spc FROM spc_blocks b JOIN spc_map m ON m.scope = b.scope WHERE b.block IN " +
       blockPlaceholders(blocks.size(), 1) + " ORDER BY m.count, m.scope LIMIT 1"));

@@ -1,9 +1,17 @@
 #include "directory/tn_query.h"
 
+#include "directory/block_shapes.h"
 #include "directory/sqlite_rows.h"
 #include "directory/sqlite_spc_map.h"
 
 namespace keydir {
+
+Result<TnQuery> TnQuery::build(Database& db, std::string_view kind, const std::string& tn,
+                               std::optional<std::string> spc) {
+  auto blocks = storedBlocksContaining(db, kind, tn);
+  if (!blocks) return std::unexpected(blocks.error());
+  return TnQuery(std::move(*blocks), std::move(spc));
+}
 
 std::string TnQuery::blocks() const { return blockPlaceholders(blocks_.size(), 1); }
 

@@ -16,8 +16,10 @@ namespace keydir {
 
 class TnQuery {
  public:
-  TnQuery(const std::string& tn, std::optional<std::string> spc)
-      : blocks_(blocksContaining(tn)), spc_(std::move(spc)) {}
+  // `kind` names the block table asked ("key" or "ad"): only the TN's
+  // prefixes of shapes it holds are bound.
+  static Result<TnQuery> build(Database& db, std::string_view kind, const std::string& tn,
+                               std::optional<std::string> spc);
 
   std::string blocks() const;  // "(?1,...,?n)", for `block IN ...`
   std::string spc() const { return "?" + std::to_string(blocks_.size() + 1); }
@@ -25,6 +27,9 @@ class TnQuery {
   void bind(Statement& statement, Instant now) const;
 
  private:
+  TnQuery(std::vector<PrefixBlock> blocks, std::optional<std::string> spc)
+      : blocks_(std::move(blocks)), spc_(std::move(spc)) {}
+
   std::vector<PrefixBlock> blocks_;
   std::optional<std::string> spc_;
 };

@@ -44,7 +44,7 @@ class KeyRegistryTest : public testing::SharedPkiTest {
   }
   std::string registered(const Identity& who, hours valid_for = hours(24)) {
     auto registration = registry_->registerKey(body(who, valid_for), pki_->now());
-    EXPECT_TRUE(registration) << registration.error().message;
+    EXPECT_TRUE(registration) << (registration ? "" : registration.error().message);
     return registration ? registration->id : "";
   }
   std::vector<std::string> idsFor(const std::string& tn, Instant at) {
@@ -164,6 +164,26 @@ TEST_F(KeyRegistryTest, ARestartKeepsEverything) {
   auto counts = store_->counts(pki_->now()).value();
   EXPECT_EQ(counts.keys, 1);
   EXPECT_EQ(counts.spc_entries, 2);
+}
+
+TEST_F(KeyRegistryTest, UpgradingAnOlderDatabaseKeepsEveryKeyFindable) {
+  std::string range = registered(pki_->acme);  // blocks of several shapes
+  Identity solo = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
+                                                    "intermediate", {"2-14155550199"}));
+  std::string number = registered(solo);        // one full-number block
+  std::string spc = registered(pki_->carrier);  // the map's blocks too
+  registry_.reset();
+  store_.reset();
+  // Back to schema 3, which did not know block shapes.
+  {
+    auto db = Database::open(dir_ / "keydir.db").value();
+    ASSERT_TRUE(db->execute("DROP TABLE block_shapes; PRAGMA user_version = 3;"));
+  }
+  openStore();
+  EXPECT_EQ(idsFor("12025550100"), (std::vector<std::string>{range, spc}));
+  EXPECT_EQ(idsFor("12025550199"), (std::vector<std::string>{range, spc}));
+  EXPECT_EQ(idsFor("14155550199"), std::vector<std::string>{number});
+  EXPECT_EQ(idsFor("12025559042"), std::vector<std::string>{}) << "ported to SPC 5678";
 }
 
 TEST_F(KeyRegistryTest, EightThreadsRegisteringAtOnceLoseNothing) {
