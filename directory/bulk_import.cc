@@ -1,5 +1,7 @@
 #include "directory/bulk_import.h"
 
+#include <future>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,39 +33,67 @@ std::vector<Result<NewKey>> prepareBatch(const std::vector<Line>& batch,
 
 }  // namespace
 
+namespace {
+
+struct Batch {
+  std::vector<Line> lines;
+  Instant now;
+};
+
+// Reads up to `limit` non-empty lines; counts every line read.
+Batch readBatch(std::istream& in, std::size_t limit, const Clock& clock, ImportCounts& counts) {
+  Batch batch{{}, clock.now()};
+  std::string text;
+  while (batch.lines.size() < limit && std::getline(in, text)) {
+    ++counts.lines;
+    if (!text.empty()) batch.lines.push_back({counts.lines, std::move(text)});
+  }
+  return batch;
+}
+
+}  // namespace
+
 Result<ImportCounts> importKeys(std::istream& in, KeyRegistry& registry, const Clock& clock,
                                 const ImportOptions& options) {
   unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   ImportCounts counts;
-  std::vector<Line> batch;
-  std::string text;
-  bool more = true;
-  while (more) {
-    batch.clear();
-    while (batch.size() < options.batch_lines && (more = bool(std::getline(in, text)))) {
-      ++counts.lines;
-      if (!text.empty()) batch.push_back({counts.lines, std::move(text)});
-    }
-    if (batch.empty()) continue;
-    Instant now = clock.now();
-    std::vector<Result<NewKey>> prepared = prepareBatch(batch, registry, now, threads);
+  // Storing is one writer; verifying uses every core. The next batch is
+  // verified while the current one is stored, so neither waits on the other.
+  // Each batch is shared with the task verifying it, so it lives as long
+  // as either needs it.
+  auto verify = [&registry, threads](std::shared_ptr<const Batch> batch) {
+    return std::async(std::launch::async, [&registry, batch, threads] {
+      return prepareBatch(batch->lines, registry, batch->now, threads);
+    });
+  };
+  auto read = [&] {
+    return std::make_shared<const Batch>(readBatch(in, options.batch_lines, clock, counts));
+  };
+  std::shared_ptr<const Batch> current = read();
+  auto verified = verify(current);
+  while (!current->lines.empty()) {
+    std::vector<Result<NewKey>> prepared = verified.get();
+    std::shared_ptr<const Batch> next = read();
+    if (!next->lines.empty()) verified = verify(next);
+
     std::vector<NewKey> keys;
     std::vector<std::size_t> key_lines;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
+    for (std::size_t i = 0; i < current->lines.size(); ++i) {
       if (prepared[i]) {
         keys.push_back(std::move(*prepared[i]));
-        key_lines.push_back(batch[i].number);
+        key_lines.push_back(current->lines[i].number);
       } else {
         ++counts.refused;
-        if (options.on_refused) options.on_refused(batch[i].number, prepared[i].error());
+        if (options.on_refused) options.on_refused(current->lines[i].number, prepared[i].error());
       }
     }
-    auto outcomes =
-        registry.store().insertKeys(keys, now, registry.policy().max_keys_per_signer_scope);
+    auto outcomes = registry.store().insertKeys(keys, current->now,
+                                                registry.policy().max_keys_per_signer_scope);
     if (!outcomes) {
+      if (verified.valid()) verified.wait();
       return failWithContext(outcomes.error(),
-                             "storing lines up to " + std::to_string(batch.back().number));
+                             "storing lines up to " + std::to_string(current->lines.back().number));
     }
     for (std::size_t i = 0; i < outcomes->size(); ++i) {
       const auto& outcome = (*outcomes)[i];
@@ -75,6 +105,7 @@ Result<ImportCounts> importKeys(std::istream& in, KeyRegistry& registry, const C
       }
     }
     if (options.on_progress) options.on_progress(counts);
+    current = next;
   }
   return counts;
 }
