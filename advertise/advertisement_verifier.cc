@@ -81,7 +81,11 @@ Result<VerifiedAdvertisement> verifyAdvertisement(std::string_view jws, const Tr
         ErrorCode::kNotAuthorized,
         "the signer's TNAuthList does not cover the advertisement: " + covered.error().message);
   }
+  // Nothing outlives a certificate that vouches for it, the CA's included.
   Instant expires = verified->chain.leaf_not_after;
+  for (const auto& certificate : verified->chain.certificates) {
+    expires = std::min(expires, fromAsn1Time(X509_get0_notAfter(certificate.get())));
+  }
   if (times->exp) expires = std::min(expires, *times->exp);
   std::string signer = publicKeySha256Hex(verified->chain.leaf());
   return VerifiedAdvertisement{

@@ -29,7 +29,7 @@ struct VerifiedAdvertisement {
   std::vector<CpsEntry> entries;
   Instant iat;
   std::optional<Instant> exp;  // as signed
-  Instant expires;             // exp, or the leaf's notAfter if sooner or absent
+  Instant expires;             // exp or the chain's first notAfter, the sooner
   std::string signer;          // SHA-256 hex of the leaf's public key
   ValidatedChain chain;
 };

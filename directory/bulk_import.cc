@@ -37,16 +37,17 @@ namespace {
 
 struct Batch {
   std::vector<Line> lines;
+  std::size_t last_line = 0;  // number of the last line read, empty ones included
   Instant now;
 };
 
-// Reads up to `limit` non-empty lines; counts every line read.
-Batch readBatch(std::istream& in, std::size_t limit, const Clock& clock, ImportCounts& counts) {
-  Batch batch{{}, clock.now()};
+// Reads up to `limit` non-empty lines after line `after`.
+Batch readBatch(std::istream& in, std::size_t limit, std::size_t after, const Clock& clock) {
+  Batch batch{{}, after, clock.now()};
   std::string text;
   while (batch.lines.size() < limit && std::getline(in, text)) {
-    ++counts.lines;
-    if (!text.empty()) batch.lines.push_back({counts.lines, std::move(text)});
+    ++batch.last_line;
+    if (!text.empty()) batch.lines.push_back({batch.last_line, std::move(text)});
   }
   return batch;
 }
@@ -67,14 +68,14 @@ Result<ImportCounts> importKeys(std::istream& in, KeyRegistry& registry, const C
       return prepareBatch(batch->lines, registry, batch->now, threads);
     });
   };
-  auto read = [&] {
-    return std::make_shared<const Batch>(readBatch(in, options.batch_lines, clock, counts));
+  auto read = [&](std::size_t after) {
+    return std::make_shared<const Batch>(readBatch(in, options.batch_lines, after, clock));
   };
-  std::shared_ptr<const Batch> current = read();
+  std::shared_ptr<const Batch> current = read(0);
   auto verified = verify(current);
   while (!current->lines.empty()) {
     std::vector<Result<NewKey>> prepared = verified.get();
-    std::shared_ptr<const Batch> next = read();
+    std::shared_ptr<const Batch> next = read(current->last_line);
     if (!next->lines.empty()) verified = verify(next);
 
     std::vector<NewKey> keys;
@@ -104,9 +105,11 @@ Result<ImportCounts> importKeys(std::istream& in, KeyRegistry& registry, const C
         ++(*outcome == InsertOutcome::kInserted ? counts.imported : counts.already_present);
       }
     }
+    counts.lines = current->last_line;  // progress counts stored lines, not read-ahead
     if (options.on_progress) options.on_progress(counts);
     current = next;
   }
+  counts.lines = current->last_line;  // trailing empty lines too
   return counts;
 }
 
