@@ -59,6 +59,8 @@ Setter boolean(bool DirectoryConfig::*member) {
 const std::map<std::string, Setter>& setters() {
   static const std::map<std::string, Setter> table = {
       {"db", text(&DirectoryConfig::db)},
+      {"db_connections", number(&DirectoryConfig::db_connections)},
+      {"db_cache_mib", number(&DirectoryConfig::db_cache_mib)},
       {"trust", text(&DirectoryConfig::trust)},
       {"crls",
        [](DirectoryConfig& config, const std::string&, const std::string& value) {
@@ -152,6 +154,7 @@ Result<void> DirectoryConfig::validate() const {
     return fail(ErrorCode::kMalformed, "listen address '" + listen + "' should be HOST:PORT");
   }
   if (max_threads < 4) return fail(ErrorCode::kMalformed, "max_threads must be at least 4");
+  if (db_connections < 1) return fail(ErrorCode::kMalformed, "db_connections must be at least 1");
   if (bucket_bits < 1 || bucket_bits > 32) {
     return fail(ErrorCode::kMalformed, "bucket_bits must be between 1 and 32");
   }
@@ -169,6 +172,8 @@ std::string DirectoryConfig::effectivePublicUrl() const {
 
 nlohmann::json DirectoryConfig::toJson() const {
   return {{"db", db},
+          {"db_connections", db_connections},
+          {"db_cache_mib", db_cache_mib},
           {"trust", trust},
           {"crls", crls},
           {"listen", listen},

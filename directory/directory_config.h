@@ -13,8 +13,10 @@ namespace keydir {
 
 struct DirectoryConfig {
   std::string db = "keydir.db";
-  std::string trust;              // PEM bundle of STI-CA roots; required
-  std::vector<std::string> crls;  // PEM CRL files
+  std::size_t db_connections = 4;  // SQLite connections shared by all server threads
+  std::size_t db_cache_mib = 64;   // page cache of each
+  std::string trust;               // PEM bundle of STI-CA roots; required
+  std::vector<std::string> crls;   // PEM CRL files
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert;  // both set: HTTPS
   std::string tls_key;

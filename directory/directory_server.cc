@@ -77,7 +77,10 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
   if (!trust) return std::unexpected(trust.error());
   service->trust = std::make_unique<TrustStore>(std::move(*trust));
-  auto store = SqliteKeyStore::open(config.db);
+  PoolOptions pool;
+  pool.connections = config.db_connections;
+  pool.cache_mib = config.db_cache_mib;
+  auto store = SqliteKeyStore::open(config.db, pool);
   if (!store) return std::unexpected(store.error());
   service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
   service->store = std::move(*store);

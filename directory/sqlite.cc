@@ -83,7 +83,8 @@ void configureSqliteOnce() {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file) {
+Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file,
+                                                 std::size_t cache_mib) {
   configureSqliteOnce();
   sqlite3* raw = nullptr;
   int rc =
@@ -100,6 +101,10 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
                             "PRAGMA foreign_keys=ON;");
       !ok) {
     return failWithContext(ok.error(), file.string());
+  }
+  if (cache_mib > 0) {
+    auto ok = db->execute("PRAGMA cache_size=-" + std::to_string(cache_mib * 1024));
+    if (!ok) return failWithContext(ok.error(), file.string());
   }
   return db;
 }

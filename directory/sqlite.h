@@ -57,7 +57,10 @@ class Database {
  public:
   // Opens (creating if needed) in WAL mode with synchronous=FULL, so that an
   // acknowledged write survives a crash, and a busy timeout for writers.
-  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file);
+  // `cache_mib` is SQLite's page cache for this connection; 0 keeps
+  // SQLite's default (2 MiB).
+  static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file,
+                                                std::size_t cache_mib = 0);
 
   // A statement compiled once per connection and reused: SQL text is the key,
   // so it must not embed values. Bind afresh each time.

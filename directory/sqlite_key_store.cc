@@ -86,8 +86,9 @@ std::string chainAddress(const std::vector<std::string>& chain_der) {
   return hexEncode(sha256(all));
 }
 
-Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(const std::filesystem::path& file) {
-  auto pool = ConnectionPool::open(file);
+Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(const std::filesystem::path& file,
+                                                             const PoolOptions& pool_options) {
+  auto pool = ConnectionPool::open(file, pool_options);
   if (!pool) return std::unexpected(pool.error());
   {
     auto db = (*pool)->borrow();

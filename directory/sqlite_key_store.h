@@ -14,7 +14,8 @@ namespace keydir {
 class SqliteKeyStore : public KeyStore {
  public:
   // Opens or creates the file and migrates its schema.
-  static Result<std::unique_ptr<SqliteKeyStore>> open(const std::filesystem::path& file);
+  static Result<std::unique_ptr<SqliteKeyStore>> open(const std::filesystem::path& file,
+                                                      const PoolOptions& pool = {});
 
   Result<InsertOutcome> insertKey(const NewKey& key, Instant now, std::size_t max_active) override;
   Result<std::vector<Result<InsertOutcome>>> insertKeys(const std::vector<NewKey>& keys,
