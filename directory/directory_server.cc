@@ -115,10 +115,13 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
                                  config.tls_cert, "", Poco::Net::Context::VERIFY_NONE);
       context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
       context->preferServerCiphers();
-      socket = Poco::Net::SecureServerSocket(*address, 256, context);
-    } else {
-      socket = Poco::Net::ServerSocket(*address, 256);
+      socket = Poco::Net::SecureServerSocket(context);
     }
+    // Poco's usual bind also sets SO_REUSEPORT, which let a second directory
+    // start on a port already served and quietly take half its connections.
+    // Only SO_REUSEADDR, so that a restart can bind at once.
+    socket.bind(*address, true, false);
+    socket.listen(256);
     if (service->config.public_url.empty()) {
       // Listening on port 0 picks a port: name the one really bound.
       service->config.public_url = std::string(config.usesTls() ? "https://" : "http://") +

@@ -156,6 +156,18 @@ TEST_F(DirectoryServerTest, ExpiredKeyDisappearsAtItsExpiryInstant) {
   EXPECT_EQ(nlohmann::json::parse(get("/v1/keys/" + id).body)["status"], "expired");
 }
 
+TEST_F(DirectoryServerTest, ASecondServerCannotTakeAPortInUse) {
+  startServer();
+  DirectoryConfig second = config_;
+  second.db = (dir_ / "other.db").string();
+  second.listen = "127.0.0.1:" + std::to_string(server_->port());
+  auto other = DirectoryServer::create(second, clock_.get());
+  ASSERT_FALSE(other) << "two directories would share the port's connections";
+  EXPECT_EQ(other.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(other.error().message.find("cannot listen on " + second.listen), std::string::npos)
+      << other.error().message;
+}
+
 TEST_F(DirectoryServerTest, ARestartKeepsEverything) {
   startServer();
   std::string id = registered(pki_->acme);
