@@ -87,10 +87,16 @@ Result<VerifiedAdvertisement> verifyAdvertisement(std::string_view jws, const Tr
     expires = std::min(expires, fromAsn1Time(X509_get0_notAfter(certificate.get())));
   }
   if (times->exp) expires = std::min(expires, *times->exp);
+  std::vector<std::string> x5c_der;
+  for (const auto& entry : verified->jws.header["x5c"]) {
+    // jwsChain decoded every entry already; this cannot fail now.
+    x5c_der.emplace_back(asStringView(base64Decode(entry.get<std::string>()).value()));
+  }
   std::string signer = publicKeySha256Hex(verified->chain.leaf());
   return VerifiedAdvertisement{
       advertisementId(jws), std::string(jws), std::move(*entries), times->iat,
-      times->exp,           expires,          std::move(signer),   std::move(verified->chain)};
+      times->exp,           expires,          std::move(signer),   std::move(verified->chain),
+      std::move(x5c_der)};
 }
 
 }  // namespace keydir

@@ -32,6 +32,7 @@ struct VerifiedAdvertisement {
   Instant expires;             // exp or the chain's first notAfter, the sooner
   std::string signer;          // SHA-256 hex of the leaf's public key
   ValidatedChain chain;
+  std::vector<std::string> x5c_der;  // the chain as presented, DER, leaf first
 };
 
 std::string advertisementId(std::string_view jws);

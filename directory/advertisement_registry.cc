@@ -14,12 +14,8 @@ namespace keydir {
 Result<Publication> AdvertisementRegistry::publish(std::string_view jws, Instant now) {
   auto verified = verifyAdvertisement(jws, trust_, now, &spc_map_, rules_.verification);
   if (!verified) return std::unexpected(verified.error());
-  std::vector<std::string> chain_der;
-  auto chain = jwsChain(parseJws(jws)->header);
-  if (!chain) return std::unexpected(chain.error());
-  for (const auto& certificate : *chain) chain_der.push_back(certificateDer(certificate.get()));
   NewAdvertisement ad{verified->id,  verified->jws,     verified->signer,  verified->iat,
-                      verified->exp, verified->expires, verified->entries, chain_der};
+                      verified->exp, verified->expires, verified->entries, verified->x5c_der};
   auto outcome = store_.publishAdvertisement(ad, now);
   if (!outcome) return std::unexpected(outcome.error());
   auto stored = record(ad.id, now);
