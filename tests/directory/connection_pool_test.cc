@@ -1,6 +1,7 @@
 #include "directory/connection_pool.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <thread>
@@ -40,6 +41,40 @@ TEST(ConnectionPoolTest, BorrowersShareTheLimitAndNoneDeadlocks) {
   auto count = db->prepare("SELECT COUNT(*) FROM t").value();
   ASSERT_TRUE(count.step().value());
   EXPECT_EQ(count.integer(0), 160);
+}
+
+}  // namespace
+}  // namespace keydir
+
+namespace keydir {
+namespace {
+
+std::int64_t pageSize(Database& db) {
+  auto statement = db.prepare("PRAGMA page_size").value();
+  EXPECT_TRUE(statement.step().value());
+  return statement.integer(0);
+}
+
+TEST(DatabaseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
+  testing::TempDir dir;
+  auto fresh = Database::open(dir / "new.db").value();
+  ASSERT_TRUE(fresh->execute("CREATE TABLE t (n INTEGER)"));
+  EXPECT_EQ(pageSize(*fresh), 16384);
+
+  // A file made with SQLite's default 4 KiB pages opens as it is.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "old.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "PRAGMA page_size=4096; CREATE TABLE t (n INTEGER);"
+                         "INSERT INTO t VALUES (7);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  auto old = Database::open(dir / "old.db").value();
+  EXPECT_EQ(pageSize(*old), 4096);
+  auto row = old->prepare("SELECT n FROM t").value();
+  ASSERT_TRUE(row.step().value());
+  EXPECT_EQ(row.integer(0), 7);
 }
 
 }  // namespace
