@@ -95,14 +95,6 @@ Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(const std::filesyst
     if (auto ok = migrateSchema(*db); !ok) return failWithContext(ok.error(), file.string());
   }
   std::unique_ptr<SqliteKeyStore> store(new SqliteKeyStore(std::move(*pool)));
-  {
-    auto db = store->pool_->borrow();
-    auto any = db->prepare("SELECT EXISTS (SELECT 1 FROM spc_map)");
-    if (!any) return std::unexpected(any.error());
-    auto row = any->step();
-    if (!row) return std::unexpected(row.error());
-    store->spc_map_used_ = any->integer(0) != 0;
-  }
   return store;
 }
 
@@ -200,9 +192,7 @@ Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) 
 
 Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, Instant now) {
   auto db = pool_->borrow();
-  std::optional<std::string> spc;
-  if (spc_map_used_) spc = SqliteSpcMap::spcOf(*db, tn);
-  auto built = TnQuery::build(*db, "key", tn, std::move(spc));
+  auto built = TnQuery::build(*db, "key", tn, SqliteSpcMap::spcOf(*db, tn));
   if (!built) return std::unexpected(built.error());
   const TnQuery& query = *built;
   auto statement = db->prepare(
@@ -331,7 +321,6 @@ Result<std::size_t> SqliteKeyStore::importSpcMap(const std::vector<SpcAssignment
     return std::unexpected(ok.error());
   }
   if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
-  if (done > 0) spc_map_used_ = true;
   if (progress) progress(done);
   return done;
 }

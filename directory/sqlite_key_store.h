@@ -1,7 +1,6 @@
 #pragma once
 // KeyStore on one SQLite file in WAL mode.
 
-#include <atomic>
 #include <filesystem>
 #include <memory>
 
@@ -40,8 +39,6 @@ class SqliteKeyStore : public KeyStore {
 
   std::unique_ptr<ConnectionPool> pool_;
   SqliteSpcMap spc_map_;
-  // Whether the SPC map has any entry: lookups skip its query when not.
-  std::atomic<bool> spc_map_used_{true};
 };
 
 }  // namespace keydir
