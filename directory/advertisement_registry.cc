@@ -18,9 +18,9 @@ Result<Publication> AdvertisementRegistry::publish(std::string_view jws, Instant
                       verified->exp, verified->expires, verified->entries, verified->x5c_der};
   auto outcome = store_.publishAdvertisement(ad, now);
   if (!outcome) return std::unexpected(outcome.error());
-  auto stored = record(ad.id, now);
+  auto stored = advertisement(ad.id);
   if (!stored) return std::unexpected(stored.error());
-  return Publication{ad.id, std::move(*stored), *outcome == InsertOutcome::kInserted};
+  return Publication{ad.id, recordOf(*stored, now), *outcome == InsertOutcome::kInserted};
 }
 
 nlohmann::json AdvertisementRegistry::recordOf(const StoredAdvertisement& ad, Instant now) const {
@@ -45,11 +45,11 @@ nlohmann::json AdvertisementRegistry::recordOf(const StoredAdvertisement& ad, In
   return nlohmann::json::parse(record.dump());
 }
 
-Result<nlohmann::json> AdvertisementRegistry::record(const std::string& id, Instant now) {
+Result<StoredAdvertisement> AdvertisementRegistry::advertisement(const std::string& id) {
   auto stored = store_.findAdvertisement(id);
   if (!stored) return std::unexpected(stored.error());
   if (!*stored) return fail(ErrorCode::kNotFound, "no advertisement with id " + id);
-  return recordOf(**stored, now);
+  return std::move(**stored);
 }
 
 Result<TnCps> AdvertisementRegistry::resolve(std::string_view tn, Instant now) {

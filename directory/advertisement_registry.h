@@ -54,9 +54,11 @@ class AdvertisementRegistry {
   // AdvertisementStore::publishAdvertisement().
   Result<Publication> publish(std::string_view jws, Instant now);
 
-  // The advertisement record: id, signer, iat, exp, expires, entries, jws,
-  // x5u and status (current, replaced or expired); kNotFound if unknown.
-  Result<nlohmann::json> record(const std::string& id, Instant now);
+  // A stored advertisement, current or not; kNotFound if unknown.
+  Result<StoredAdvertisement> advertisement(const std::string& id);
+  // Its record: id, signer, iat, exp, expires, entries, jws, x5u and
+  // status (current, replaced or expired).
+  nlohmann::json recordOf(const StoredAdvertisement& ad, Instant now) const;
 
   // kInvalidTn for a bad number; otherwise the CPS entries for it, possibly
   // none. Provisioned entries come first among equally specific ones: the
@@ -64,8 +66,6 @@ class AdvertisementRegistry {
   Result<TnCps> resolve(std::string_view tn, Instant now);
 
  private:
-  nlohmann::json recordOf(const StoredAdvertisement& ad, Instant now) const;
-
   AdvertisementStore& store_;
   const SpcMap& spc_map_;
   const TrustStore& trust_;
