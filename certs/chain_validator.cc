@@ -30,8 +30,39 @@ bool hasExtension(const X509* certificate, std::string_view oid) {
   return X509_get_ext_by_OBJ(certificate, object.get(), -1) >= 0;
 }
 
-Result<std::vector<X509Ptr>> verifyPath(const std::vector<X509Ptr>& chain, const TrustStore& trust,
-                                        Instant at) {
+// The leaf's own step under an issuer path verified before: the path is
+// empty when OpenSSL refuses it, and the caller then validates in full so
+// that the error it reports is the full validation's.
+std::vector<X509Ptr> verifyLeafStep(X509* leaf, const VerifiedIssuers::Path& issuers,
+                                    bool check_crls, Instant at) {
+  X509StoreCtxPtr context(X509_STORE_CTX_new());
+  if (!context ||
+      !X509_STORE_CTX_init(context.get(), issuers.leaf_step_store.get(), leaf, nullptr)) {
+    ERR_clear_error();
+    return {};
+  }
+  X509_STORE_CTX_set_time(context.get(), 0, std::chrono::system_clock::to_time_t(at));
+  // Only the leaf's CRL: the issuers' were checked when the path was verified.
+  X509_STORE_CTX_set_flags(context.get(),
+                           X509_V_FLAG_PARTIAL_CHAIN | (check_crls ? X509_V_FLAG_CRL_CHECK : 0));
+  if (check_crls) X509_STORE_CTX_set_verify_cb(context.get(), acceptMissingCrl);
+  if (X509_verify_cert(context.get()) != 1 || X509_STORE_CTX_get0_chain(context.get()) == nullptr ||
+      sk_X509_num(X509_STORE_CTX_get0_chain(context.get())) != 2) {
+    ERR_clear_error();
+    return {};
+  }
+  std::vector<X509Ptr> path;
+  X509_up_ref(leaf);
+  path.emplace_back(leaf);
+  for (const auto& issuer : issuers.issuers) {
+    X509_up_ref(issuer.get());
+    path.emplace_back(issuer.get());
+  }
+  return path;
+}
+
+Result<std::vector<X509Ptr>> verifyFullPath(const std::vector<X509Ptr>& chain,
+                                            const TrustStore& trust, Instant at) {
   X509StackPtr untrusted(sk_X509_new_null());
   for (std::size_t i = 1; i < chain.size(); ++i) {
     X509_up_ref(chain[i].get());
@@ -65,6 +96,18 @@ Result<std::vector<X509Ptr>> verifyPath(const std::vector<X509Ptr>& chain, const
     X509_up_ref(certificate);
     path.emplace_back(certificate);
   }
+  return path;
+}
+
+Result<std::vector<X509Ptr>> verifyPath(const std::vector<X509Ptr>& chain, const TrustStore& trust,
+                                        Instant at) {
+  VerifiedIssuers& verified_issuers = trust.verifiedIssuers();
+  if (auto issuers = verified_issuers.find(chain, at)) {
+    auto path = verifyLeafStep(chain[0].get(), *issuers, trust.hasCrls(), at);
+    if (!path.empty()) return path;
+  }
+  auto path = verifyFullPath(chain, trust, at);
+  if (path) verified_issuers.remember(chain, *path, trust.store());
   return path;
 }
 

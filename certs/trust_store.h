@@ -10,6 +10,7 @@
 
 #include "certs/error.h"
 #include "certs/openssl_ptr.h"
+#include "certs/verified_issuers.h"
 
 namespace keydir {
 
@@ -25,9 +26,12 @@ class TrustStore {
   X509_STORE* store() const { return store_.get(); }
   bool hasCrls() const { return crl_count_ > 0; }
   std::size_t anchorCount() const { return anchor_count_; }
+  // Shared by copies: the store's anchors and CRLs never change after load.
+  VerifiedIssuers& verifiedIssuers() const { return *verified_issuers_; }
 
  private:
   std::shared_ptr<X509_STORE> store_;
+  std::shared_ptr<VerifiedIssuers> verified_issuers_ = std::make_shared<VerifiedIssuers>();
   std::size_t anchor_count_ = 0;
   std::size_t crl_count_ = 0;
 };

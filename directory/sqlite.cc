@@ -143,7 +143,8 @@ Result<std::int64_t> Database::userVersion() {
   return stmt->integer(0);
 }
 
-Transaction::Transaction(Database& db) : db_(db), begun_(db.execute("BEGIN IMMEDIATE")) {
+Transaction::Transaction(Database& db, TransactionKind kind)
+    : db_(db), begun_(db.execute(kind == TransactionKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN")) {
   open_ = begun_.has_value();
 }
 

@@ -76,11 +76,17 @@ class Database {
   std::unordered_map<std::string, StmtPtr> statements_;
 };
 
-// BEGIN IMMEDIATE on construction, ROLLBACK on destruction unless commit()
-// succeeded. Immediate, so that two writers never deadlock on upgrade.
+// A write transaction begins IMMEDIATE, so that two writers never deadlock
+// on upgrade. A read transaction (DEFERRED) gives the statements inside it
+// one snapshot and takes the WAL read lock once for all of them: a TN lookup
+// runs three statements, and three lock round trips through SQLite's
+// process-wide VFS mutex were its main point of contention under load.
+// Either ends in ROLLBACK on destruction unless commit() succeeded.
+enum class TransactionKind { kWrite, kRead };
+
 class Transaction {
  public:
-  explicit Transaction(Database& db);
+  explicit Transaction(Database& db, TransactionKind kind = TransactionKind::kWrite);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

@@ -125,6 +125,8 @@ Result<std::optional<StoredAdvertisement>> SqliteAdvertisementStore::findAdverti
 Result<std::vector<StoredCpsEntry>> SqliteAdvertisementStore::cpsForTn(const std::string& tn,
                                                                        Instant now) {
   auto db = pool_.borrow();
+  Transaction snapshot(*db, TransactionKind::kRead);
+  if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
   auto built = TnQuery::build(*db, "ad", tn, SqliteSpcMap::spcOf(*db, tn));
   if (!built) return std::unexpected(built.error());
   const TnQuery& query = *built;

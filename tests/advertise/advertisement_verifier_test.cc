@@ -176,7 +176,7 @@ TEST_F(AdvertisementVerifierTest, SignatureByAnotherKeyIsRefused) {
   expectError(verify(handMade(header(pki_->carrier), payload, stranger.get())),
               ErrorCode::kBadSignature, "does not verify with the key of the x5c leaf");
   // The signer refuses a key that is not the leaf's.
-  expectError(signAdvertisement({cpsEntries({{"0-1234", "https://cps.example"}}), pki_->now()},
+  expectError(signAdvertisement({cpsEntries({{"0-1234", "https://cps.example"}}), pki_->now(), std::nullopt},
                                 stranger.get(), pki_->carrier.chain),
               ErrorCode::kBadSignature, "does not belong to the leaf");
 }

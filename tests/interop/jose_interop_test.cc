@@ -94,7 +94,7 @@ TEST_F(JoseInteropTest, JoseVerifiesAnAdvertisementKeydirSigned) {
 
   // The check is real: jose refuses the same JWS with its payload swapped.
   std::string other =
-      signAdvertisement({entries, pki_->now()}, pki_->acme.key.get(), pki_->acme.chain).value();
+      signAdvertisement({entries, pki_->now(), std::nullopt}, pki_->acme.key.get(), pki_->acme.chain).value();
   std::string spliced = jws.substr(0, jws.rfind('.')) + other.substr(other.rfind('.'));
   EXPECT_EQ(node("verify-advertisement.mjs", spliced, &output), 1);
 }
