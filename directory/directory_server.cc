@@ -9,6 +9,7 @@
 
 #include <fstream>
 
+#include "directory/listening_socket.h"
 #include "directory/router.h"
 #include "directory/sqlite_advertisement_store.h"
 #include "directory/sqlite_key_store.h"
@@ -107,7 +108,7 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   server->threads_ = std::make_unique<Poco::ThreadPool>(4, config.max_threads + 8, 30);
 
   try {
-    Poco::Net::ServerSocket socket;
+    Poco::Net::ServerSocket socket = ListeningSocket();
     if (config.usesTls()) {
       Poco::Net::initializeSSL();
       Poco::Net::Context::Ptr context =
