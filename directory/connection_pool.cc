@@ -6,12 +6,21 @@ namespace keydir {
 
 Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::filesystem::path& file,
                                                              const PoolOptions& options) {
-  auto first = Database::open(file, options.cache_mib);
+  auto first = openConnection(file, options);
   if (!first) return std::unexpected(first.error());
   std::unique_ptr<ConnectionPool> pool(new ConnectionPool(file, options));
   pool->idle_.push_back(std::move(*first));
   pool->open_ = 1;
   return pool;
+}
+
+Result<std::unique_ptr<Database>> ConnectionPool::openConnection(const std::filesystem::path& file,
+                                                                 const PoolOptions& options) {
+  auto db = Database::open(file, options.cache_mib);
+  if (!db || options.checkpoint_pages == 0) return db;
+  auto ok = (*db)->execute("PRAGMA wal_autocheckpoint=" + std::to_string(options.checkpoint_pages));
+  if (!ok) return failWithContext(ok.error(), file.string());
+  return db;
 }
 
 ConnectionPool::Lease ConnectionPool::borrow() {
@@ -27,7 +36,7 @@ ConnectionPool::Lease ConnectionPool::borrow() {
     }
     ++open_;
   }
-  auto db = Database::open(file_, options_.cache_mib);
+  auto db = openConnection(file_, options_);
   if (!db) {
     std::lock_guard lock(mutex_);
     --open_;

@@ -22,6 +22,11 @@ struct PoolOptions {
   // A borrower that waited this long opens one more connection anyway, so
   // that nothing can deadlock on the limit.
   std::chrono::milliseconds max_wait{1000};
+  // WAL pages written before a connection checkpoints; 0 keeps SQLite's
+  // 1000. A bulk import sets more: every batch of random-keyed rows dirties
+  // thousands of pages, and checkpointing after each batch copied them all
+  // back at once, while a wider window copies a page dirtied twice once.
+  std::size_t checkpoint_pages = 0;
 };
 
 class ConnectionPool {
@@ -51,6 +56,8 @@ class ConnectionPool {
   ConnectionPool(std::filesystem::path file, PoolOptions options)
       : file_(std::move(file)), options_(options) {}
   void giveBack(std::unique_ptr<Database> db);
+  static Result<std::unique_ptr<Database>> openConnection(const std::filesystem::path& file,
+                                                          const PoolOptions& options);
 
   std::filesystem::path file_;
   std::mutex mutex_;

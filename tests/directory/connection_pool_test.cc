@@ -55,6 +55,24 @@ std::int64_t pageSize(Database& db) {
   return statement.integer(0);
 }
 
+std::int64_t checkpointPages(Database& db) {
+  auto statement = db.prepare("PRAGMA wal_autocheckpoint").value();
+  EXPECT_TRUE(statement.step().value());
+  return statement.integer(0);
+}
+
+TEST(ConnectionPoolTest, EveryConnectionGetsTheCheckpointWindow) {
+  testing::TempDir dir;
+  auto pool = ConnectionPool::open(dir / "keydir.db", {.connections = 2, .checkpoint_pages = 5000});
+  ASSERT_TRUE(pool) << pool.error().message;
+  auto first = (*pool)->borrow();
+  auto second = (*pool)->borrow();  // opened by the pool, not by open()
+  EXPECT_EQ(checkpointPages(*first), 5000);
+  EXPECT_EQ(checkpointPages(*second), 5000);
+  auto plain = ConnectionPool::open(dir / "keydir.db").value()->borrow();
+  EXPECT_EQ(checkpointPages(*plain), 1000);
+}
+
 TEST(DatabaseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
   testing::TempDir dir;
   auto fresh = Database::open(dir / "new.db").value();
