@@ -12,6 +12,7 @@
 #include "certs/key_pair.h"
 #include "certs/pem.h"
 #include "tests/support/expect_error.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_pki.h"
 
 namespace keydir {
@@ -128,6 +129,65 @@ TEST_F(VerifiedIssuersTest, LeafRevokedByItsIssuerIsRefusedUnderVerifiedIssuers)
   expectError(validate(revoked, trust), ErrorCode::kUntrustedChain, "revoked");
   // After the CRL's nextUpdate the path is not offered: the full check decides.
   EXPECT_FALSE(trust.verifiedIssuers().find(kept, pki_->now() + std::chrono::hours(25)));
+}
+
+TEST_F(VerifiedIssuersTest, PathUnderNameConstraintsIsNotRemembered) {
+  // root -> constrained CA (nameConstraints, made by the openssl command)
+  //      -> plain CA -> leaf. A partial chain anchored at the plain CA
+  // would not apply the constraints to the leaf, so the path must not be
+  // shortened, though it validates in full.
+  testing::TempDir dir;
+  const auto root = pki_->directory().dir();
+  const std::string d = dir.path().string();
+  testing::writeText(dir / "constrained.ext",
+                     "basicConstraints=critical,CA:TRUE\n"
+                     "keyUsage=critical,keyCertSign,cRLSign\n"
+                     "nameConstraints=critical,permitted;DNS:example.com\n");
+  testing::writeText(dir / "plain.ext",
+                     "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+  std::string output;
+  auto openssl = [&](const std::string& arguments) {
+    return testing::runCommand("openssl " + arguments, &output);
+  };
+  ASSERT_EQ(openssl("ecparam -name prime256v1 -genkey -noout -out " + d + "/constrained.key"), 0)
+      << output;
+  ASSERT_EQ(openssl("req -new -key " + d + "/constrained.key -subj /CN=constrained -out " + d +
+                    "/constrained.csr"),
+            0)
+      << output;
+  ASSERT_EQ(
+      openssl("x509 -req -in " + d + "/constrained.csr -CA " + (root / "root.pem").string() +
+              " -CAkey " + (root / "root.key").string() + " -set_serial 7001 -days 30 -extfile " +
+              d + "/constrained.ext -out " + d + "/constrained.pem"),
+      0)
+      << output;
+  ASSERT_EQ(openssl("ecparam -name prime256v1 -genkey -noout -out " + d + "/plain.key"), 0)
+      << output;
+  ASSERT_EQ(openssl("req -new -key " + d + "/plain.key -subj /CN=plain -out " + d + "/plain.csr"),
+            0)
+      << output;
+  ASSERT_EQ(openssl("x509 -req -in " + d + "/plain.csr -CA " + d + "/constrained.pem -CAkey " + d +
+                    "/constrained.key -set_serial 7002 -days 30 -extfile " + d +
+                    "/plain.ext -out " + d + "/plain.pem"),
+            0)
+      << output;
+
+  auto constrained = loadCertificates(dir / "constrained.pem").value();
+  auto plain = loadCertificates(dir / "plain.pem").value();
+  EvpPkeyPtr plain_key = loadPrivateKey(dir / "plain.key").value();
+  EvpPkeyPtr leaf_key = generateKey(KeyType::kP256);
+  std::vector<X509Ptr> chain;
+  chain.push_back(
+      issueCertificate(leafRequest("14155550110"), leaf_key.get(), plain[0].get(), plain_key.get())
+          .value());
+  chain.push_back(std::move(plain[0]));
+  chain.push_back(std::move(constrained[0]));
+
+  TrustStore trust = freshTrust();
+  auto validated = validate(chain, trust);
+  ASSERT_TRUE(validated) << validated.error().message;
+  EXPECT_EQ(validated->certificates.size(), 4u);
+  EXPECT_FALSE(trust.verifiedIssuers().find(chain, pki_->now()));
 }
 
 }  // namespace
