@@ -112,12 +112,8 @@ TEST_F(ChainValidatorTest, RevokedCertificateInvalidatesWhatItSigned) {
   auto crl = issueCrl(carrier.chain[0].get(), carrier.key.get(), {reseller.chain[0].get()},
                       pki_->now() - std::chrono::minutes(5), std::chrono::hours(24));
   ASSERT_TRUE(crl);
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  PEM_write_bio_X509_CRL(bio.get(), crl->get());
-  char* data = nullptr;
-  long length = BIO_get_mem_data(bio.get(), &data);
   auto trust = TrustStore::fromPem(readFile(pki_->directory().trustFile()).value(),
-                                   {std::string(data, std::size_t(length))});
+                                   {testing::crlPem(crl->get())});
   ASSERT_TRUE(trust) << trust.error().message;
   auto revoked = validateChain(pki_->acme.chain, *trust, pki_->now(), &pki_->spcMap());
   expectError(revoked, ErrorCode::kUntrustedChain, "revoked");

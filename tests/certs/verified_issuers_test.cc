@@ -41,14 +41,6 @@ class VerifiedIssuersTest : public testing::SharedPkiTest {
                                          const TrustStore& trust) {
     return validateChain(chain, trust, pki_->now(), &pki_->spcMap());
   }
-
-  static std::string crlPem(const X509_CRL* crl) {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    PEM_write_bio_X509_CRL(bio.get(), const_cast<X509_CRL*>(crl));
-    char* data = nullptr;
-    long length = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, std::size_t(length));
-  }
 };
 
 TEST_F(VerifiedIssuersTest, SecondLeafUnderTheSameIssuersGetsTheSamePath) {
@@ -122,7 +114,7 @@ TEST_F(VerifiedIssuersTest, LeafRevokedByItsIssuerIsRefusedUnderVerifiedIssuers)
   auto crl = issueCrl(intermediate.chain[0].get(), intermediate.key.get(), {revoked[0].get()},
                       pki_->now() - std::chrono::minutes(5), std::chrono::hours(24));
   ASSERT_TRUE(crl);
-  TrustStore trust = freshTrust({crlPem(crl->get())});
+  TrustStore trust = freshTrust({testing::crlPem(crl->get())});
 
   ASSERT_TRUE(validate(kept, trust));
   ASSERT_TRUE(trust.verifiedIssuers().find(revoked, pki_->now()));

@@ -1,5 +1,7 @@
 #include "tests/support/test_pki.h"
 
+#include <openssl/pem.h>
+
 #include <stdexcept>
 
 #include "certs/key_pair.h"
@@ -56,6 +58,14 @@ std::vector<X509Ptr> chainUnderIntermediate(const TestPki& pki, const Certificat
       issueCertificate(request, key.get(), intermediate.chain[0].get(), intermediate.key.get())));
   chain.push_back(std::move(intermediate.chain[0]));
   return chain;
+}
+
+std::string crlPem(const X509_CRL* crl) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509_CRL(bio.get(), const_cast<X509_CRL*>(crl));
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, std::size_t(length));
 }
 
 Identity TestPki::load(const std::string& name) const {

@@ -73,4 +73,7 @@ std::vector<X509Ptr> chainUnderIntermediate(const TestPki& pki, const Certificat
 IssueRequest issueRequest(std::string name, CertificateKind kind, std::string issuer,
                           std::vector<std::string> scopes);
 
+// `crl` as PEM text, the way TrustStore::fromPem takes CRLs.
+std::string crlPem(const X509_CRL* crl);
+
 }  // namespace keydir::testing
