@@ -39,6 +39,13 @@ KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config) {
   return policy;
 }
 
+PoolOptions poolOptionsFromConfig(const DirectoryConfig& config) {
+  PoolOptions pool;
+  pool.connections = config.db_connections;
+  pool.cache_mib = config.db_cache_mib;
+  return pool;
+}
+
 Result<AdvertisementRules> advertisementRulesFromConfig(const DirectoryConfig& config) {
   AdvertisementRules rules;
   rules.verification.limits.max_pairs = config.max_advertisement_pairs;
@@ -78,10 +85,7 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
   if (!trust) return std::unexpected(trust.error());
   service->trust = std::make_unique<TrustStore>(std::move(*trust));
-  PoolOptions pool;
-  pool.connections = config.db_connections;
-  pool.cache_mib = config.db_cache_mib;
-  auto store = SqliteKeyStore::open(config.db, pool);
+  auto store = SqliteKeyStore::open(config.db, poolOptionsFromConfig(config));
   if (!store) return std::unexpected(store.error());
   service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
   service->store = std::move(*store);

@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "directory/connection_pool.h"
 #include "directory/directory_service.h"
 
 namespace keydir {
@@ -41,6 +42,8 @@ class DirectoryServer {
 
 // The key rules a configuration asks for.
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
+// The SQLite connections `keydir serve` and `keydir import` open alike.
+PoolOptions poolOptionsFromConfig(const DirectoryConfig& config);
 // The advertisement rules it asks for, with its provisioned CPS entries read.
 Result<AdvertisementRules> advertisementRulesFromConfig(const DirectoryConfig& config);
 

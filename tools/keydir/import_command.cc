@@ -44,9 +44,7 @@ int runImport(const std::vector<std::string_view>& args) {
   if (!in) return reportError({ErrorCode::kNotFound, "cannot read " + options.positional()[0]});
   auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
   if (!trust) return reportError(trust.error());
-  PoolOptions pool;
-  pool.connections = config.db_connections;
-  pool.cache_mib = config.db_cache_mib;
+  PoolOptions pool = poolOptionsFromConfig(config);
   pool.checkpoint_pages = kImportCheckpointPages;
   auto store = SqliteKeyStore::open(config.db, pool);
   if (!store) return reportError(store.error());
