@@ -78,9 +78,7 @@ class Database {
 
 // A write transaction begins IMMEDIATE, so that two writers never deadlock
 // on upgrade. A read transaction (DEFERRED) gives the statements inside it
-// one snapshot and takes the WAL read lock once for all of them: a TN lookup
-// runs three statements, and three lock round trips through SQLite's
-// process-wide VFS mutex were its main point of contention under load.
+// one snapshot and takes the WAL read lock once for all of them.
 // Either ends in ROLLBACK on destruction unless commit() succeeded.
 enum class TransactionKind { kWrite, kRead };
 

@@ -4,7 +4,6 @@
 
 #include "directory/block_shapes.h"
 #include "directory/sqlite_rows.h"
-#include "directory/sqlite_spc_map.h"
 #include "directory/tn_query.h"
 
 namespace keydir {
@@ -125,9 +124,7 @@ Result<std::optional<StoredAdvertisement>> SqliteAdvertisementStore::findAdverti
 Result<std::vector<StoredCpsEntry>> SqliteAdvertisementStore::cpsForTn(const std::string& tn,
                                                                        Instant now) {
   auto db = pool_.borrow();
-  Transaction snapshot(*db, TransactionKind::kRead);
-  if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
-  auto built = TnQuery::build(*db, "ad", tn, SqliteSpcMap::spcOf(*db, tn));
+  auto built = TnQuery::begin(*db, "ad", tn);
   if (!built) return std::unexpected(built.error());
   const TnQuery& query = *built;
   auto statement = db->prepare(

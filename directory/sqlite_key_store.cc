@@ -192,9 +192,7 @@ Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) 
 
 Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, Instant now) {
   auto db = pool_->borrow();
-  Transaction snapshot(*db, TransactionKind::kRead);
-  if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
-  auto built = TnQuery::build(*db, "key", tn, SqliteSpcMap::spcOf(*db, tn));
+  auto built = TnQuery::begin(*db, "key", tn);
   if (!built) return std::unexpected(built.error());
   const TnQuery& query = *built;
   auto statement = db->prepare(

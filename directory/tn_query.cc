@@ -6,11 +6,13 @@
 
 namespace keydir {
 
-Result<TnQuery> TnQuery::build(Database& db, std::string_view kind, const std::string& tn,
-                               std::optional<std::string> spc) {
+Result<TnQuery> TnQuery::begin(Database& db, std::string_view kind, const std::string& tn) {
+  auto snapshot = std::make_unique<Transaction>(db, TransactionKind::kRead);
+  if (auto ok = snapshot->begun(); !ok) return std::unexpected(ok.error());
+  auto spc = SqliteSpcMap::spcOf(db, tn);
   auto blocks = storedBlocksContaining(db, kind, tn);
   if (!blocks) return std::unexpected(blocks.error());
-  return TnQuery(std::move(*blocks), std::move(spc));
+  return TnQuery(std::move(snapshot), std::move(*blocks), std::move(spc));
 }
 
 std::string TnQuery::blocks() const { return blockPlaceholders(blocks_.size(), 1); }
