@@ -23,7 +23,8 @@ Result<Publication> AdvertisementRegistry::publish(std::string_view jws, Instant
   return Publication{ad.id, recordOf(*stored, now), *outcome == InsertOutcome::kInserted};
 }
 
-nlohmann::json AdvertisementRegistry::recordOf(const StoredAdvertisement& ad, Instant now) const {
+nlohmann::ordered_json AdvertisementRegistry::recordOf(const StoredAdvertisement& ad,
+                                                       Instant now) const {
   // The entries are read back from the JWS, which the directory verified
   // before storing: what a client will verify is what it sees here.
   nlohmann::ordered_json entries = nlohmann::ordered_json::object();
@@ -42,7 +43,7 @@ nlohmann::json AdvertisementRegistry::recordOf(const StoredAdvertisement& ad, In
   } else {
     record["status"] = ad.expires > now ? "current" : "expired";
   }
-  return nlohmann::json::parse(record.dump());
+  return record;
 }
 
 Result<StoredAdvertisement> AdvertisementRegistry::advertisement(const std::string& id) {

@@ -25,7 +25,7 @@ struct AdvertisementRules {
 
 struct Publication {
   std::string id;
-  nlohmann::json record;
+  nlohmann::ordered_json record;
   bool created;  // false when the same JWS was already there
 };
 
@@ -58,7 +58,7 @@ class AdvertisementRegistry {
   Result<StoredAdvertisement> advertisement(const std::string& id);
   // Its record: id, signer, iat, exp, expires, entries, jws, x5u and
   // status (current, replaced or expired).
-  nlohmann::json recordOf(const StoredAdvertisement& ad, Instant now) const;
+  nlohmann::ordered_json recordOf(const StoredAdvertisement& ad, Instant now) const;
 
   // kInvalidTn for a bad number; otherwise the CPS entries for it, possibly
   // none. Provisioned entries come first among equally specific ones: the

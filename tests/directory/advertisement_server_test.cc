@@ -61,8 +61,8 @@ class AdvertisementServerTest : public testing::DirectoryServerTest {
 TEST_F(AdvertisementServerTest, PublishAndResolveMostSpecificFirst) {
   startServer();
   std::string carrier_jws =
-      ad(pki_->carrier, cpsEntries({{"0-1234", "https://cps.carrier.example"},
-                                    {"1-13125550000-10000", "https://cps2.carrier.example"}}));
+      ad(pki_->carrier, cpsEntries({{"1-13125550000-10000", "https://cps2.carrier.example"},
+                                    {"0-1234", "https://cps.carrier.example"}}));
   HttpAnswer created = publish(carrier_jws);
   ASSERT_EQ(created.status, 201) << created.body;
   nlohmann::json record = nlohmann::json::parse(created.body);
@@ -72,6 +72,9 @@ TEST_F(AdvertisementServerTest, PublishAndResolveMostSpecificFirst) {
   EXPECT_EQ(record["status"], "current");
   EXPECT_EQ(record["jws"], carrier_jws);
   EXPECT_EQ(record["entries"]["0-1234"], "https://cps.carrier.example");
+  // The record lists the entries as they were signed, not sorted.
+  EXPECT_EQ(nlohmann::ordered_json::parse(created.body)["entries"].begin().key(),
+            "1-13125550000-10000");
   EXPECT_EQ(record["x5u"].get<std::string>().rfind(client_->baseUrl() + "/v1/certs/", 0), 0u);
   EXPECT_EQ(get(record["x5u"].get<std::string>().substr(client_->baseUrl().size())).status, 200);
   HttpAnswer again = publish(carrier_jws + "\n");
