@@ -7,7 +7,7 @@
 #include "certs/jws.h"
 #include "certs/pem.h"
 #include "certs/tn.h"
-#include "directory/key_store.h"
+#include "directory/store/key_store.h"
 
 namespace keydir {
 

@@ -13,7 +13,7 @@
 
 #include "advertise/advertisement_verifier.h"
 #include "certs/trust_store.h"
-#include "directory/advertisement_store.h"
+#include "directory/store/advertisement_store.h"
 
 namespace keydir {
 

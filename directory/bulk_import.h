@@ -9,8 +9,8 @@
 #include <functional>
 #include <istream>
 
+#include "certs/clock.h"
 #include "certs/error.h"
-#include "directory/clock.h"
 #include "directory/key_registry.h"
 
 namespace keydir {

@@ -5,7 +5,7 @@
 #include "certs/base64.h"
 #include "certs/encompassment.h"
 #include "certs/jws.h"
-#include "directory/key_store.h"
+#include "directory/store/key_store.h"
 
 namespace keydir {
 

@@ -11,7 +11,7 @@
 
 #include "certs/credential_verifier.h"
 #include "certs/trust_store.h"
-#include "directory/key_store.h"
+#include "directory/store/key_store.h"
 
 namespace keydir {
 

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "certs/credential_issuer.h"
-#include "directory/sqlite_key_store.h"
+#include "directory/store/sqlite_key_store.h"
 #include "tests/support/test_pki.h"
 
 namespace keydir {

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "certs/credential_issuer.h"
-#include "directory/directory_client.h"
-#include "directory/directory_server.h"
+#include "directory/client/directory_client.h"
+#include "directory/server/directory_server.h"
 #include "tests/support/test_pki.h"
 
 namespace keydir::testing {

@@ -1,7 +1,7 @@
 // The directory as a client sees it: a real server on 127.0.0.1 (plain and
 // TLS), a real SQLite file, certificates from the test PKI, a fake clock.
 
-#include "directory/directory_server.h"
+#include "directory/server/directory_server.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -16,7 +16,7 @@
 #include "certs/credential_issuer.h"
 #include "certs/jws.h"
 #include "certs/pem.h"
-#include "directory/directory_client.h"
+#include "directory/client/directory_client.h"
 #include "tests/directory/directory_server_fixture.h"
 #include "tests/support/test_pki.h"
 

@@ -7,7 +7,7 @@
 #include "certs/credential_issuer.h"
 #include "certs/jws.h"
 #include "certs/pem.h"
-#include "directory/sqlite_key_store.h"
+#include "directory/store/sqlite_key_store.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/test_pki.h"
 

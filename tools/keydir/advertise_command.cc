@@ -4,7 +4,7 @@
 #include "advertise/advertisement_verifier.h"
 #include "certs/jws.h"
 #include "certs/pem.h"
-#include "directory/directory_client.h"
+#include "directory/client/directory_client.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/options.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 // The options every command that talks to a directory shares.
 
-#include "directory/directory_client.h"
+#include "directory/client/directory_client.h"
 #include "tools/keydir/options.h"
 
 namespace keydir::tool {

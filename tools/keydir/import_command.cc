@@ -4,9 +4,9 @@
 
 #include "directory/bulk_import.h"
 #include "directory/directory_config.h"
-#include "directory/directory_server.h"
 #include "directory/key_registry.h"
-#include "directory/sqlite_key_store.h"
+#include "directory/server/directory_server.h"
+#include "directory/store/sqlite_key_store.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/directory_config_options.h"
 #include "tools/keydir/options.h"

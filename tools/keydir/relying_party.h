@@ -12,7 +12,7 @@
 #include "certs/in_memory_spc_map.h"
 #include "certs/instant.h"
 #include "certs/trust_store.h"
-#include "directory/directory_client.h"
+#include "directory/client/directory_client.h"
 #include "tools/keydir/options.h"
 
 namespace keydir::tool {

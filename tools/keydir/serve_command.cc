@@ -1,7 +1,7 @@
 #include <csignal>
 #include <iostream>
 
-#include "directory/directory_server.h"
+#include "directory/server/directory_server.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/directory_config_options.h"
 #include "tools/keydir/options.h"

@@ -1,8 +1,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "directory/directory_server.h"
-#include "directory/sqlite_key_store.h"
+#include "directory/server/directory_server.h"
+#include "directory/store/sqlite_key_store.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/options.h"
 

@@ -1,0 +1,61 @@
+#pragma once
+// One request and its response, with the few things every route does:
+// read a bounded body, answer JSON or a problem, cache headers, the write
+// rate limit. Problems are written here and nowhere else.
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "certs/error.h"
+#include "directory/http/http_service.h"
+
+namespace keydir {
+
+class Exchange {
+ public:
+  Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+           HttpService& service, std::vector<std::string> params)
+      : request_(request), response_(response), service_(service), params_(std::move(params)) {}
+
+  HttpService& service() { return service_; }
+  Poco::Net::HTTPServerRequest& request() { return request_; }
+  // Path parameters in route order, percent-decoded.
+  const std::string& param(std::size_t index) const { return params_.at(index); }
+  Instant now() const { return service_.clock->now(); }
+  std::string client() const { return request_.clientAddress().host().toString(); }
+
+  void setHeader(const std::string& name, const std::string& value) { response_.set(name, value); }
+  // The request body, at most service().max_body_bytes; kPayloadTooLarge past it.
+  Result<std::string> body();
+
+  void sendJson(int status, std::string_view json);
+  void sendText(int status, const std::string& content_type, std::string_view text);
+  void sendProblem(const Error& error);
+  // 200 with an ETag and Cache-Control max-age, or 304 when If-None-Match
+  // names the same ETag.
+  void sendCacheableJson(std::string_view json, std::chrono::seconds max_age);
+  // Takes a write token for the client; false after sending 429 + Retry-After.
+  bool admitWrite();
+
+  bool sent() const { return sent_; }
+  int status() const { return status_; }
+  std::size_t bytesSent() const { return bytes_; }
+
+ private:
+  void send(int status, const std::string& content_type, std::string_view body);
+
+  Poco::Net::HTTPServerRequest& request_;
+  Poco::Net::HTTPServerResponse& response_;
+  HttpService& service_;
+  std::vector<std::string> params_;
+  bool sent_ = false;
+  int status_ = 0;
+  std::size_t bytes_ = 0;
+};
+
+}  // namespace keydir

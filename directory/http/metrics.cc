@@ -1,0 +1,56 @@
+#include "directory/http/metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+namespace keydir {
+
+Metrics::Metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      requests_(prometheus::BuildCounter()
+                    .Name("keydir_http_requests_total")
+                    .Help("HTTP requests by route pattern and status")
+                    .Register(*registry_)),
+      latency_(prometheus::BuildHistogram()
+                   .Name("keydir_http_request_seconds")
+                   .Help("Time to answer a request, by route pattern")
+                   .Register(*registry_)),
+      live_keys_(prometheus::BuildGauge()
+                     .Name("keydir_live_keys")
+                     .Help("Registered keys that are neither revoked nor expired")
+                     .Register(*registry_)
+                     .Add({})),
+      sequence_(prometheus::BuildGauge()
+                    .Name("keydir_sequence")
+                    .Help("Number of the last change stored")
+                    .Register(*registry_)
+                    .Add({})),
+      registration_family_(prometheus::BuildCounter()
+                               .Name("keydir_key_registrations_total")
+                               .Help("Key registrations accepted, by whether the key was new")
+                               .Register(*registry_)),
+      registrations_(registration_family_.Add({{"new", "true"}})),
+      re_registrations_(registration_family_.Add({{"new", "false"}})),
+      revocations_(prometheus::BuildCounter()
+                       .Name("keydir_key_revocations_total")
+                       .Help("Keys revoked")
+                       .Register(*registry_)
+                       .Add({})),
+      publication_family_(prometheus::BuildCounter()
+                              .Name("keydir_advertisements_published_total")
+                              .Help("CPS advertisements accepted, by whether they were new")
+                              .Register(*registry_)),
+      publications_(publication_family_.Add({{"new", "true"}})),
+      re_publications_(publication_family_.Add({{"new", "false"}})) {}
+
+void Metrics::observeRequest(const std::string& route, int status, double seconds) {
+  requests_.Add({{"route", route}, {"status", std::to_string(status)}}).Increment();
+  static const prometheus::Histogram::BucketBoundaries kBounds = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+  latency_.Add({{"route", route}}, kBounds).Observe(seconds);
+}
+
+std::string Metrics::render() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+}  // namespace keydir

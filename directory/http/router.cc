@@ -1,0 +1,135 @@
+#include "directory/http/router.h"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/URI.h>
+
+#include <chrono>
+#include <exception>
+#include <string_view>
+
+namespace keydir {
+namespace {
+
+std::vector<std::string> splitPath(std::string_view path) {
+  std::vector<std::string> segments;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    segments.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
+}
+
+// Fills `params` and returns true when `segments` fit the pattern.
+bool matches(std::string_view pattern, const std::vector<std::string>& segments,
+             std::vector<std::string>& params) {
+  std::vector<std::string> wanted = splitPath(pattern);
+  if (wanted.size() != segments.size()) return false;
+  params.clear();
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (!wanted[i].empty() && wanted[i].front() == '{') {
+      if (segments[i].empty()) return false;
+      params.push_back(segments[i]);
+    } else if (wanted[i] != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+class RouteHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  RouteHandler(HttpService& service, std::span<const Route> routes)
+      : service_(service), routes_(routes) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
+    auto started = std::chrono::steady_clock::now();
+    std::string path;
+    bool path_ok = true;
+    try {
+      path = Poco::URI(request.getURI()).getPath();
+    } catch (const std::exception&) {
+      path_ok = false;
+      path = request.getURI();
+    }
+    std::string route_name = "unmatched";
+    std::vector<std::string> params;
+    const Route* route = nullptr;
+    bool path_known = false;
+    if (path_ok) {
+      std::vector<std::string> segments = splitPath(path);
+      std::vector<std::string> candidate_params;
+      for (const Route& candidate : routes_) {
+        if (!matches(candidate.pattern, segments, candidate_params)) continue;
+        path_known = true;
+        route_name = std::string(candidate.pattern);
+        if (candidate.method == request.getMethod()) {
+          route = &candidate;
+          params = candidate_params;
+          break;
+        }
+      }
+    }
+
+    Exchange exchange(request, response, service_, std::move(params));
+    try {
+      if (route) {
+        route->serve(exchange);
+      } else if (!path_ok) {
+        exchange.sendProblem({ErrorCode::kMalformed, "request URI does not parse"});
+      } else if (path_known) {
+        response.set("Allow", allowedMethods(path));
+        exchange.sendText(405, "application/problem+json",
+                          R"({"type":"about:blank","title":"method not allowed","status":405,)"
+                          R"("detail":")" +
+                              request.getMethod() + " is not served on this path\"}");
+      } else {
+        exchange.sendProblem({ErrorCode::kNotFound,
+                              "no such endpoint: " + request.getMethod() + " " + routeHint(path)});
+      }
+    } catch (const std::exception&) {
+      // Broken machinery (storage gone, out of memory): say so without internals.
+      if (!exchange.sent()) {
+        exchange.sendProblem({ErrorCode::kUnavailable, "the server cannot answer right now"});
+      }
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    service_.metrics->observeRequest(route_name, exchange.status(), seconds);
+    bool verbatim = route && route->log_as == LogAs::kVerbatim && exchange.status() < 400;
+    service_.access_log->write({exchange.client(), request.getMethod(),
+                                verbatim ? request.getURI() : path, exchange.status(),
+                                exchange.bytesSent(), seconds, verbatim});
+  }
+
+ private:
+  std::string allowedMethods(const std::string& path) const {
+    std::vector<std::string> params;
+    std::string allowed;
+    for (const Route& route : routes_) {
+      if (matches(route.pattern, splitPath(path), params)) {
+        if (!allowed.empty()) allowed += ", ";
+        allowed += route.method;
+      }
+    }
+    return allowed;
+  }
+  // Paths can hold TNs: echo only the first segments back.
+  static std::string routeHint(const std::string& path) {
+    return path.size() > 40 ? path.substr(0, 40) + "..." : path;
+  }
+
+  HttpService& service_;
+  std::span<const Route> routes_;
+};
+
+}  // namespace
+
+Poco::Net::HTTPRequestHandler* Router::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
+  return new RouteHandler(service_, routes_);
+}
+
+}  // namespace keydir

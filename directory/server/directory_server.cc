@@ -1,0 +1,123 @@
+#include "directory/server/directory_server.h"
+
+#include <malloc.h>
+
+#include <fstream>
+
+#include "directory/server/routes.h"
+#include "directory/store/sqlite_advertisement_store.h"
+#include "directory/store/sqlite_key_store.h"
+
+namespace keydir {
+
+HttpServerOptions httpOptionsFromConfig(const DirectoryConfig& config) {
+  HttpServerOptions options;
+  options.listen = config.listen;
+  options.tls_cert = config.tls_cert;
+  options.tls_key = config.tls_key;
+  options.max_threads = config.max_threads;
+  options.max_queued = config.max_queued;
+  options.keep_alive_timeout_seconds = config.keep_alive_timeout_seconds;
+  options.max_keep_alive_requests = config.max_keep_alive_requests;
+  return options;
+}
+
+KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config) {
+  KeyPolicy policy;
+  policy.credential.max_validity = std::chrono::seconds(config.max_credential_validity_seconds);
+  policy.credential.require_delegation_usage = config.require_delegation_usage;
+  policy.credential.max_chain_length = config.max_chain_length;
+  policy.max_keys_per_signer_scope = config.max_keys_per_signer_scope;
+  policy.revocation_window = std::chrono::seconds(config.revocation_window_seconds);
+  policy.public_url = config.effectivePublicUrl();
+  return policy;
+}
+
+PoolOptions poolOptionsFromConfig(const DirectoryConfig& config) {
+  PoolOptions pool;
+  pool.connections = config.db_connections;
+  pool.cache_mib = config.db_cache_mib;
+  return pool;
+}
+
+Result<AdvertisementRules> advertisementRulesFromConfig(const DirectoryConfig& config) {
+  AdvertisementRules rules;
+  rules.verification.limits.max_pairs = config.max_advertisement_pairs;
+  rules.verification.limits.max_bytes = config.max_body_bytes;
+  rules.verification.max_chain_length = config.max_chain_length;
+  rules.public_url = config.effectivePublicUrl();
+  if (!config.provisioned_cps.empty()) {
+    auto provisioned = loadProvisionedCps(config.provisioned_cps);
+    if (!provisioned) return std::unexpected(provisioned.error());
+    rules.provisioned = std::move(*provisioned);
+  }
+  return rules;
+}
+
+Result<std::size_t> importSpcMapCsv(KeyStore& store, const std::string& path,
+                                    const std::function<void(std::size_t)>& progress) {
+  std::ifstream in(path);
+  if (!in) return fail(ErrorCode::kNotFound, "cannot read SPC map " + path);
+  auto entries = parseSpcMapCsv(in);
+  if (!entries) return failWithContext(entries.error(), path);
+  return store.importSpcMap(*entries, progress);
+}
+
+Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const DirectoryConfig& config,
+                                                                 const Clock* clock) {
+  if (auto ok = config.validate(); !ok) return std::unexpected(ok.error());
+  // With a thread per connection glibc gives threads their own arenas and
+  // hands freed memory back to the kernel eagerly; each give-back flushes
+  // every core's TLB, and under load that cost more than a lookup did.
+  // Keeping up to 64 MiB free per arena avoids it.
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  std::unique_ptr<DirectoryServer> server(new DirectoryServer());
+  auto service = std::make_unique<DirectoryService>();
+  service->config = config;
+  service->clock = clock ? clock : &server->system_clock_;
+
+  auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
+  if (!trust) return std::unexpected(trust.error());
+  service->trust = std::make_unique<TrustStore>(std::move(*trust));
+  auto store = SqliteKeyStore::open(config.db, poolOptionsFromConfig(config));
+  if (!store) return std::unexpected(store.error());
+  service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
+  service->store = std::move(*store);
+  if (!config.spc_map.empty()) {
+    auto imported = importSpcMapCsv(*service->store, config.spc_map, {});
+    if (!imported) return std::unexpected(imported.error());
+  }
+  auto log = AccessLog::open(config.access_log, config.log_full_tn);
+  if (!log) return std::unexpected(log.error());
+  service->access_log = std::move(*log);
+  service->metrics = std::make_unique<Metrics>();
+  service->write_limiter =
+      std::make_unique<RateLimiter>(config.write_rate_per_second, config.write_burst);
+  service->max_body_bytes = config.max_body_bytes;
+
+  auto http = HttpServer::listen(httpOptionsFromConfig(config));
+  if (!http) return std::unexpected(http.error());
+  server->http_ = std::move(*http);
+  // Listening on port 0 picks a port: name the one really bound.
+  if (service->config.public_url.empty()) service->config.public_url = server->http_->baseUrl();
+  service->registry = std::make_unique<KeyRegistry>(*service->store, *service->trust,
+                                                    keyPolicyFromConfig(service->config));
+  auto rules = advertisementRulesFromConfig(service->config);
+  if (!rules) return std::unexpected(rules.error());
+  service->advertisements = std::make_unique<AdvertisementRegistry>(
+      *service->advertisement_store, service->store->spcMap(), *service->trust, std::move(*rules));
+  server->service_ = std::move(service);
+  return server;
+}
+
+DirectoryServer::~DirectoryServer() { stop(); }
+
+void DirectoryServer::start() { http_->start(new Router(*service_, directoryRoutes())); }
+
+void DirectoryServer::stop() {
+  if (http_) http_->stop();
+}
+
+int DirectoryServer::port() const { return http_->port(); }
+
+}  // namespace keydir

@@ -1,0 +1,49 @@
+#pragma once
+// The directory as a running server: opens the store and the trust anchors
+// from the configuration, imports the SPC map if one is given, and serves
+// its routes over HTTP or HTTPS (HttpServer) until stopped.
+
+#include <memory>
+
+#include "directory/directory_service.h"
+#include "directory/http/http_server.h"
+#include "directory/store/connection_pool.h"
+
+namespace keydir {
+
+class DirectoryServer {
+ public:
+  // `clock` must outlive the server; null means the system clock.
+  static Result<std::unique_ptr<DirectoryServer>> create(const DirectoryConfig& config,
+                                                         const Clock* clock = nullptr);
+  ~DirectoryServer();
+
+  void start();
+  void stop();
+  // The bound port: useful with "127.0.0.1:0".
+  int port() const;
+  DirectoryService& service() { return *service_; }
+
+ private:
+  DirectoryServer() = default;
+
+  SystemClock system_clock_;
+  std::unique_ptr<DirectoryService> service_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+// The listener a configuration asks for.
+HttpServerOptions httpOptionsFromConfig(const DirectoryConfig& config);
+// The key rules a configuration asks for.
+KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
+// The SQLite connections `keydir serve` and `keydir import` open alike.
+PoolOptions poolOptionsFromConfig(const DirectoryConfig& config);
+// The advertisement rules it asks for, with its provisioned CPS entries read.
+Result<AdvertisementRules> advertisementRulesFromConfig(const DirectoryConfig& config);
+
+// Imports a CSV SPC map into `store`, reporting progress through `progress`.
+// On a bad line nothing is imported and the error names the line.
+Result<std::size_t> importSpcMapCsv(KeyStore& store, const std::string& path,
+                                    const std::function<void(std::size_t)>& progress);
+
+}  // namespace keydir

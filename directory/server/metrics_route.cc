@@ -1,0 +1,14 @@
+#include "directory/server/routes.h"
+
+namespace keydir {
+
+void serveMetrics(Exchange& exchange) {
+  DirectoryService& service = directory(exchange);
+  if (auto counts = service.store->counts(exchange.now())) {
+    service.metrics->setLiveKeys(double(counts->keys));
+    service.metrics->setSequence(double(counts->sequence));
+  }
+  exchange.sendText(200, "text/plain; version=0.0.4", service.metrics->render());
+}
+
+}  // namespace keydir

@@ -1,0 +1,22 @@
+#include "directory/server/routes.h"
+
+namespace keydir {
+
+std::span<const Route> directoryRoutes() {
+  static constexpr Route kRoutes[] = {
+      {"POST", "/v1/keys", servePostKeys},
+      {"GET", "/v1/keys/{id}", serveGetKey},
+      {"POST", "/v1/keys/{id}/revocation", servePostRevocation},
+      {"GET", "/v1/tns/{tn}/keys", serveTnKeys},
+      {"POST", "/v1/advertisements", servePostAdvertisement},
+      {"GET", "/v1/advertisements/{id}", serveGetAdvertisement},
+      {"GET", "/v1/tns/{tn}/cps", serveTnCps},
+      {"GET", "/v1/certs/{sha256}", serveCertificates},
+      {"GET", "/v1/meta", serveMeta},
+      {"GET", "/healthz", serveHealth},
+      {"GET", "/metrics", serveMetrics},
+  };
+  return kRoutes;
+}
+
+}  // namespace keydir

@@ -1,0 +1,63 @@
+#include "directory/store/connection_pool.h"
+
+#include <stdexcept>
+
+namespace keydir {
+
+Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::filesystem::path& file,
+                                                             const PoolOptions& options) {
+  auto first = openConnection(file, options);
+  if (!first) return std::unexpected(first.error());
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(file, options));
+  pool->idle_.push_back(std::move(*first));
+  pool->open_ = 1;
+  return pool;
+}
+
+Result<std::unique_ptr<Database>> ConnectionPool::openConnection(const std::filesystem::path& file,
+                                                                 const PoolOptions& options) {
+  auto db = Database::open(file, options.cache_mib);
+  if (!db || options.checkpoint_pages == 0) return db;
+  auto ok = (*db)->execute("PRAGMA wal_autocheckpoint=" + std::to_string(options.checkpoint_pages));
+  if (!ok) return failWithContext(ok.error(), file.string());
+  return db;
+}
+
+ConnectionPool::Lease ConnectionPool::borrow() {
+  {
+    std::unique_lock lock(mutex_);
+    if (idle_.empty() && open_ >= options_.connections) {
+      returned_.wait_for(lock, options_.max_wait, [&] { return !idle_.empty(); });
+    }
+    if (!idle_.empty()) {
+      auto db = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(*this, std::move(db));
+    }
+    ++open_;
+  }
+  auto db = openConnection(file_, options_);
+  if (!db) {
+    std::lock_guard lock(mutex_);
+    --open_;
+    throw std::runtime_error(db.error().message);
+  }
+  return Lease(*this, std::move(*db));
+}
+
+void ConnectionPool::giveBack(std::unique_ptr<Database> db) {
+  if (!db) return;
+  {
+    std::lock_guard lock(mutex_);
+    // Past the limit (a borrower gave up waiting): close this one, which
+    // happens as the function returns, after the lock is released.
+    if (open_ > options_.connections) {
+      --open_;
+      return;
+    }
+    idle_.push_back(std::move(db));
+  }
+  returned_.notify_one();
+}
+
+}  // namespace keydir

@@ -1,0 +1,70 @@
+#pragma once
+// SQLite connections shared by the server's threads. Each request borrows
+// one for its duration; WAL lets readers run beside the one writer.
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <vector>
+
+#include "directory/store/sqlite.h"
+
+namespace keydir {
+
+struct PoolOptions {
+  // Connections kept open; a borrower waits for one past this. A few
+  // connections with large page caches serve a big file better than one
+  // per server thread with small ones: at a million keys, 64 connections
+  // with 2 MiB caches spent lookups re-reading the same B-tree pages.
+  std::size_t connections = 4;
+  std::size_t cache_mib = 64;  // page cache per connection
+  // A borrower that waited this long opens one more connection anyway, so
+  // that nothing can deadlock on the limit.
+  std::chrono::milliseconds max_wait{1000};
+  // WAL pages written before a connection checkpoints; 0 keeps SQLite's
+  // 1000. A bulk import sets more: every batch of random-keyed rows dirties
+  // thousands of pages, and checkpointing after each batch copied them all
+  // back at once, while a wider window copies a page dirtied twice once.
+  std::size_t checkpoint_pages = 0;
+};
+
+class ConnectionPool {
+ public:
+  // Opens the first connection at once, so a bad path fails here.
+  static Result<std::unique_ptr<ConnectionPool>> open(const std::filesystem::path& file,
+                                                      const PoolOptions& options = {});
+
+  class Lease {
+   public:
+    Lease(ConnectionPool& pool, std::unique_ptr<Database> db) : pool_(pool), db_(std::move(db)) {}
+    ~Lease() { pool_.giveBack(std::move(db_)); }
+    Lease(const Lease&) = delete;
+    Database& operator*() { return *db_; }
+    Database* operator->() { return db_.get(); }
+
+   private:
+    ConnectionPool& pool_;
+    std::unique_ptr<Database> db_;
+  };
+
+  // A connection for this thread until the lease ends; opens another when
+  // all are lent. Throws std::runtime_error if SQLite cannot open one.
+  Lease borrow();
+
+ private:
+  ConnectionPool(std::filesystem::path file, PoolOptions options)
+      : file_(std::move(file)), options_(options) {}
+  void giveBack(std::unique_ptr<Database> db);
+  static Result<std::unique_ptr<Database>> openConnection(const std::filesystem::path& file,
+                                                          const PoolOptions& options);
+
+  std::filesystem::path file_;
+  std::mutex mutex_;
+  PoolOptions options_;
+  std::vector<std::unique_ptr<Database>> idle_;
+  std::condition_variable returned_;
+  std::size_t open_ = 0;
+};
+
+}  // namespace keydir

@@ -1,0 +1,157 @@
+#include "directory/store/schema.h"
+
+namespace keydir {
+namespace {
+
+constexpr const char* kMigrations[] = {
+    // Version 1.
+    R"sql(
+CREATE TABLE certs (
+  sha256 TEXT PRIMARY KEY,
+  der BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE chains (
+  sha256 TEXT PRIMARY KEY,        -- of the concatenated DER, leaf first
+  cert_hashes TEXT NOT NULL       -- JSON array of certs.sha256, leaf first
+) WITHOUT ROWID;
+
+CREATE TABLE keys (
+  id TEXT PRIMARY KEY,
+  dc BLOB NOT NULL,
+  expires INTEGER NOT NULL,       -- unix seconds
+  signer TEXT NOT NULL,           -- SHA-256 of the leaf's public key
+  scope TEXT NOT NULL,            -- scope strings, space separated, sorted
+  chain TEXT NOT NULL REFERENCES chains(sha256),
+  record TEXT NOT NULL,           -- the key record JSON, as served
+  created INTEGER NOT NULL,
+  revoked INTEGER                 -- unix seconds, NULL while live
+) WITHOUT ROWID;
+CREATE INDEX keys_by_signer_scope ON keys(signer, scope);
+
+CREATE TABLE key_blocks (
+  block TEXT NOT NULL,
+  key_id TEXT NOT NULL REFERENCES keys(id),
+  specificity INTEGER NOT NULL,   -- numbers in the scope entry: smaller is more specific
+  PRIMARY KEY (block, key_id)
+) WITHOUT ROWID;
+
+CREATE TABLE key_spcs (
+  spc TEXT NOT NULL,
+  key_id TEXT NOT NULL REFERENCES keys(id),
+  PRIMARY KEY (spc, key_id)
+) WITHOUT ROWID;
+
+CREATE TABLE spc_map (
+  scope TEXT PRIMARY KEY,
+  spc TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  first TEXT NOT NULL,
+  last TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX spc_map_by_spc ON spc_map(spc);
+CREATE INDEX spc_map_by_start ON spc_map(length, first);
+
+CREATE TABLE spc_blocks (
+  block TEXT NOT NULL,
+  scope TEXT NOT NULL REFERENCES spc_map(scope) ON DELETE CASCADE,
+  PRIMARY KEY (block, scope)
+) WITHOUT ROWID;
+
+CREATE TABLE revocation_jtis (
+  jti TEXT PRIMARY KEY,
+  seen INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,             -- key, spc
+  id TEXT NOT NULL,
+  op TEXT NOT NULL,               -- put, revoke
+  at INTEGER NOT NULL
+);
+)sql",
+    // Version 2: count live keys for /v1/meta and /metrics without a table scan.
+    R"sql(
+CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL;
+)sql",
+    // Version 3: CPS advertisements (DESIGN section 5). Entries are indexed
+    // like key scopes: ranges and numbers by prefix block, SPCs by code.
+    R"sql(
+CREATE TABLE ads (
+  id TEXT PRIMARY KEY,            -- base64url SHA-256 of the JWS
+  signer TEXT NOT NULL,           -- SHA-256 of the leaf's public key
+  iat INTEGER NOT NULL,           -- unix seconds, as signed
+  exp INTEGER,                    -- unix seconds, as signed, if any
+  expires INTEGER NOT NULL,       -- exp or the leaf's notAfter, the sooner
+  jws TEXT NOT NULL,
+  chain TEXT NOT NULL REFERENCES chains(sha256),
+  created INTEGER NOT NULL,
+  replaced_by TEXT                -- the newer advertisement's id; NULL while current
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX ads_current_by_signer ON ads(signer) WHERE replaced_by IS NULL;
+
+CREATE TABLE ad_blocks (
+  block TEXT NOT NULL,
+  ad_id TEXT NOT NULL REFERENCES ads(id),
+  scope TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  specificity INTEGER NOT NULL,   -- numbers in the scope: smaller is more specific
+  PRIMARY KEY (block, ad_id, scope)
+) WITHOUT ROWID;
+CREATE INDEX ad_blocks_by_ad ON ad_blocks(ad_id);
+
+CREATE TABLE ad_spcs (
+  spc TEXT NOT NULL,
+  ad_id TEXT NOT NULL REFERENCES ads(id),
+  uri TEXT NOT NULL,
+  PRIMARY KEY (spc, ad_id)
+) WITHOUT ROWID;
+CREATE INDEX ad_spcs_by_ad ON ad_spcs(ad_id);
+)sql",
+    // Version 4: which block shapes (prefix digits, number digits) each block
+    // table holds, so that a lookup probes only the prefixes that can match
+    // instead of every prefix of the TN: with a million keys each needless
+    // probe was a page read.
+    R"sql(
+CREATE TABLE block_shapes (
+  kind TEXT NOT NULL,             -- key, ad or spc: which *_blocks table
+  length INTEGER NOT NULL,        -- digits of the numbers
+  prefix_length INTEGER NOT NULL, -- digits of the prefix
+  PRIMARY KEY (kind, length, prefix_length)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO block_shapes
+  SELECT DISTINCT 'key', CAST(substr(block, instr(block, '/') + 1) AS INTEGER),
+                  instr(block, '/') - 1 FROM key_blocks;
+INSERT OR IGNORE INTO block_shapes
+  SELECT DISTINCT 'ad', CAST(substr(block, instr(block, '/') + 1) AS INTEGER),
+                  instr(block, '/') - 1 FROM ad_blocks;
+INSERT OR IGNORE INTO block_shapes
+  SELECT DISTINCT 'spc', CAST(substr(block, instr(block, '/') + 1) AS INTEGER),
+                  instr(block, '/') - 1 FROM spc_blocks;
+)sql",
+};
+
+}  // namespace
+
+Result<void> migrateSchema(Database& db) {
+  Transaction transaction(db);
+  if (auto ok = transaction.begun(); !ok) return ok;
+  auto version = db.userVersion();
+  if (!version) return std::unexpected(version.error());
+  if (*version > kSchemaVersion) {
+    return fail(ErrorCode::kUnavailable, "database schema version " + std::to_string(*version) +
+                                             " is newer than this keydir understands (" +
+                                             std::to_string(kSchemaVersion) + "); upgrade keydir");
+  }
+  for (std::int64_t next = *version; next < kSchemaVersion; ++next) {
+    if (auto ok = db.execute(kMigrations[next]); !ok) return ok;
+  }
+  if (auto ok = db.execute("PRAGMA user_version = " + std::to_string(kSchemaVersion)); !ok) {
+    return ok;
+  }
+  return transaction.commit();
+}
+
+}  // namespace keydir

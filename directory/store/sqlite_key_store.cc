@@ -1,0 +1,354 @@
+#include "directory/store/sqlite_key_store.h"
+
+#include <algorithm>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "certs/hex.h"
+#include "certs/pem.h"
+#include "directory/store/block_shapes.h"
+#include "directory/store/schema.h"
+#include "directory/store/sqlite_rows.h"
+#include "directory/store/tn_query.h"
+
+namespace keydir {
+namespace {
+
+constexpr std::int64_t kSpcSpecificity = std::numeric_limits<std::int64_t>::max();
+constexpr auto kJtiMemory =
+    std::chrono::hours(1);  // revocations older than 300 s are refused anyway
+
+std::string scopeText(const std::vector<TnScope>& scopes) {
+  std::vector<std::string> texts = scopeStrings(scopes);
+  std::sort(texts.begin(), texts.end());
+  std::string text;
+  for (const auto& t : texts) {
+    if (!text.empty()) text += ' ';
+    text += t;
+  }
+  return text;
+}
+
+std::vector<TnScope> scopesFromText(const std::string& text) {
+  std::vector<TnScope> scopes;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    if (auto scope = TnScope::parse(std::string_view(text).substr(start, end - start))) {
+      scopes.push_back(std::move(*scope));
+    }
+    start = end + 1;
+  }
+  return scopes;
+}
+
+// Reads columns id, record, expires, scope, revoked from the current row.
+StoredKey readKey(const Statement& row) {
+  StoredKey key;
+  key.id = row.text(0);
+  key.record = row.text(1);
+  key.expires = fromUnix(row.integer(2));
+  key.scopes = scopesFromText(row.text(3));
+  if (!row.isNull(4)) key.revoked = fromUnix(row.integer(4));
+  return key;
+}
+
+Result<void> storeScopes(Database& db, const NewKey& key) {
+  auto block = db.prepare(
+      "INSERT OR IGNORE INTO key_blocks(block, key_id, specificity) "
+      "VALUES (?1, ?2, ?3)");
+  auto spc = db.prepare("INSERT OR IGNORE INTO key_spcs(spc, key_id) VALUES (?1, ?2)");
+  if (!block) return std::unexpected(block.error());
+  if (!spc) return std::unexpected(spc.error());
+  for (const auto& scope : key.scopes) {
+    if (scope.kind() == TnScope::Kind::kSpc) {
+      spc->reset();
+      if (auto ok = spc->bind(1, scope.value()).bind(2, key.id).run(); !ok) return ok;
+      continue;
+    }
+    for (const auto& prefix : scope.prefixBlocks()) {
+      block->reset();
+      auto ok =
+          block->bind(1, prefix.key()).bind(2, key.id).bind(3, std::int64_t(scope.count())).run();
+      if (!ok) return ok;
+      if (auto noted = noteBlockShape(db, "key", prefix); !noted) return noted;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string chainAddress(const std::vector<std::string>& chain_der) {
+  std::string all;
+  for (const auto& der : chain_der) all += der;
+  return hexEncode(sha256(all));
+}
+
+Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(const std::filesystem::path& file,
+                                                             const PoolOptions& pool_options) {
+  auto pool = ConnectionPool::open(file, pool_options);
+  if (!pool) return std::unexpected(pool.error());
+  {
+    auto db = (*pool)->borrow();
+    if (auto ok = migrateSchema(*db); !ok) return failWithContext(ok.error(), file.string());
+  }
+  std::unique_ptr<SqliteKeyStore> store(new SqliteKeyStore(std::move(*pool)));
+  return store;
+}
+
+namespace {
+
+// The body of one insert, inside a transaction the caller holds. A refusal
+// (kTooManyKeys) happens before anything is written for this key.
+// `storage_failed` tells a broken database apart from a refusal.
+Result<InsertOutcome> insertWithin(Database& db, const NewKey& key, Instant now,
+                                   std::size_t max_active, bool* storage_failed) {
+  *storage_failed = true;
+  auto existing = db.prepare("SELECT 1 FROM keys WHERE id = ?1");
+  if (!existing) return std::unexpected(existing.error());
+  auto found = existing->bind(1, key.id).step();
+  if (!found) return std::unexpected(found.error());
+  if (*found) {
+    *storage_failed = false;
+    return InsertOutcome::kAlreadyPresent;
+  }
+  std::string scope = scopeText(key.scopes);
+  auto active = db.prepare(
+      "SELECT COUNT(*) FROM keys WHERE signer = ?1 AND scope = ?2 "
+      "AND revoked IS NULL AND expires > ?3");
+  if (!active) return std::unexpected(active.error());
+  if (auto row = active->bind(1, key.signer).bind(2, scope).bind(3, unixSeconds(now)).step();
+      !row) {
+    return std::unexpected(row.error());
+  }
+  if (std::size_t(active->integer(0)) >= max_active) {
+    *storage_failed = false;
+    return fail(ErrorCode::kTooManyKeys,
+                "this certificate's key already has " + std::to_string(active->integer(0)) +
+                    " live keys for scope " + scope + "; the limit is " +
+                    std::to_string(max_active) + ". Revoke one or let it expire first");
+  }
+  std::string address = chainAddress(key.chain);
+  if (auto ok = storeChain(db, key.chain, address); !ok) return std::unexpected(ok.error());
+  auto insert = db.prepare(
+      "INSERT INTO keys(id, dc, expires, signer, scope, chain, record, created) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!insert) return std::unexpected(insert.error());
+  insert->bind(1, key.id).bindBlob(2, key.dc).bind(3, unixSeconds(key.expires));
+  insert->bind(4, key.signer).bind(5, scope).bind(6, address).bind(7, key.record);
+  insert->bind(8, unixSeconds(now));
+  if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
+  if (auto ok = storeScopes(db, key); !ok) return std::unexpected(ok.error());
+  if (auto ok = recordChange(db, "key", key.id, "put", now); !ok) {
+    return std::unexpected(ok.error());
+  }
+  *storage_failed = false;
+  return InsertOutcome::kInserted;
+}
+
+}  // namespace
+
+Result<InsertOutcome> SqliteKeyStore::insertKey(const NewKey& key, Instant now,
+                                                std::size_t max_active) {
+  auto db = pool_->borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  bool storage_failed = false;
+  auto outcome = insertWithin(*db, key, now, max_active, &storage_failed);
+  if (!outcome) return outcome;
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return outcome;
+}
+
+Result<std::vector<Result<InsertOutcome>>> SqliteKeyStore::insertKeys(
+    const std::vector<NewKey>& keys, Instant now, std::size_t max_active) {
+  auto db = pool_->borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  std::vector<Result<InsertOutcome>> outcomes;
+  outcomes.reserve(keys.size());
+  for (const auto& key : keys) {
+    bool storage_failed = false;
+    auto outcome = insertWithin(*db, key, now, max_active, &storage_failed);
+    if (!outcome && storage_failed) return std::unexpected(outcome.error());
+    outcomes.push_back(std::move(outcome));
+  }
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return outcomes;
+}
+
+Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) {
+  auto db = pool_->borrow();
+  auto statement =
+      db->prepare("SELECT id, record, expires, scope, revoked FROM keys WHERE id = ?1");
+  if (!statement) return std::unexpected(statement.error());
+  auto row = statement->bind(1, id).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<StoredKey>();
+  return std::optional<StoredKey>(readKey(*statement));
+}
+
+Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, Instant now) {
+  auto db = pool_->borrow();
+  auto built = TnQuery::begin(*db, "key", tn);
+  if (!built) return std::unexpected(built.error());
+  const TnQuery& query = *built;
+  auto statement = db->prepare(
+      "SELECT k.id, k.record, k.expires, k.scope, k.revoked, MIN(x.spec) AS spec FROM ("
+      " SELECT key_id, specificity AS spec FROM key_blocks WHERE block IN " +
+      query.blocks() + " UNION ALL SELECT key_id, " + std::to_string(kSpcSpecificity) +
+      " FROM key_spcs WHERE spc = " + query.spc() +
+      ") x JOIN keys k ON k.id = x.key_id WHERE k.expires > " + query.now() +
+      " AND k.revoked IS NULL GROUP BY k.id ORDER BY spec, k.id");
+  if (!statement) return std::unexpected(statement.error());
+  query.bind(*statement, now);
+  std::vector<StoredKey> keys;
+  for (;;) {
+    auto row = statement->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    keys.push_back(readKey(*statement));
+  }
+  return keys;
+}
+
+Result<StoredKey> SqliteKeyStore::revokeKey(const std::string& id, const std::string& jti,
+                                            Instant now) {
+  auto db = pool_->borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  auto select = db->prepare("SELECT id, record, expires, scope, revoked FROM keys WHERE id = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, id).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kNotFound, "no key with id " + id);
+  StoredKey key = readKey(*select);
+
+  auto forget = db->prepare("DELETE FROM revocation_jtis WHERE seen < ?1");
+  if (!forget) return std::unexpected(forget.error());
+  if (auto ok = forget->bind(1, unixSeconds(now - kJtiMemory)).run(); !ok) {
+    return std::unexpected(ok.error());
+  }
+  auto spend = db->prepare("INSERT OR IGNORE INTO revocation_jtis(jti, seen) VALUES (?1, ?2)");
+  if (!spend) return std::unexpected(spend.error());
+  if (auto ok = spend->bind(1, jti).bind(2, unixSeconds(now)).run(); !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (db->changes() == 0) {
+    return fail(ErrorCode::kNotAuthorized, "revocation jti '" + jti +
+                                               "' was used before; sign a new revocation with a "
+                                               "fresh jti");
+  }
+  if (!key.revoked) {
+    auto update = db->prepare("UPDATE keys SET revoked = ?1 WHERE id = ?2");
+    if (!update) return std::unexpected(update.error());
+    if (auto ok = update->bind(1, unixSeconds(now)).bind(2, id).run(); !ok) {
+      return std::unexpected(ok.error());
+    }
+    if (auto ok = recordChange(*db, "key", id, "revoke", now); !ok) {
+      return std::unexpected(ok.error());
+    }
+    key.revoked = now;
+  }
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return key;
+}
+
+Result<std::optional<std::string>> SqliteKeyStore::certificatesPem(const std::string& sha256_hex) {
+  auto db = pool_->borrow();
+  std::vector<std::string> hashes;
+  auto chain = db->prepare("SELECT cert_hashes FROM chains WHERE sha256 = ?1");
+  if (!chain) return std::unexpected(chain.error());
+  auto row = chain->bind(1, sha256_hex).step();
+  if (!row) return std::unexpected(row.error());
+  if (*row) {
+    hashes = nlohmann::json::parse(chain->text(0)).get<std::vector<std::string>>();
+  } else {
+    hashes.push_back(sha256_hex);
+  }
+  auto cert = db->prepare("SELECT der FROM certs WHERE sha256 = ?1");
+  if (!cert) return std::unexpected(cert.error());
+  std::string pem;
+  for (const auto& hash : hashes) {
+    cert->reset();
+    auto found = cert->bind(1, hash).step();
+    if (!found) return std::unexpected(found.error());
+    if (!*found) return std::optional<std::string>();
+    auto certificate = certificateFromDer(cert->text(0));
+    if (!certificate) return std::unexpected(certificate.error());
+    pem += certificatePem(certificate->get());
+  }
+  return std::optional<std::string>(pem);
+}
+
+Result<std::size_t> SqliteKeyStore::importSpcMap(const std::vector<SpcAssignment>& entries,
+                                                 const std::function<void(std::size_t)>& progress) {
+  auto db = pool_->borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  auto drop_blocks = db->prepare("DELETE FROM spc_blocks WHERE scope = ?1");
+  auto upsert = db->prepare(
+      "INSERT OR REPLACE INTO spc_map(scope, spc, count, length, first, last) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  auto add_block = db->prepare("INSERT OR IGNORE INTO spc_blocks(block, scope) VALUES (?1, ?2)");
+  if (!drop_blocks) return std::unexpected(drop_blocks.error());
+  if (!upsert) return std::unexpected(upsert.error());
+  if (!add_block) return std::unexpected(add_block.error());
+  std::size_t done = 0;
+  for (const auto& entry : entries) {
+    std::string scope = entry.scope.toString();
+    drop_blocks->reset();
+    if (auto ok = drop_blocks->bind(1, scope).run(); !ok) return std::unexpected(ok.error());
+    upsert->reset();
+    upsert->bind(1, scope).bind(2, entry.spc).bind(3, std::int64_t(entry.scope.count()));
+    upsert->bind(4, std::int64_t(entry.scope.value().size()))
+        .bind(5, entry.scope.value())
+        .bind(6, entry.scope.last());
+    if (auto ok = upsert->run(); !ok) return std::unexpected(ok.error());
+    for (const auto& block : entry.scope.prefixBlocks()) {
+      add_block->reset();
+      if (auto ok = add_block->bind(1, block.key()).bind(2, scope).run(); !ok) {
+        return std::unexpected(ok.error());
+      }
+      if (auto ok = noteBlockShape(*db, "spc", block); !ok) return std::unexpected(ok.error());
+    }
+    if (++done % 10000 == 0 && progress) progress(done);
+  }
+  if (auto ok = recordChange(*db, "spc", std::to_string(entries.size()), "import", nowInstant());
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  if (progress) progress(done);
+  return done;
+}
+
+Result<void> SqliteKeyStore::ping() {
+  auto db = pool_->borrow();
+  auto statement = db->prepare("SELECT 1");
+  if (!statement) return std::unexpected(statement.error());
+  auto row = statement->step();
+  if (!row) return std::unexpected(row.error());
+  return {};
+}
+
+Result<StoreCounts> SqliteKeyStore::counts(Instant now) {
+  auto db = pool_->borrow();
+  StoreCounts counts;
+  auto statement = db->prepare(
+      "SELECT (SELECT COALESCE(MAX(seq), 0) FROM changes),"
+      " (SELECT COUNT(*) FROM keys INDEXED BY keys_live_by_expiry"
+      "  WHERE revoked IS NULL AND expires > ?1),"
+      " (SELECT COUNT(*) FROM spc_map)");
+  if (!statement) return std::unexpected(statement.error());
+  auto row = statement->bind(1, unixSeconds(now)).step();
+  if (!row) return std::unexpected(row.error());
+  counts.sequence = statement->integer(0);
+  counts.keys = statement->integer(1);
+  counts.spc_entries = statement->integer(2);
+  return counts;
+}
+
+}  // namespace keydir

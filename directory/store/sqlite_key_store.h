@@ -1,0 +1,44 @@
+#pragma once
+// KeyStore on one SQLite file in WAL mode.
+
+#include <filesystem>
+#include <memory>
+
+#include "directory/store/connection_pool.h"
+#include "directory/store/key_store.h"
+#include "directory/store/sqlite_spc_map.h"
+
+namespace keydir {
+
+class SqliteKeyStore : public KeyStore {
+ public:
+  // Opens or creates the file and migrates its schema.
+  static Result<std::unique_ptr<SqliteKeyStore>> open(const std::filesystem::path& file,
+                                                      const PoolOptions& pool = {});
+
+  Result<InsertOutcome> insertKey(const NewKey& key, Instant now, std::size_t max_active) override;
+  Result<std::vector<Result<InsertOutcome>>> insertKeys(const std::vector<NewKey>& keys,
+                                                        Instant now,
+                                                        std::size_t max_active) override;
+  Result<std::optional<StoredKey>> findKey(const std::string& id) override;
+  Result<std::vector<StoredKey>> keysForTn(const std::string& tn, Instant now) override;
+  Result<StoredKey> revokeKey(const std::string& id, const std::string& jti, Instant now) override;
+  Result<std::optional<std::string>> certificatesPem(const std::string& sha256_hex) override;
+  Result<std::size_t> importSpcMap(const std::vector<SpcAssignment>& entries,
+                                   const std::function<void(std::size_t)>& progress) override;
+  const SpcMap& spcMap() const override { return spc_map_; }
+  Result<StoreCounts> counts(Instant now) override;
+  Result<void> ping() override;
+
+  // The connections, for stores that share this file (advertisements).
+  ConnectionPool& pool() { return *pool_; }
+
+ private:
+  explicit SqliteKeyStore(std::unique_ptr<ConnectionPool> pool)
+      : pool_(std::move(pool)), spc_map_(*pool_) {}
+
+  std::unique_ptr<ConnectionPool> pool_;
+  SqliteSpcMap spc_map_;
+};
+
+}  // namespace keydir

@@ -1,0 +1,31 @@
+#pragma once
+// The SPC map as the directory keeps it: SQLite tables spc_map and
+// spc_blocks, read through the SpcMap interface of the certs library.
+// A storage failure here is broken machinery and throws std::runtime_error;
+// the request handler turns it into a 503.
+
+#include "certs/spc_map.h"
+#include "directory/store/connection_pool.h"
+
+namespace keydir {
+
+class SqliteSpcMap : public SpcMap {
+ public:
+  explicit SqliteSpcMap(ConnectionPool& pool) : pool_(pool) {}
+
+  std::optional<std::string> spcOf(std::string_view tn) const override;
+  std::vector<SpcAssignment> assignmentsOverlapping(const PrefixBlock& block) const override;
+  std::vector<SpcAssignment> assignmentsOf(std::string_view spc) const override;
+
+  // Used inside the key store's own transactions.
+  static std::optional<std::string> spcOf(Database& db, std::string_view tn);
+
+ private:
+  ConnectionPool& pool_;
+};
+
+// "(?1, ?2, ...)" placeholders for the blocks holding a TN, and their binding.
+std::string blockPlaceholders(std::size_t count, int first_index);
+void bindBlocks(Statement& statement, const std::vector<PrefixBlock>& blocks, int first_index);
+
+}  // namespace keydir

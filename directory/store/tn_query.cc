@@ -1,0 +1,30 @@
+#include "directory/store/tn_query.h"
+
+#include "directory/store/block_shapes.h"
+#include "directory/store/sqlite_rows.h"
+#include "directory/store/sqlite_spc_map.h"
+
+namespace keydir {
+
+Result<TnQuery> TnQuery::begin(Database& db, std::string_view kind, const std::string& tn) {
+  auto snapshot = std::make_unique<Transaction>(db, TransactionKind::kRead);
+  if (auto ok = snapshot->begun(); !ok) return std::unexpected(ok.error());
+  auto spc = SqliteSpcMap::spcOf(db, tn);
+  auto blocks = storedBlocksContaining(db, kind, tn);
+  if (!blocks) return std::unexpected(blocks.error());
+  return TnQuery(std::move(snapshot), std::move(*blocks), std::move(spc));
+}
+
+std::string TnQuery::blocks() const { return blockPlaceholders(blocks_.size(), 1); }
+
+void TnQuery::bind(Statement& statement, Instant now) const {
+  bindBlocks(statement, blocks_, 1);
+  const int spc_index = int(blocks_.size()) + 1;
+  if (spc_)
+    statement.bind(spc_index, *spc_);
+  else
+    statement.bindNull(spc_index);
+  statement.bind(spc_index + 1, unixSeconds(now));
+}
+
+}  // namespace keydir

@@ -1,0 +1,99 @@
+#include "directory/store/connection_pool.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/support/temp_dir.h"
+
+namespace keydir {
+namespace {
+
+TEST(ConnectionPoolTest, BorrowersShareTheLimitAndNoneDeadlocks) {
+  testing::TempDir dir;
+  PoolOptions options;
+  options.connections = 2;
+  options.max_wait = std::chrono::milliseconds(50);
+  auto pool = ConnectionPool::open(dir / "pool.db", options).value();
+  {
+    auto first = pool->borrow();
+    auto second = pool->borrow();
+    // A third borrower past the limit waits, then gets its own connection
+    // rather than waiting forever (a thread holding one may ask again).
+    auto third = pool->borrow();
+    EXPECT_TRUE(third->execute("SELECT 1"));
+  }
+  // Many threads, each borrowing and writing: every write lands.
+  ASSERT_TRUE(pool->borrow()->execute("CREATE TABLE t (n INTEGER)"));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        auto db = pool->borrow();
+        ASSERT_TRUE(db->execute("INSERT INTO t VALUES (1)"));
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  auto db = pool->borrow();
+  auto count = db->prepare("SELECT COUNT(*) FROM t").value();
+  ASSERT_TRUE(count.step().value());
+  EXPECT_EQ(count.integer(0), 160);
+}
+
+}  // namespace
+}  // namespace keydir
+
+namespace keydir {
+namespace {
+
+std::int64_t pageSize(Database& db) {
+  auto statement = db.prepare("PRAGMA page_size").value();
+  EXPECT_TRUE(statement.step().value());
+  return statement.integer(0);
+}
+
+std::int64_t checkpointPages(Database& db) {
+  auto statement = db.prepare("PRAGMA wal_autocheckpoint").value();
+  EXPECT_TRUE(statement.step().value());
+  return statement.integer(0);
+}
+
+TEST(ConnectionPoolTest, EveryConnectionGetsTheCheckpointWindow) {
+  testing::TempDir dir;
+  auto pool = ConnectionPool::open(dir / "keydir.db", {.connections = 2, .checkpoint_pages = 5000});
+  ASSERT_TRUE(pool) << pool.error().message;
+  auto first = (*pool)->borrow();
+  auto second = (*pool)->borrow();  // opened by the pool, not by open()
+  EXPECT_EQ(checkpointPages(*first), 5000);
+  EXPECT_EQ(checkpointPages(*second), 5000);
+  auto plain = ConnectionPool::open(dir / "keydir.db").value()->borrow();
+  EXPECT_EQ(checkpointPages(*plain), 1000);
+}
+
+TEST(DatabaseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
+  testing::TempDir dir;
+  auto fresh = Database::open(dir / "new.db").value();
+  ASSERT_TRUE(fresh->execute("CREATE TABLE t (n INTEGER)"));
+  EXPECT_EQ(pageSize(*fresh), 16384);
+
+  // A file made with SQLite's default 4 KiB pages opens as it is.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "old.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(raw,
+                         "PRAGMA page_size=4096; CREATE TABLE t (n INTEGER);"
+                         "INSERT INTO t VALUES (7);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(raw);
+  auto old = Database::open(dir / "old.db").value();
+  EXPECT_EQ(pageSize(*old), 4096);
+  auto row = old->prepare("SELECT n FROM t").value();
+  ASSERT_TRUE(row.step().value());
+  EXPECT_EQ(row.integer(0), 7);
+}
+
+}  // namespace
+}  // namespace keydir
