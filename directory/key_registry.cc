@@ -118,7 +118,7 @@ Result<StoredKey> KeyRegistry::revoke(const std::string& id, std::string_view jw
         ErrorCode::kNotAuthorized,
         "the revoking certificate's TNAuthList does not cover the key: " + covered.error().message);
   }
-  return store_.revokeKey(id, jti->get<std::string>(), now);
+  return store_.revokeKey(id, jti->get<std::string>(), jws, now);
 }
 
 }  // namespace keydir

@@ -61,17 +61,21 @@ class KeyStore {
   // Live keys whose scope holds canonical `tn` (SPC scopes through the SPC
   // map), most specific first.
   virtual Result<std::vector<StoredKey>> keysForTn(const std::string& tn, Instant now) = 0;
-  // Marks a key revoked and spends `jti`. kNotFound for an unknown key,
+  // Marks a key revoked and spends `jti`; the feed's removal carries
+  // `proof`, the revocation accepted. kNotFound for an unknown key,
   // kNotAuthorized for a jti already spent.
   virtual Result<StoredKey> revokeKey(const std::string& id, const std::string& jti,
-                                      Instant now) = 0;
+                                      std::string_view proof, Instant now) = 0;
   // PEM of a chain, or of one certificate, by the SHA-256 hex of its DER.
   virtual Result<std::optional<std::string>> certificatesPem(const std::string& sha256_hex) = 0;
 
-  // Replaces or adds SPC map entries in one transaction; `progress` is
-  // called now and then with the number done.
+  // Replaces or adds SPC map entries in one transaction; with
+  // `replace_all`, entries the import does not name are removed. Each entry
+  // added, changed or removed is a change in the feed. `progress` is called
+  // now and then with the number done.
   virtual Result<std::size_t> importSpcMap(const std::vector<SpcAssignment>& entries,
-                                           const std::function<void(std::size_t)>& progress) = 0;
+                                           const std::function<void(std::size_t)>& progress,
+                                           bool replace_all = false) = 0;
   virtual const SpcMap& spcMap() const = 0;
 
   virtual Result<StoreCounts> counts(Instant now) = 0;

@@ -131,6 +131,85 @@ INSERT OR IGNORE INTO block_shapes
   SELECT DISTINCT 'spc', CAST(substr(block, instr(block, '/') + 1) AS INTEGER),
                   instr(block, '/') - 1 FROM spc_blocks;
 )sql",
+    // Version 5: the prefetch feed (DESIGN section 7). One change per record
+    // entering or leaving the live set, each carrying the digests after it;
+    // the current sequence and digests; the bucket index of narrow records;
+    // and, for a follower (the cache), how far it has followed its upstream
+    // and what it refused. The old change log held no proofs: its sequence
+    // carries on, its rows go, and a follower starts from a snapshot.
+    // bucket_bits 0 makes the store back-fill the index and digests on open.
+    R"sql(
+CREATE TABLE feed (
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,             -- key, ad, spc
+  id TEXT NOT NULL,
+  op TEXT NOT NULL,               -- put, remove
+  reason TEXT,                    -- remove: revoked, expired, replaced, withdrawn
+  detail TEXT,                    -- revoked: the proof JWS; replaced: the newer id; withdrawn: a note
+  body TEXT,                      -- spc put: {"scope","spc"}
+  wide INTEGER NOT NULL,
+  at INTEGER NOT NULL,            -- unix seconds
+  digest BLOB NOT NULL,           -- of the whole live set after this change
+  wide_digest BLOB NOT NULL       -- of the wide subset after it
+);
+CREATE INDEX feed_wide ON feed(seq) WHERE wide = 1;
+
+CREATE TABLE feed_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  sequence INTEGER NOT NULL,
+  pruned_through INTEGER NOT NULL, -- changes up to here are no longer kept
+  digest BLOB NOT NULL,
+  wide_digest BLOB NOT NULL,
+  bucket_bits INTEGER NOT NULL,
+  wide_threshold INTEGER NOT NULL
+);
+INSERT INTO feed_state
+  SELECT 1, COALESCE((SELECT MAX(seq) FROM changes), 0), COALESCE((SELECT MAX(seq) FROM changes), 0),
+         zeroblob(32), zeroblob(32), 0, 0;
+DROP TABLE changes;
+
+CREATE TABLE bucket_members (
+  bucket INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (bucket, kind, id)
+) WITHOUT ROWID;
+CREATE TABLE bucket_sizes (
+  bucket INTEGER PRIMARY KEY,
+  bytes INTEGER NOT NULL          -- its records' JSON, a comma each, before padding
+);
+CREATE INDEX bucket_sizes_by_bytes ON bucket_sizes(bytes);
+
+ALTER TABLE keys ADD COLUMN wide INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE keys ADD COLUMN removed INTEGER;   -- seq of its removal; NULL while in the feed
+ALTER TABLE ads ADD COLUMN wide INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ads ADD COLUMN removed INTEGER;
+ALTER TABLE spc_map ADD COLUMN wide INTEGER NOT NULL DEFAULT 0;
+UPDATE keys SET removed = 0 WHERE revoked IS NOT NULL;
+UPDATE ads SET removed = 0 WHERE replaced_by IS NOT NULL;
+CREATE INDEX keys_in_feed ON keys(expires) WHERE removed IS NULL;
+CREATE INDEX keys_wide_in_feed ON keys(id) WHERE removed IS NULL AND wide = 1;
+CREATE INDEX ads_in_feed ON ads(expires) WHERE removed IS NULL;
+
+CREATE TABLE follower_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  upstream TEXT NOT NULL,
+  scope TEXT NOT NULL,            -- all or wide
+  sequence INTEGER NOT NULL,      -- the upstream sequence reached; 0 before a whole snapshot
+  refused_digest BLOB NOT NULL    -- XOR of the terms of refused records still in the upstream
+);
+CREATE TABLE follower_refused (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+CREATE TABLE follower_snapshot_seen (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

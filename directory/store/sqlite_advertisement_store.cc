@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "directory/store/block_shapes.h"
+#include "directory/store/feed_log.h"
 #include "directory/store/sqlite_rows.h"
 #include "directory/store/tn_query.h"
 
@@ -66,6 +67,7 @@ Result<InsertOutcome> SqliteAdvertisementStore::publishAdvertisement(const NewAd
   if (!current) return std::unexpected(current.error());
   auto has_current = current->bind(1, ad.signer).step();
   if (!has_current) return std::unexpected(has_current.error());
+  std::optional<FeedItem> replaced;
   if (*has_current) {
     std::string current_id = current->text(0);
     Instant current_iat = fromUnix(current->integer(1));
@@ -76,10 +78,17 @@ Result<InsertOutcome> SqliteAdvertisementStore::publishAdvertisement(const NewAd
                       "; only a newer advertisement replaces it: sign again with a later iat");
     }
     current->reset();
-    if (auto ok = retire(*db, current_id, ad.id); !ok) return std::unexpected(ok.error());
-    if (auto ok = recordChange(*db, "ad", current_id, "replace", now); !ok) {
-      return std::unexpected(ok.error());
+    // Read what the feed must take out before retiring drops its entries.
+    auto in_feed = db->prepare("SELECT 1 FROM ads WHERE id = ?1 AND removed IS NULL");
+    if (!in_feed) return std::unexpected(in_feed.error());
+    auto live = in_feed->bind(1, current_id).step();
+    if (!live) return std::unexpected(live.error());
+    if (*live) {
+      auto item = storedFeedItem(*db, "ad", current_id);
+      if (!item) return std::unexpected(item.error());
+      replaced = std::move(*item);
     }
+    if (auto ok = retire(*db, current_id, ad.id); !ok) return std::unexpected(ok.error());
   }
   std::string address = chainAddress(ad.chain);
   if (auto ok = storeChain(*db, ad.chain, address); !ok) return std::unexpected(ok.error());
@@ -95,7 +104,16 @@ Result<InsertOutcome> SqliteAdvertisementStore::publishAdvertisement(const NewAd
   insert->bind(5, unixSeconds(ad.expires)).bind(6, ad.jws).bind(7, address);
   if (auto ok = insert->bind(8, unixSeconds(now)).run(); !ok) return std::unexpected(ok.error());
   if (auto ok = indexEntries(*db, ad); !ok) return std::unexpected(ok.error());
-  if (auto ok = recordChange(*db, "ad", ad.id, "put", now); !ok) return std::unexpected(ok.error());
+  // The newer one enters the feed before the older leaves it, so that a
+  // follower holds the replacement when it is told of the replacing.
+  FeedItem item{"ad", ad.id, {}, adItemJson(ad.id, ad.jws).size()};
+  for (const auto& entry : ad.entries) item.scopes.push_back(entry.scope);
+  if (auto ok = feedPut(*db, item, "", now); !ok) return std::unexpected(ok.error());
+  if (replaced) {
+    if (auto ok = feedRemove(*db, *replaced, "replaced", ad.id, now); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
   if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
   return InsertOutcome::kInserted;
 }
@@ -133,7 +151,7 @@ Result<std::vector<StoredCpsEntry>> SqliteAdvertisementStore::cpsForTn(const std
       query.blocks() + " UNION ALL SELECT ad_id, '0-' || spc, uri, " +
       std::to_string(kSpcSpecificity) + " FROM ad_spcs WHERE spc = " + query.spc() +
       ") x JOIN ads a ON a.id = x.ad_id WHERE a.expires > " + query.now() +
-      " AND a.replaced_by IS NULL ORDER BY x.spec, x.scope, a.id");
+      " AND a.replaced_by IS NULL AND a.removed IS NULL ORDER BY x.spec, x.scope, a.id");
   if (!statement) return std::unexpected(statement.error());
   query.bind(*statement, now);
   std::vector<StoredCpsEntry> entries;

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "certs/hex.h"
 #include "certs/pem.h"
 #include "directory/store/block_shapes.h"
+#include "directory/store/feed_log.h"
 #include "directory/store/schema.h"
+#include "directory/store/spc_entries.h"
 #include "directory/store/sqlite_rows.h"
 #include "directory/store/tn_query.h"
 
@@ -17,31 +20,6 @@ namespace {
 constexpr std::int64_t kSpcSpecificity = std::numeric_limits<std::int64_t>::max();
 constexpr auto kJtiMemory =
     std::chrono::hours(1);  // revocations older than 300 s are refused anyway
-
-std::string scopeText(const std::vector<TnScope>& scopes) {
-  std::vector<std::string> texts = scopeStrings(scopes);
-  std::sort(texts.begin(), texts.end());
-  std::string text;
-  for (const auto& t : texts) {
-    if (!text.empty()) text += ' ';
-    text += t;
-  }
-  return text;
-}
-
-std::vector<TnScope> scopesFromText(const std::string& text) {
-  std::vector<TnScope> scopes;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    if (auto scope = TnScope::parse(std::string_view(text).substr(start, end - start))) {
-      scopes.push_back(std::move(*scope));
-    }
-    start = end + 1;
-  }
-  return scopes;
-}
 
 // Reads columns id, record, expires, scope, revoked from the current row.
 StoredKey readKey(const Statement& row) {
@@ -86,15 +64,33 @@ std::string chainAddress(const std::vector<std::string>& chain_der) {
   return hexEncode(sha256(all));
 }
 
-Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(const std::filesystem::path& file,
-                                                             const PoolOptions& pool_options) {
+Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(
+    const std::filesystem::path& file, const PoolOptions& pool_options,
+    const std::optional<FeedSettings>& feed,
+    const std::function<void(std::size_t, std::size_t)>& progress) {
   auto pool = ConnectionPool::open(file, pool_options);
   if (!pool) return std::unexpected(pool.error());
   {
     auto db = (*pool)->borrow();
     if (auto ok = migrateSchema(*db); !ok) return failWithContext(ok.error(), file.string());
+    Transaction transaction(*db);
+    if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+    auto settings = db->prepare("SELECT bucket_bits, wide_threshold FROM feed_state");
+    if (!settings) return std::unexpected(settings.error());
+    auto row = settings->step();
+    if (!row) return std::unexpected(row.error());
+    // A file from before the feed has no settings yet: the defaults.
+    FeedSettings kept;
+    if (*row && settings->integer(0) != 0) {
+      kept = {int(settings->integer(0)), settings->integer(1)};
+    }
+    settings->reset();
+    if (auto ok = prepareFeed(*db, feed.value_or(kept), progress); !ok) {
+      return failWithContext(ok.error(), file.string());
+    }
+    if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
   }
-  std::unique_ptr<SqliteKeyStore> store(new SqliteKeyStore(std::move(*pool)));
+  std::unique_ptr<SqliteKeyStore> store(new SqliteKeyStore(std::move(*pool), file));
   return store;
 }
 
@@ -141,9 +137,8 @@ Result<InsertOutcome> insertWithin(Database& db, const NewKey& key, Instant now,
   insert->bind(8, unixSeconds(now));
   if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
   if (auto ok = storeScopes(db, key); !ok) return std::unexpected(ok.error());
-  if (auto ok = recordChange(db, "key", key.id, "put", now); !ok) {
-    return std::unexpected(ok.error());
-  }
+  FeedItem item{"key", key.id, key.scopes, key.record.size()};
+  if (auto ok = feedPut(db, item, "", now); !ok) return std::unexpected(ok.error());
   *storage_failed = false;
   return InsertOutcome::kInserted;
 }
@@ -201,7 +196,7 @@ Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, 
       query.blocks() + " UNION ALL SELECT key_id, " + std::to_string(kSpcSpecificity) +
       " FROM key_spcs WHERE spc = " + query.spc() +
       ") x JOIN keys k ON k.id = x.key_id WHERE k.expires > " + query.now() +
-      " AND k.revoked IS NULL GROUP BY k.id ORDER BY spec, k.id");
+      " AND k.revoked IS NULL AND k.removed IS NULL GROUP BY k.id ORDER BY spec, k.id");
   if (!statement) return std::unexpected(statement.error());
   query.bind(*statement, now);
   std::vector<StoredKey> keys;
@@ -215,7 +210,7 @@ Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, 
 }
 
 Result<StoredKey> SqliteKeyStore::revokeKey(const std::string& id, const std::string& jti,
-                                            Instant now) {
+                                            std::string_view proof, Instant now) {
   auto db = pool_->borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
@@ -247,7 +242,9 @@ Result<StoredKey> SqliteKeyStore::revokeKey(const std::string& id, const std::st
     if (auto ok = update->bind(1, unixSeconds(now)).bind(2, id).run(); !ok) {
       return std::unexpected(ok.error());
     }
-    if (auto ok = recordChange(*db, "key", id, "revoke", now); !ok) {
+    // A key that already left the feed (expired, withdrawn) is revoked
+    // without a second removal.
+    if (auto ok = removeFromFeed(*db, "key", id, "revoked", proof, now); !ok) {
       return std::unexpected(ok.error());
     }
     key.revoked = now;
@@ -284,41 +281,35 @@ Result<std::optional<std::string>> SqliteKeyStore::certificatesPem(const std::st
 }
 
 Result<std::size_t> SqliteKeyStore::importSpcMap(const std::vector<SpcAssignment>& entries,
-                                                 const std::function<void(std::size_t)>& progress) {
+                                                 const std::function<void(std::size_t)>& progress,
+                                                 bool replace_all) {
   auto db = pool_->borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
-  auto drop_blocks = db->prepare("DELETE FROM spc_blocks WHERE scope = ?1");
-  auto upsert = db->prepare(
-      "INSERT OR REPLACE INTO spc_map(scope, spc, count, length, first, last) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  auto add_block = db->prepare("INSERT OR IGNORE INTO spc_blocks(block, scope) VALUES (?1, ?2)");
-  if (!drop_blocks) return std::unexpected(drop_blocks.error());
-  if (!upsert) return std::unexpected(upsert.error());
-  if (!add_block) return std::unexpected(add_block.error());
+  const Instant now = nowInstant();
+  std::set<std::string> named;
   std::size_t done = 0;
   for (const auto& entry : entries) {
-    std::string scope = entry.scope.toString();
-    drop_blocks->reset();
-    if (auto ok = drop_blocks->bind(1, scope).run(); !ok) return std::unexpected(ok.error());
-    upsert->reset();
-    upsert->bind(1, scope).bind(2, entry.spc).bind(3, std::int64_t(entry.scope.count()));
-    upsert->bind(4, std::int64_t(entry.scope.value().size()))
-        .bind(5, entry.scope.value())
-        .bind(6, entry.scope.last());
-    if (auto ok = upsert->run(); !ok) return std::unexpected(ok.error());
-    for (const auto& block : entry.scope.prefixBlocks()) {
-      add_block->reset();
-      if (auto ok = add_block->bind(1, block.key()).bind(2, scope).run(); !ok) {
-        return std::unexpected(ok.error());
-      }
-      if (auto ok = noteBlockShape(*db, "spc", block); !ok) return std::unexpected(ok.error());
-    }
+    if (auto ok = putSpcEntry(*db, entry, now); !ok) return std::unexpected(ok.error());
+    if (replace_all) named.insert(entry.scope.toString());
     if (++done % 10000 == 0 && progress) progress(done);
   }
-  if (auto ok = recordChange(*db, "spc", std::to_string(entries.size()), "import", nowInstant());
-      !ok) {
-    return std::unexpected(ok.error());
+  if (replace_all) {
+    std::vector<std::string> absent;
+    auto all = db->prepare("SELECT scope FROM spc_map");
+    if (!all) return std::unexpected(all.error());
+    for (;;) {
+      auto row = all->step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      if (!named.contains(all->text(0))) absent.push_back(all->text(0));
+    }
+    all->reset();
+    for (const auto& scope : absent) {
+      if (auto ok = dropSpcEntry(*db, scope, "not in the SPC map imported", now); !ok) {
+        return std::unexpected(ok.error());
+      }
+    }
   }
   if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
   if (progress) progress(done);
@@ -338,7 +329,7 @@ Result<StoreCounts> SqliteKeyStore::counts(Instant now) {
   auto db = pool_->borrow();
   StoreCounts counts;
   auto statement = db->prepare(
-      "SELECT (SELECT COALESCE(MAX(seq), 0) FROM changes),"
+      "SELECT (SELECT sequence FROM feed_state),"
       " (SELECT COUNT(*) FROM keys INDEXED BY keys_live_by_expiry"
       "  WHERE revoked IS NULL AND expires > ?1),"
       " (SELECT COUNT(*) FROM spc_map)");

@@ -2,9 +2,12 @@
 // KeyStore on one SQLite file in WAL mode.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 
 #include "directory/store/connection_pool.h"
+#include "directory/store/feed_log.h"
 #include "directory/store/key_store.h"
 #include "directory/store/sqlite_spc_map.h"
 
@@ -12,9 +15,13 @@ namespace keydir {
 
 class SqliteKeyStore : public KeyStore {
  public:
-  // Opens or creates the file and migrates its schema.
-  static Result<std::unique_ptr<SqliteKeyStore>> open(const std::filesystem::path& file,
-                                                      const PoolOptions& pool = {});
+  // Opens or creates the file and migrates its schema. With `feed`, makes
+  // the feed's settings these (rebuilding its index if they differ, with
+  // `progress(done, total)`); without, keeps those the file has.
+  static Result<std::unique_ptr<SqliteKeyStore>> open(
+      const std::filesystem::path& file, const PoolOptions& pool = {},
+      const std::optional<FeedSettings>& feed = std::nullopt,
+      const std::function<void(std::size_t, std::size_t)>& progress = {});
 
   Result<InsertOutcome> insertKey(const NewKey& key, Instant now, std::size_t max_active) override;
   Result<std::vector<Result<InsertOutcome>>> insertKeys(const std::vector<NewKey>& keys,
@@ -22,23 +29,28 @@ class SqliteKeyStore : public KeyStore {
                                                         std::size_t max_active) override;
   Result<std::optional<StoredKey>> findKey(const std::string& id) override;
   Result<std::vector<StoredKey>> keysForTn(const std::string& tn, Instant now) override;
-  Result<StoredKey> revokeKey(const std::string& id, const std::string& jti, Instant now) override;
+  Result<StoredKey> revokeKey(const std::string& id, const std::string& jti, std::string_view proof,
+                              Instant now) override;
   Result<std::optional<std::string>> certificatesPem(const std::string& sha256_hex) override;
   Result<std::size_t> importSpcMap(const std::vector<SpcAssignment>& entries,
-                                   const std::function<void(std::size_t)>& progress) override;
+                                   const std::function<void(std::size_t)>& progress,
+                                   bool replace_all = false) override;
   const SpcMap& spcMap() const override { return spc_map_; }
   Result<StoreCounts> counts(Instant now) override;
   Result<void> ping() override;
 
-  // The connections, for stores that share this file (advertisements).
+  // The connections and the file, for stores that share it
+  // (advertisements, the feed).
   ConnectionPool& pool() { return *pool_; }
+  const std::filesystem::path& file() const { return file_; }
 
  private:
-  explicit SqliteKeyStore(std::unique_ptr<ConnectionPool> pool)
-      : pool_(std::move(pool)), spc_map_(*pool_) {}
+  SqliteKeyStore(std::unique_ptr<ConnectionPool> pool, std::filesystem::path file)
+      : pool_(std::move(pool)), spc_map_(*pool_), file_(std::move(file)) {}
 
   std::unique_ptr<ConnectionPool> pool_;
   SqliteSpcMap spc_map_;
+  std::filesystem::path file_;
 };
 
 }  // namespace keydir

@@ -1,5 +1,6 @@
 #include "directory/store/sqlite_rows.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "certs/hex.h"
@@ -7,11 +8,29 @@
 
 namespace keydir {
 
-Result<void> recordChange(Database& db, std::string_view kind, std::string_view id,
-                          std::string_view op, Instant now) {
-  auto statement = db.prepare("INSERT INTO changes(kind, id, op, at) VALUES (?1, ?2, ?3, ?4)");
-  if (!statement) return std::unexpected(statement.error());
-  return statement->bind(1, kind).bind(2, id).bind(3, op).bind(4, unixSeconds(now)).run();
+std::string scopeText(const std::vector<TnScope>& scopes) {
+  std::vector<std::string> texts = scopeStrings(scopes);
+  std::sort(texts.begin(), texts.end());
+  std::string text;
+  for (const auto& t : texts) {
+    if (!text.empty()) text += ' ';
+    text += t;
+  }
+  return text;
+}
+
+std::vector<TnScope> scopesFromText(const std::string& text) {
+  std::vector<TnScope> scopes;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    if (auto scope = TnScope::parse(std::string_view(text).substr(start, end - start))) {
+      scopes.push_back(std::move(*scope));
+    }
+    start = end + 1;
+  }
+  return scopes;
 }
 
 Result<void> storeChain(Database& db, const std::vector<std::string>& chain_der,

@@ -1,12 +1,13 @@
 #pragma once
-// Writes that the SQLite stores share, each inside a transaction the caller
-// holds: the content-addressed chain, the change log, and time columns.
+// Rows that the SQLite stores share: the content-addressed chain (written
+// inside a transaction the caller holds), scope and time columns.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "certs/instant.h"
+#include "certs/tn_scope.h"
 #include "directory/store/sqlite.h"
 
 namespace keydir {
@@ -14,9 +15,9 @@ namespace keydir {
 inline std::int64_t unixSeconds(Instant instant) { return instant.time_since_epoch().count(); }
 inline Instant fromUnix(std::int64_t seconds) { return Instant(std::chrono::seconds(seconds)); }
 
-// Appends to the change log: `kind` is key, spc or ad; `op` what happened.
-Result<void> recordChange(Database& db, std::string_view kind, std::string_view id,
-                          std::string_view op, Instant now);
+// A key's scopes as stored: scope strings, space separated, sorted.
+std::string scopeText(const std::vector<TnScope>& scopes);
+std::vector<TnScope> scopesFromText(const std::string& text);
 
 // Stores each certificate once and the chain under `address`
 // (chainAddress of the same DER).

@@ -174,10 +174,21 @@ TEST_F(KeyRegistryTest, UpgradingAnOlderDatabaseKeepsEveryKeyFindable) {
   std::string spc = registered(pki_->carrier);  // the map's blocks too
   registry_.reset();
   store_.reset();
-  // Back to schema 3, which did not know block shapes.
+  // Back to schema 3, which knew neither block shapes nor the feed.
   {
     auto db = Database::open(dir_ / "keydir.db").value();
-    ASSERT_TRUE(db->execute("DROP TABLE block_shapes; PRAGMA user_version = 3;"));
+    ASSERT_TRUE(db->execute(
+        "DROP TABLE block_shapes; DROP TABLE feed; DROP TABLE feed_state;"
+        " DROP TABLE bucket_members; DROP TABLE bucket_sizes; DROP TABLE follower_state;"
+        " DROP TABLE follower_refused; DROP TABLE follower_snapshot_seen;"
+        " DROP INDEX keys_in_feed; DROP INDEX keys_wide_in_feed; DROP INDEX ads_in_feed;"
+        " ALTER TABLE keys DROP COLUMN wide; ALTER TABLE keys DROP COLUMN removed;"
+        " ALTER TABLE ads DROP COLUMN wide; ALTER TABLE ads DROP COLUMN removed;"
+        " ALTER TABLE spc_map DROP COLUMN wide;"
+        " CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+        "  id TEXT NOT NULL, op TEXT NOT NULL, at INTEGER NOT NULL);"
+        " PRAGMA user_version = 3;"))
+        << "the downgrade to schema 3 failed";
   }
   openStore();
   EXPECT_EQ(idsFor("12025550100"), (std::vector<std::string>{range, spc}));

@@ -1,0 +1,278 @@
+#include "directory/store/feed_log.h"
+
+#include <nlohmann/json.hpp>
+
+#include "directory/store/feed_hashes.h"
+#include "directory/store/sqlite_rows.h"
+
+namespace keydir {
+namespace {
+
+struct FeedState {
+  std::int64_t sequence = 0;
+  Digest digest{};
+  Digest wide_digest{};
+  int bucket_bits = 0;
+  long long wide_threshold = 0;
+};
+
+Result<FeedState> readState(Database& db) {
+  auto select = db.prepare(
+      "SELECT sequence, digest, wide_digest, bucket_bits, wide_threshold FROM feed_state");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
+  return FeedState{select->integer(0), digestFromBytes(select->text(1)),
+                   digestFromBytes(select->text(2)), int(select->integer(3)), select->integer(4)};
+}
+
+std::string_view bytesOf(const Digest& digest) {
+  return {reinterpret_cast<const char*>(digest.data()), digest.size()};
+}
+
+Result<void> writeState(Database& db, const FeedState& state) {
+  auto update = db.prepare("UPDATE feed_state SET sequence = ?1, digest = ?2, wide_digest = ?3");
+  if (!update) return std::unexpected(update.error());
+  return update->bind(1, state.sequence)
+      .bindBlob(2, bytesOf(state.digest))
+      .bindBlob(3, bytesOf(state.wide_digest))
+      .run();
+}
+
+// The table holding a kind's records and its key column.
+std::pair<const char*, const char*> tableOf(std::string_view kind) {
+  if (kind == "key") return {"keys", "id"};
+  if (kind == "ad") return {"ads", "id"};
+  return {"spc_map", "scope"};
+}
+
+Result<void> setColumn(Database& db, std::string_view kind, const char* column, std::int64_t value,
+                       const std::string& id) {
+  auto [table, key] = tableOf(kind);
+  auto update = db.prepare(std::string("UPDATE ") + table + " SET " + column + " = ?1 WHERE " +
+                           key + " = ?2");
+  if (!update) return std::unexpected(update.error());
+  return update->bind(1, value).bind(2, id).run();
+}
+
+// Adds (sign +1) or takes (sign -1) the item to or from its buckets.
+Result<void> indexBuckets(Database& db, const FeedItem& item, int bits, int sign) {
+  auto member = db.prepare(sign > 0 ? "INSERT OR IGNORE INTO bucket_members(bucket, kind, id) "
+                                      "VALUES (?1, ?2, ?3)"
+                                    : "DELETE FROM bucket_members WHERE bucket = ?1 AND "
+                                      "kind = ?2 AND id = ?3");
+  auto size = db.prepare(
+      "INSERT INTO bucket_sizes(bucket, bytes) VALUES (?1, ?2) "
+      "ON CONFLICT(bucket) DO UPDATE SET bytes = bytes + excluded.bytes");
+  auto empty = db.prepare("DELETE FROM bucket_sizes WHERE bucket = ?1 AND bytes <= 0");
+  if (!member) return std::unexpected(member.error());
+  if (!size) return std::unexpected(size.error());
+  if (!empty) return std::unexpected(empty.error());
+  const auto bytes = std::int64_t(item.bucket_bytes + 1) * sign;
+  for (std::uint32_t bucket : bucketsTouched(item.scopes, bits)) {
+    member->reset();
+    auto ok = member->bind(1, std::int64_t(bucket)).bind(2, item.kind).bind(3, item.id).run();
+    if (!ok) return ok;
+    if (db.changes() == 0) continue;
+    size->reset();
+    if (auto added = size->bind(1, std::int64_t(bucket)).bind(2, bytes).run(); !added) {
+      return added;
+    }
+    if (sign < 0) {
+      empty->reset();
+      if (auto dropped = empty->bind(1, std::int64_t(bucket)).run(); !dropped) return dropped;
+    }
+  }
+  return {};
+}
+
+struct Change {
+  std::string_view op;
+  std::string_view reason;
+  std::string_view detail;
+  std::string_view body;
+};
+
+Result<std::int64_t> append(Database& db, const FeedItem& item, const Change& change, Instant now) {
+  auto state = readState(db);
+  if (!state) return std::unexpected(state.error());
+  const bool wide = isWide(item.scopes, state->wide_threshold);
+  const Digest term = digestTerm(item.kind, item.id);
+  xorInto(state->digest, term);
+  if (wide) xorInto(state->wide_digest, term);
+  const std::int64_t seq = ++state->sequence;
+
+  auto insert = db.prepare(
+      "INSERT INTO feed(seq, kind, id, op, reason, detail, body, wide, at, digest, wide_digest) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  if (!insert) return std::unexpected(insert.error());
+  insert->bind(1, seq).bind(2, item.kind).bind(3, item.id).bind(4, change.op);
+  for (auto [index, text] : {std::pair{5, change.reason}, {6, change.detail}, {7, change.body}}) {
+    if (text.empty())
+      insert->bindNull(index);
+    else
+      insert->bind(index, text);
+  }
+  insert->bind(8, std::int64_t(wide)).bind(9, unixSeconds(now));
+  insert->bindBlob(10, bytesOf(state->digest)).bindBlob(11, bytesOf(state->wide_digest));
+  if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
+  if (auto ok = writeState(db, *state); !ok) return std::unexpected(ok.error());
+
+  const bool put = change.op == "put";
+  if (!wide) {
+    if (auto ok = indexBuckets(db, item, state->bucket_bits, put ? 1 : -1); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  if (put && wide) {
+    if (auto ok = setColumn(db, item.kind, "wide", 1, item.id); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  if (!put && item.kind != "spc") {
+    if (auto ok = setColumn(db, item.kind, "removed", seq, item.id); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  return seq;
+}
+
+}  // namespace
+
+std::string adItemJson(std::string_view id, std::string_view jws) {
+  return nlohmann::json{{"id", id}, {"jws", jws}}.dump();
+}
+
+std::string spcItemJson(std::string_view scope, std::string_view spc) {
+  return nlohmann::json{{"scope", scope}, {"spc", spc}}.dump();
+}
+
+Result<std::int64_t> feedPut(Database& db, const FeedItem& item, std::string_view body,
+                             Instant now) {
+  return append(db, item, {"put", "", "", body}, now);
+}
+
+Result<std::int64_t> feedRemove(Database& db, const FeedItem& item, std::string_view reason,
+                                std::string_view detail, Instant now) {
+  return append(db, item, {"remove", reason, detail, ""}, now);
+}
+
+Result<FeedItem> storedFeedItem(Database& db, std::string_view kind, const std::string& id) {
+  FeedItem item{kind, id, {}, 0};
+  if (kind == "key") {
+    auto select = db.prepare("SELECT scope, length(record) FROM keys WHERE id = ?1");
+    if (!select) return std::unexpected(select.error());
+    auto row = select->bind(1, id).step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(ErrorCode::kNotFound, "no key with id " + id);
+    item.scopes = scopesFromText(select->text(0));
+    item.bucket_bytes = std::size_t(select->integer(1));
+    return item;
+  }
+  if (kind == "ad") {
+    auto select = db.prepare("SELECT jws FROM ads WHERE id = ?1");
+    if (!select) return std::unexpected(select.error());
+    auto row = select->bind(1, id).step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(ErrorCode::kNotFound, "no advertisement with id " + id);
+    item.bucket_bytes = adItemJson(id, select->text(0)).size();
+    auto scopes = db.prepare(
+        "SELECT DISTINCT scope FROM ad_blocks WHERE ad_id = ?1 "
+        "UNION SELECT '0-' || spc FROM ad_spcs WHERE ad_id = ?1");
+    if (!scopes) return std::unexpected(scopes.error());
+    scopes->bind(1, id);
+    for (;;) {
+      auto next = scopes->step();
+      if (!next) return std::unexpected(next.error());
+      if (!*next) break;
+      if (auto scope = TnScope::parse(scopes->text(0))) item.scopes.push_back(std::move(*scope));
+    }
+    return item;
+  }
+  auto select = db.prepare("SELECT spc FROM spc_map WHERE scope = ?1");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->bind(1, id).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kNotFound, "no SPC-map entry for " + id);
+  auto scope = TnScope::parse(id);
+  if (!scope) return std::unexpected(scope.error());
+  item.scopes.push_back(std::move(*scope));
+  item.bucket_bytes = spcItemJson(id, select->text(0)).size();
+  return item;
+}
+
+Result<bool> removeFromFeed(Database& db, std::string_view kind, const std::string& id,
+                            std::string_view reason, std::string_view detail, Instant now) {
+  auto [table, key] = tableOf(kind);
+  std::string live_column = kind == "spc" ? "1" : "removed IS NULL";
+  auto live = db.prepare("SELECT " + live_column + " FROM " + table + " WHERE " + key + " = ?1");
+  if (!live) return std::unexpected(live.error());
+  auto row = live->bind(1, id).step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row || live->integer(0) == 0) return false;
+  live->reset();
+  auto item = storedFeedItem(db, kind, id);
+  if (!item) return std::unexpected(item.error());
+  auto seq = feedRemove(db, *item, reason, detail, now);
+  if (!seq) return std::unexpected(seq.error());
+  return true;
+}
+
+Result<void> prepareFeed(Database& db, const FeedSettings& settings,
+                         const std::function<void(std::size_t, std::size_t)>& progress) {
+  auto state = readState(db);
+  if (!state) return std::unexpected(state.error());
+  if (state->bucket_bits == settings.bucket_bits &&
+      state->wide_threshold == settings.wide_threshold) {
+    return {};
+  }
+  // Every live record, by kind; counted first so progress can say how far.
+  constexpr const char* kLive[][2] = {
+      {"key", "SELECT id FROM keys WHERE removed IS NULL"},
+      {"ad", "SELECT id FROM ads WHERE removed IS NULL"},
+      {"spc", "SELECT scope FROM spc_map"},
+  };
+  std::vector<std::pair<std::string_view, std::string>> records;
+  for (const auto& [kind, sql] : kLive) {
+    auto select = db.prepare(sql);
+    if (!select) return std::unexpected(select.error());
+    for (;;) {
+      auto row = select->step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      records.emplace_back(kind, select->text(0));
+    }
+  }
+  for (const char* sql :
+       {"DELETE FROM feed", "DELETE FROM bucket_members", "DELETE FROM bucket_sizes",
+        "UPDATE keys SET wide = 0", "UPDATE ads SET wide = 0", "UPDATE spc_map SET wide = 0"}) {
+    if (auto ok = db.execute(sql); !ok) return ok;
+  }
+  FeedState rebuilt{state->sequence, {}, {}, settings.bucket_bits, settings.wide_threshold};
+  std::size_t done = 0;
+  for (const auto& [kind, id] : records) {
+    auto item = storedFeedItem(db, kind, id);
+    if (!item) return std::unexpected(item.error());
+    const bool wide = isWide(item->scopes, settings.wide_threshold);
+    const Digest term = digestTerm(kind, id);
+    xorInto(rebuilt.digest, term);
+    if (wide) {
+      xorInto(rebuilt.wide_digest, term);
+      if (auto ok = setColumn(db, kind, "wide", 1, id); !ok) return ok;
+    } else if (auto ok = indexBuckets(db, *item, settings.bucket_bits, 1); !ok) {
+      return ok;
+    }
+    if (++done % 10000 == 0 && progress) progress(done, records.size());
+  }
+  if (progress) progress(done, records.size());
+  if (auto ok = writeState(db, rebuilt); !ok) return ok;
+  auto settle = db.prepare(
+      "UPDATE feed_state SET pruned_through = sequence, bucket_bits = ?1, wide_threshold = ?2");
+  if (!settle) return std::unexpected(settle.error());
+  return settle->bind(1, std::int64_t(settings.bucket_bits))
+      .bind(2, std::int64_t(settings.wide_threshold))
+      .run();
+}
+
+}  // namespace keydir

@@ -1,0 +1,421 @@
+#include "directory/store/sqlite_feed_store.h"
+
+#include <algorithm>
+
+#include "directory/store/feed_hashes.h"
+#include "directory/store/feed_log.h"
+#include "directory/store/spc_entries.h"
+#include "directory/store/sqlite_rows.h"
+
+namespace keydir {
+namespace {
+
+// Records in the feed, by kind: id and the JSON the feed carries.
+constexpr const char* kLiveKeys =
+    "SELECT id, record FROM keys INDEXED BY keys_in_feed WHERE removed IS NULL";
+constexpr const char* kLiveWideKeys =
+    "SELECT id, record FROM keys INDEXED BY keys_wide_in_feed WHERE removed IS NULL AND wide = 1";
+constexpr const char* kLiveAds = "SELECT id, jws FROM ads WHERE removed IS NULL";
+constexpr const char* kLiveWideAds = "SELECT id, jws FROM ads WHERE removed IS NULL AND wide = 1";
+constexpr const char* kLiveSpc = "SELECT scope, spc FROM spc_map";
+constexpr const char* kLiveWideSpc = "SELECT scope, spc FROM spc_map WHERE wide = 1";
+
+constexpr std::size_t kMaxChangesPage = 10000;
+
+Result<FeedStatus> readStatus(Database& db) {
+  auto select = db.prepare(
+      "SELECT sequence, pruned_through, digest, wide_digest, bucket_bits, wide_threshold,"
+      " (SELECT COALESCE(MAX(bytes), 0) FROM bucket_sizes) FROM feed_state");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
+  FeedStatus status;
+  status.sequence = select->integer(0);
+  status.oldest_since = select->integer(1);
+  status.digest = digestHex(digestFromBytes(select->text(2)));
+  status.wide_digest = digestHex(digestFromBytes(select->text(3)));
+  status.bucket_bits = int(select->integer(4));
+  status.wide_threshold = select->integer(5);
+  status.largest_bucket_bytes = select->integer(6);
+  return status;
+}
+
+// Runs `sql` with text binds ?1.. and no rows.
+Result<void> runWith(Database& db, const char* sql, std::initializer_list<std::string_view> texts) {
+  auto statement = db.prepare(sql);
+  if (!statement) return std::unexpected(statement.error());
+  int index = 1;
+  for (std::string_view text : texts) statement->bind(index++, text);
+  return statement->run();
+}
+
+// Whether `sql` with text binds returns a row.
+Result<bool> existsWith(Database& db, const char* sql,
+                        std::initializer_list<std::string_view> texts) {
+  auto statement = db.prepare(sql);
+  if (!statement) return std::unexpected(statement.error());
+  int index = 1;
+  for (std::string_view text : texts) statement->bind(index++, text);
+  auto row = statement->step();
+  if (!row) return std::unexpected(row.error());
+  return *row;
+}
+
+Result<void> moveRefusedDigest(Database& db, std::string_view kind, std::string_view id) {
+  auto select = db.prepare("SELECT refused_digest FROM follower_state");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return {};
+  Digest digest = digestFromBytes(select->text(0));
+  select->reset();
+  xorInto(digest, digestTerm(kind, id));
+  auto update = db.prepare("UPDATE follower_state SET refused_digest = ?1");
+  if (!update) return std::unexpected(update.error());
+  return update
+      ->bindBlob(1, std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()))
+      .run();
+}
+
+}  // namespace
+
+Result<FeedStatus> SqliteFeedStore::status() {
+  auto db = pool_.borrow();
+  return readStatus(*db);
+}
+
+Result<FeedPage> SqliteFeedStore::changes(std::int64_t since, std::size_t limit, bool wide_only) {
+  limit = std::clamp<std::size_t>(limit, 1, kMaxChangesPage);
+  auto db = pool_.borrow();
+  Transaction snapshot(*db, TransactionKind::kRead);
+  if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
+  auto status = readStatus(*db);
+  if (!status) return std::unexpected(status.error());
+  if (since > status->sequence) {
+    return fail(ErrorCode::kMalformed, "since " + std::to_string(since) +
+                                           " is past the directory's sequence " +
+                                           std::to_string(status->sequence));
+  }
+  if (since < status->oldest_since) {
+    return fail(ErrorCode::kGone, "changes up to " + std::to_string(status->oldest_since) +
+                                      " are no longer kept; take a new snapshot");
+  }
+  auto select = db->prepare(
+      std::string("SELECT f.seq, f.op, f.kind, f.id, f.reason, f.detail, f.body, f.digest,"
+                  " f.wide_digest, k.record, a.jws FROM feed f") +
+      (wide_only ? " INDEXED BY feed_wide" : "") +
+      " LEFT JOIN keys k ON f.op = 'put' AND f.kind = 'key' AND k.id = f.id"
+      " LEFT JOIN ads a ON f.op = 'put' AND f.kind = 'ad' AND a.id = f.id"
+      " WHERE f.seq > ?1" +
+      (wide_only ? " AND f.wide = 1" : "") + " ORDER BY f.seq LIMIT ?2");
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, since).bind(2, std::int64_t(limit + 1));
+  FeedPage page{
+      since, status->sequence, false, wide_only ? status->wide_digest : status->digest, {}};
+  std::string last_digest;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    if (page.changes.size() == limit) {
+      page.more = true;
+      break;
+    }
+    FeedChange change;
+    change.seq = select->integer(0);
+    change.op = select->text(1);
+    change.kind = select->text(2);
+    change.id = select->text(3);
+    change.reason = select->text(4);
+    change.detail = select->text(5);
+    if (change.op == "put") {
+      if (change.kind == "key") change.body = select->text(9);
+      if (change.kind == "ad") change.body = adItemJson(change.id, select->text(10));
+      if (change.kind == "spc") change.body = select->text(6);
+    }
+    last_digest = digestHex(digestFromBytes(select->text(wide_only ? 8 : 7)));
+    page.changes.push_back(std::move(change));
+  }
+  if (page.more) {
+    page.to = page.changes.back().seq;
+    page.digest = last_digest;
+  }
+  return page;
+}
+
+Result<std::optional<SnapshotEnd>> SqliteFeedStore::snapshot(
+    bool wide_only, const std::function<bool(std::int64_t)>& begin,
+    const std::function<bool(const SnapshotRecord&)>& each) {
+  auto db = Database::open(file_, 8);
+  if (!db) return std::unexpected(db.error());
+  Transaction snapshot(**db, TransactionKind::kRead);
+  if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
+  auto status = readStatus(**db);
+  if (!status) return std::unexpected(status.error());
+  if (!begin(status->sequence)) return std::optional<SnapshotEnd>();
+  SnapshotEnd end{status->sequence, 0, wide_only ? status->wide_digest : status->digest};
+  const std::pair<const char*, const char*> kinds[] = {
+      {"key", wide_only ? kLiveWideKeys : kLiveKeys},
+      {"ad", wide_only ? kLiveWideAds : kLiveAds},
+      {"spc", wide_only ? kLiveWideSpc : kLiveSpc},
+  };
+  SnapshotRecord record;
+  for (const auto& [kind, sql] : kinds) {
+    auto select = (*db)->prepare(sql);
+    if (!select) return std::unexpected(select.error());
+    record.kind = kind;
+    for (;;) {
+      auto row = select->step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      record.id = select->text(0);
+      if (record.kind == "key") record.body = select->text(1);
+      if (record.kind == "ad") record.body = adItemJson(record.id, select->text(1));
+      if (record.kind == "spc") record.body = spcItemJson(record.id, select->text(1));
+      if (!each(record)) return std::optional<SnapshotEnd>();
+      ++end.count;
+    }
+  }
+  return std::optional<SnapshotEnd>(end);
+}
+
+Result<BucketContents> SqliteFeedStore::bucket(std::uint32_t bucket) {
+  auto db = pool_.borrow();
+  Transaction snapshot(*db, TransactionKind::kRead);
+  if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
+  auto status = readStatus(*db);
+  if (!status) return std::unexpected(status.error());
+  BucketContents contents;
+  contents.seq = status->sequence;
+  auto select = db->prepare(
+      "SELECT m.kind, m.id, k.record, k.expires, a.jws, a.expires, s.spc FROM bucket_members m"
+      " LEFT JOIN keys k ON m.kind = 'key' AND k.id = m.id"
+      " LEFT JOIN ads a ON m.kind = 'ad' AND a.id = m.id"
+      " LEFT JOIN spc_map s ON m.kind = 'spc' AND s.scope = m.id"
+      " WHERE m.bucket = ?1 ORDER BY m.kind, m.id");
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, std::int64_t(bucket));
+  auto note_expiry = [&](std::int64_t seconds) {
+    Instant at = fromUnix(seconds);
+    if (!contents.earliest_expiry || at < *contents.earliest_expiry) contents.earliest_expiry = at;
+  };
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    std::string kind = select->text(0);
+    if (kind == "key") {
+      contents.keys.push_back(select->text(2));
+      note_expiry(select->integer(3));
+    } else if (kind == "ad") {
+      contents.ads.push_back(adItemJson(select->text(1), select->text(4)));
+      note_expiry(select->integer(5));
+    } else {
+      contents.spc.push_back(spcItemJson(select->text(1), select->text(6)));
+    }
+  }
+  return contents;
+}
+
+Result<std::size_t> SqliteFeedStore::sweepExpired(Instant now, std::size_t limit) {
+  auto db = pool_.borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  std::vector<std::pair<std::string, std::string>> expired;
+  for (auto [kind, sql] :
+       {std::pair{"key",
+                  "SELECT id FROM keys INDEXED BY keys_in_feed WHERE removed IS NULL AND "
+                  "expires <= ?1 LIMIT ?2"},
+        std::pair{"ad",
+                  "SELECT id FROM ads INDEXED BY ads_in_feed WHERE removed IS NULL AND "
+                  "expires <= ?1 LIMIT ?2"}}) {
+    auto select = db->prepare(sql);
+    if (!select) return std::unexpected(select.error());
+    select->bind(1, unixSeconds(now)).bind(2, std::int64_t(limit));
+    for (;;) {
+      auto row = select->step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      expired.emplace_back(kind, select->text(0));
+    }
+  }
+  for (const auto& [kind, id] : expired) {
+    if (auto ok = removeFromFeed(*db, kind, id, "expired", "", now); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return expired.size();
+}
+
+Result<std::size_t> SqliteFeedStore::pruneBefore(Instant cutoff) {
+  auto db = pool_.borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  // Changes are appended in time order: forget the oldest run made before
+  // the cutoff, and say where the kept history now starts.
+  auto select = db->prepare("SELECT seq, at FROM feed ORDER BY seq");
+  if (!select) return std::unexpected(select.error());
+  std::int64_t through = -1;
+  std::size_t count = 0;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row || select->integer(1) >= unixSeconds(cutoff)) break;
+    through = select->integer(0);
+    ++count;
+  }
+  select->reset();
+  if (count == 0) return 0;
+  auto drop = db->prepare("DELETE FROM feed WHERE seq <= ?1");
+  auto mark = db->prepare("UPDATE feed_state SET pruned_through = MAX(pruned_through, ?1)");
+  if (!drop) return std::unexpected(drop.error());
+  if (!mark) return std::unexpected(mark.error());
+  if (auto ok = drop->bind(1, through).run(); !ok) return std::unexpected(ok.error());
+  if (auto ok = mark->bind(1, through).run(); !ok) return std::unexpected(ok.error());
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return count;
+}
+
+Result<bool> SqliteFeedStore::removeRecord(const std::string& kind, const std::string& id,
+                                           const std::string& reason, const std::string& detail,
+                                           Instant now) {
+  if (kind != "key" && kind != "ad" && kind != "spc") {
+    return fail(ErrorCode::kMalformed,
+                "a record is a key, an ad or an spc entry, not '" + kind + "'");
+  }
+  auto db = pool_.borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  auto removed = kind == "spc" ? dropSpcEntry(*db, id, detail, now)
+                               : removeFromFeed(*db, kind, id, reason, detail, now);
+  if (!removed) return removed;
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return removed;
+}
+
+Result<bool> SqliteFeedStore::putSpcEntry(const SpcAssignment& entry, Instant now) {
+  auto db = pool_.borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  auto changed = keydir::putSpcEntry(*db, entry, now);
+  if (!changed) return changed;
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return changed;
+}
+
+Result<std::optional<FollowerState>> SqliteFeedStore::followerState() {
+  auto db = pool_.borrow();
+  auto select = db->prepare("SELECT upstream, scope, sequence, refused_digest FROM follower_state");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<FollowerState>();
+  return std::optional<FollowerState>(FollowerState{select->text(0), select->text(1),
+                                                    select->integer(2),
+                                                    digestHex(digestFromBytes(select->text(3)))});
+}
+
+Result<void> SqliteFeedStore::saveFollowerState(const FollowerState& state) {
+  auto db = pool_.borrow();
+  auto upsert = db->prepare(
+      "INSERT INTO follower_state(id, upstream, scope, sequence, refused_digest) "
+      "VALUES (1, ?1, ?2, ?3, zeroblob(32)) ON CONFLICT(id) DO UPDATE SET "
+      "upstream = excluded.upstream, scope = excluded.scope, sequence = excluded.sequence");
+  if (!upsert) return std::unexpected(upsert.error());
+  return upsert->bind(1, state.upstream).bind(2, state.scope).bind(3, state.sequence).run();
+}
+
+Result<bool> SqliteFeedStore::noteRefused(const std::string& kind, const std::string& id,
+                                          const std::string& reason) {
+  auto db = pool_.borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  auto ok = runWith(*db,
+                    "INSERT OR IGNORE INTO follower_refused(kind, id, reason) "
+                    "VALUES (?1, ?2, ?3)",
+                    {kind, id, reason});
+  if (!ok) return std::unexpected(ok.error());
+  if (db->changes() == 0) return false;
+  if (auto moved = moveRefusedDigest(*db, kind, id); !moved) return std::unexpected(moved.error());
+  if (auto done = transaction.commit(); !done) return std::unexpected(done.error());
+  return true;
+}
+
+Result<bool> SqliteFeedStore::forgetRefused(const std::string& kind, const std::string& id) {
+  auto db = pool_.borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  auto ok = runWith(*db, "DELETE FROM follower_refused WHERE kind = ?1 AND id = ?2", {kind, id});
+  if (!ok) return std::unexpected(ok.error());
+  if (db->changes() == 0) return false;
+  if (auto moved = moveRefusedDigest(*db, kind, id); !moved) return std::unexpected(moved.error());
+  if (auto done = transaction.commit(); !done) return std::unexpected(done.error());
+  return true;
+}
+
+Result<bool> SqliteFeedStore::isRefused(const std::string& kind, const std::string& id) {
+  auto db = pool_.borrow();
+  return existsWith(*db, "SELECT 1 FROM follower_refused WHERE kind = ?1 AND id = ?2", {kind, id});
+}
+
+Result<bool> SqliteFeedStore::holds(const std::string& kind, const std::string& id) {
+  auto db = pool_.borrow();
+  if (kind == "key") {
+    return existsWith(*db, "SELECT 1 FROM keys WHERE id = ?1 AND removed IS NULL", {id});
+  }
+  if (kind == "ad") {
+    return existsWith(*db, "SELECT 1 FROM ads WHERE id = ?1 AND removed IS NULL", {id});
+  }
+  return existsWith(*db, "SELECT 1 FROM spc_map WHERE scope = ?1", {id});
+}
+
+Result<void> SqliteFeedStore::clearSeen() {
+  auto db = pool_.borrow();
+  return db->execute("DELETE FROM follower_snapshot_seen");
+}
+
+Result<void> SqliteFeedStore::markSeen(
+    const std::vector<std::pair<std::string, std::string>>& records) {
+  auto db = pool_.borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return ok;
+  for (const auto& [kind, id] : records) {
+    auto ok = runWith(*db, "INSERT OR IGNORE INTO follower_snapshot_seen(kind, id) VALUES (?1, ?2)",
+                      {kind, id});
+    if (!ok) return ok;
+  }
+  return transaction.commit();
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteFeedStore::heldButNotSeen() {
+  auto db = pool_.borrow();
+  auto select = db->prepare(
+      "SELECT 'key', id FROM keys WHERE removed IS NULL "
+      "UNION ALL SELECT 'ad', id FROM ads WHERE removed IS NULL "
+      "UNION ALL SELECT 'spc', scope FROM spc_map "
+      "EXCEPT SELECT kind, id FROM follower_snapshot_seen");
+  if (!select) return std::unexpected(select.error());
+  std::vector<std::pair<std::string, std::string>> unseen;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    unseen.emplace_back(select->text(0), select->text(1));
+  }
+  return unseen;
+}
+
+Result<void> SqliteFeedStore::clearRefused() {
+  auto db = pool_.borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return ok;
+  if (auto ok = db->execute("DELETE FROM follower_refused"); !ok) return ok;
+  if (auto ok = db->execute("UPDATE follower_state SET refused_digest = zeroblob(32)"); !ok) {
+    return ok;
+  }
+  return transaction.commit();
+}
+
+}  // namespace keydir
