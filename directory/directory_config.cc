@@ -92,6 +92,10 @@ const std::map<std::string, Setter>& setters() {
       {"max_keep_alive_requests", number(&DirectoryConfig::max_keep_alive_requests)},
       {"bucket_bits", number(&DirectoryConfig::bucket_bits)},
       {"wide_threshold", number(&DirectoryConfig::wide_threshold)},
+      {"bucket_pad_bytes", number(&DirectoryConfig::bucket_pad_bytes)},
+      {"bucket_max_age_seconds", number(&DirectoryConfig::bucket_max_age_seconds)},
+      {"expiry_sweep_seconds", number(&DirectoryConfig::expiry_sweep_seconds)},
+      {"feed_retention_seconds", number(&DirectoryConfig::feed_retention_seconds)},
   };
   return table;
 }
@@ -155,8 +159,11 @@ Result<void> DirectoryConfig::validate() const {
   }
   if (max_threads < 4) return fail(ErrorCode::kMalformed, "max_threads must be at least 4");
   if (db_connections < 1) return fail(ErrorCode::kMalformed, "db_connections must be at least 1");
-  if (bucket_bits < 1 || bucket_bits > 32) {
-    return fail(ErrorCode::kMalformed, "bucket_bits must be between 1 and 32");
+  if (bucket_bits < 8 || bucket_bits > 24 || bucket_bits % 4 != 0) {
+    return fail(ErrorCode::kMalformed, "bucket_bits must be a multiple of 4 from 8 to 24");
+  }
+  if (expiry_sweep_seconds < 1) {
+    return fail(ErrorCode::kMalformed, "expiry_sweep_seconds must be at least 1");
   }
   return {};
 }
@@ -199,7 +206,11 @@ nlohmann::json DirectoryConfig::toJson() const {
           {"keep_alive_timeout_seconds", keep_alive_timeout_seconds},
           {"max_keep_alive_requests", max_keep_alive_requests},
           {"bucket_bits", bucket_bits},
-          {"wide_threshold", wide_threshold}};
+          {"wide_threshold", wide_threshold},
+          {"bucket_pad_bytes", bucket_pad_bytes},
+          {"bucket_max_age_seconds", bucket_max_age_seconds},
+          {"expiry_sweep_seconds", expiry_sweep_seconds},
+          {"feed_retention_seconds", feed_retention_seconds}};
 }
 
 }  // namespace keydir

@@ -42,8 +42,13 @@ struct DirectoryConfig {
   long long keep_alive_timeout_seconds = 15;
   int max_keep_alive_requests = 10000;
 
-  int bucket_bits = 16;
-  long long wide_threshold = 1000;
+  // The prefetch feed (DESIGN section 7).
+  int bucket_bits = 16;                  // multiple of 4, 8 to 24
+  long long wide_threshold = 1000;       // numbers a narrow scope covers at most
+  std::size_t bucket_pad_bytes = 65536;  // bucket answers are padded to a multiple; 0: none
+  long long bucket_max_age_seconds = 3600;
+  long long expiry_sweep_seconds = 60;  // expiries enter the feed within this
+  long long feed_retention_seconds = 7 * 24 * 3600;
 
   // Applies one setting by its name (as in the JSON file and the flags,
   // with '-' or '_'). kMalformed names the setting and the expected form.

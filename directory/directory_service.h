@@ -8,6 +8,7 @@
 #include "directory/directory_config.h"
 #include "directory/http/http_service.h"
 #include "directory/key_registry.h"
+#include "directory/store/feed_store.h"
 #include "directory/store/key_store.h"
 
 namespace keydir {
@@ -19,6 +20,7 @@ struct DirectoryService : HttpService {
   std::unique_ptr<KeyRegistry> registry;
   std::unique_ptr<AdvertisementStore> advertisement_store;  // on the key store's file
   std::unique_ptr<AdvertisementRegistry> advertisements;
+  std::unique_ptr<FeedStore> feed;  // on the key store's file
 };
 
 }  // namespace keydir

@@ -1,5 +1,7 @@
 #include "directory/http/http_exchange.h"
 
+#include <Poco/URI.h>
+
 #include <istream>
 
 #include "certs/base64.h"
@@ -73,17 +75,38 @@ void Exchange::sendProblem(const Error& error) {
 }
 
 void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max_age) {
-  std::string etag = base64UrlEncode(sha256(json)).substr(0, 27);
-  etag.insert(etag.begin(), '"');
-  etag.push_back('"');
-  response_.set("ETag", etag);
+  std::string etag = "\"" + base64UrlEncode(sha256(json)).substr(0, 27) + "\"";
   response_.set("Cache-Control",
                 "public, max-age=" + std::to_string(std::max<long long>(0, max_age.count())));
-  if (request_.get("If-None-Match", "") == etag) {
-    send(304, "", "");
-    return;
-  }
+  if (answeredNotModified(etag)) return;
   sendJson(200, json);
+}
+
+bool Exchange::answeredNotModified(const std::string& etag) {
+  response_.set("ETag", etag);
+  if (request_.get("If-None-Match", "") != etag) return false;
+  send(304, "", "");
+  return true;
+}
+
+std::ostream& Exchange::startStream(int status, const std::string& content_type) {
+  sent_ = true;
+  status_ = status;
+  response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response_.setContentType(content_type);
+  response_.setChunkedTransferEncoding(true);
+  return response_.send();
+}
+
+std::optional<std::string> Exchange::query(const std::string& name) const {
+  try {
+    for (const auto& [key, value] : Poco::URI(request_.getURI()).getQueryParameters()) {
+      if (key == name) return value;
+    }
+  } catch (const std::exception&) {
+    // A query that does not decode names no parameter.
+  }
+  return std::nullopt;
 }
 
 bool Exchange::admitWrite() {

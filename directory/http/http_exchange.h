@@ -7,6 +7,8 @@
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include <chrono>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +31,9 @@ class Exchange {
   Instant now() const { return service_.clock->now(); }
   std::string client() const { return request_.clientAddress().host().toString(); }
 
+  // A query parameter, percent-decoded; nullopt when absent.
+  std::optional<std::string> query(const std::string& name) const;
+
   void setHeader(const std::string& name, const std::string& value) { response_.set(name, value); }
   // The request body, at most service().max_body_bytes; kPayloadTooLarge past it.
   Result<std::string> body();
@@ -39,6 +44,14 @@ class Exchange {
   // 200 with an ETag and Cache-Control max-age, or 304 when If-None-Match
   // names the same ETag.
   void sendCacheableJson(std::string_view json, std::chrono::seconds max_age);
+  // Sets `etag`; when If-None-Match names it, answers 304 and returns true.
+  bool answeredNotModified(const std::string& etag);
+  // Starts a streamed (chunked) answer. The caller writes to the stream,
+  // counts what it wrote with countBytes, and stops once the stream goes
+  // bad: the client went away.
+  std::ostream& startStream(int status, const std::string& content_type);
+  void countBytes(std::size_t bytes) { bytes_ += bytes; }
+
   // Takes a write token for the client; false after sending 429 + Retry-After.
   bool admitWrite();
 

@@ -3,9 +3,11 @@
 #include <malloc.h>
 
 #include <fstream>
+#include <iostream>
 
 #include "directory/server/routes.h"
 #include "directory/store/sqlite_advertisement_store.h"
+#include "directory/store/sqlite_feed_store.h"
 #include "directory/store/sqlite_key_store.h"
 
 namespace keydir {
@@ -20,6 +22,21 @@ HttpServerOptions httpOptionsFromConfig(const DirectoryConfig& config) {
   options.keep_alive_timeout_seconds = config.keep_alive_timeout_seconds;
   options.max_keep_alive_requests = config.max_keep_alive_requests;
   return options;
+}
+
+FeedSettings feedSettingsFromConfig(const DirectoryConfig& config) {
+  return {config.bucket_bits, config.wide_threshold};
+}
+
+Result<std::unique_ptr<SqliteKeyStore>> openDirectoryStore(const DirectoryConfig& config,
+                                                           const PoolOptions& pool) {
+  return SqliteKeyStore::open(
+      config.db, pool, feedSettingsFromConfig(config), [](std::size_t done, std::size_t total) {
+        if (total >= 10000) {
+          std::cerr << "keydir: building the feed's bucket index and digests: " << done << " of "
+                    << total << " records\n";
+        }
+      });
 }
 
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config) {
@@ -79,9 +96,10 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
   if (!trust) return std::unexpected(trust.error());
   service->trust = std::make_unique<TrustStore>(std::move(*trust));
-  auto store = SqliteKeyStore::open(config.db, poolOptionsFromConfig(config));
+  auto store = openDirectoryStore(config, poolOptionsFromConfig(config));
   if (!store) return std::unexpected(store.error());
   service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
+  service->feed = std::make_unique<SqliteFeedStore>((*store)->pool(), (*store)->file());
   service->store = std::move(*store);
   if (!config.spc_map.empty()) {
     auto imported = importSpcMapCsv(*service->store, config.spc_map, {});
@@ -112,10 +130,49 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
 
 DirectoryServer::~DirectoryServer() { stop(); }
 
-void DirectoryServer::start() { http_->start(new Router(*service_, directoryRoutes())); }
+void DirectoryServer::start() {
+  http_->start(new Router(*service_, directoryRoutes()));
+  sweeper_ = std::thread([this] {
+    const auto period = std::chrono::seconds(service_->config.expiry_sweep_seconds);
+    std::unique_lock lock(sweeper_mutex_);
+    while (!sweeper_wake_.wait_for(lock, period, [this] { return stopping_; })) {
+      lock.unlock();
+      if (auto swept = sweepFeed(); !swept) {
+        std::cerr << "keydir: feed sweep failed: " << swept.error().message << "\n";
+      }
+      lock.lock();
+    }
+  });
+}
 
 void DirectoryServer::stop() {
+  if (sweeper_.joinable()) {
+    {
+      std::lock_guard lock(sweeper_mutex_);
+      stopping_ = true;
+    }
+    sweeper_wake_.notify_all();
+    sweeper_.join();
+  }
   if (http_) http_->stop();
+}
+
+Result<std::size_t> DirectoryServer::sweepFeed() {
+  // Small batches, each its own transaction, so that registrations are not
+  // held up behind a long sweep.
+  constexpr std::size_t kBatch = 1000;
+  const Instant now = service_->clock->now();
+  std::size_t expired = 0;
+  for (;;) {
+    auto swept = service_->feed->sweepExpired(now, kBatch);
+    if (!swept) return swept;
+    expired += *swept;
+    if (*swept < kBatch) break;
+  }
+  auto pruned = service_->feed->pruneBefore(
+      now - std::chrono::seconds(service_->config.feed_retention_seconds));
+  if (!pruned) return std::unexpected(pruned.error());
+  return expired;
 }
 
 int DirectoryServer::port() const { return http_->port(); }

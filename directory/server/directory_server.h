@@ -3,11 +3,15 @@
 // from the configuration, imports the SPC map if one is given, and serves
 // its routes over HTTP or HTTPS (HttpServer) until stopped.
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "directory/directory_service.h"
 #include "directory/http/http_server.h"
 #include "directory/store/connection_pool.h"
+#include "directory/store/sqlite_key_store.h"
 
 namespace keydir {
 
@@ -18,8 +22,13 @@ class DirectoryServer {
                                                          const Clock* clock = nullptr);
   ~DirectoryServer();
 
+  // Serves, and sweeps the feed every expiry_sweep_seconds.
   void start();
   void stop();
+  // One sweep now: expired keys and advertisements leave the feed, and
+  // changes older than feed_retention_seconds are forgotten. Returns how
+  // many records expired.
+  Result<std::size_t> sweepFeed();
   // The bound port: useful with "127.0.0.1:0".
   int port() const;
   DirectoryService& service() { return *service_; }
@@ -30,10 +39,20 @@ class DirectoryServer {
   SystemClock system_clock_;
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<HttpServer> http_;
+  std::thread sweeper_;
+  std::mutex sweeper_mutex_;
+  std::condition_variable sweeper_wake_;
+  bool stopping_ = false;
 };
 
 // The listener a configuration asks for.
 HttpServerOptions httpOptionsFromConfig(const DirectoryConfig& config);
+// The feed's settings a configuration asks for.
+FeedSettings feedSettingsFromConfig(const DirectoryConfig& config);
+// Opens the directory's SQLite file as a configuration asks, migrating it,
+// with progress on stderr when a large file's feed index is (re)built.
+Result<std::unique_ptr<SqliteKeyStore>> openDirectoryStore(const DirectoryConfig& config,
+                                                           const PoolOptions& pool);
 // The key rules a configuration asks for.
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
 // The SQLite connections `keydir serve` and `keydir import` open alike.

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "directory/feed_format.h"
 #include "directory/server/routes.h"
 
 namespace keydir {
@@ -8,14 +9,32 @@ void serveMeta(Exchange& exchange) {
   const DirectoryConfig& config = directory(exchange).config;
   auto counts = directory(exchange).store->counts(exchange.now());
   if (!counts) return exchange.sendProblem(counts.error());
+  auto feed = directory(exchange).feed->status();
+  if (!feed) return exchange.sendProblem(feed.error());
   nlohmann::json meta = {
       {"version", KEYDIR_VERSION},
       {"api", "v1"},
-      {"sequence", counts->sequence},
+      {"sequence", feed->sequence},
+      {"digest", feed->digest},
+      {"wide_digest", feed->wide_digest},
       {"keys", counts->keys},
       {"spc_map_entries", counts->spc_entries},
       {"bucket_bits", config.bucket_bits},
       {"wide_threshold", config.wide_threshold},
+      {"bucket_pad_bytes", config.bucket_pad_bytes},
+      {"bucket_max_age_seconds", config.bucket_max_age_seconds},
+      // The fullest bucket's answer before padding: its records and the
+      // envelope around them.
+      {"largest_bucket_bytes",
+       feed->largest_bucket_bytes == 0
+           ? 0
+           : feed->largest_bucket_bytes +
+                 std::int64_t(bucketJson(std::string(std::size_t(config.bucket_bits / 4), '0'),
+                                         BucketContents{feed->sequence, {}, {}, {}, {}}, 0)
+                                  .size())},
+      {"feed_retention_seconds", config.feed_retention_seconds},
+      {"oldest_since", feed->oldest_since},
+      {"expiry_sweep_seconds", config.expiry_sweep_seconds},
       {"limits",
        {{"max_body_bytes", config.max_body_bytes},
         {"max_chain_length", config.max_chain_length},

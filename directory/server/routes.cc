@@ -13,6 +13,9 @@ std::span<const Route> directoryRoutes() {
       {"GET", "/v1/tns/{tn}/cps", serveTnCps},
       {"GET", "/v1/certs/{sha256}", serveCertificates},
       {"GET", "/v1/meta", serveMeta},
+      {"GET", "/v1/snapshot", serveSnapshot, LogAs::kVerbatim},
+      {"GET", "/v1/changes", serveChanges, LogAs::kVerbatim},
+      {"GET", "/v1/buckets/{hex}", serveBucket, LogAs::kVerbatim},
       {"GET", "/healthz", serveHealth},
       {"GET", "/metrics", serveMetrics},
   };

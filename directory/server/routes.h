@@ -27,6 +27,9 @@ void serveGetAdvertisement(Exchange& exchange);   // GET /v1/advertisements/{id}
 void serveTnCps(Exchange& exchange);              // GET /v1/tns/{tn}/cps
 void serveCertificates(Exchange& exchange);       // GET /v1/certs/{sha256hex}
 void serveMeta(Exchange& exchange);               // GET /v1/meta
+void serveSnapshot(Exchange& exchange);           // GET /v1/snapshot
+void serveChanges(Exchange& exchange);            // GET /v1/changes
+void serveBucket(Exchange& exchange);             // GET /v1/buckets/{hex}
 void serveHealth(Exchange& exchange);             // GET /healthz
 void serveMetrics(Exchange& exchange);            // GET /metrics
 

@@ -46,7 +46,7 @@ int runImport(const std::vector<std::string_view>& args) {
   if (!trust) return reportError(trust.error());
   PoolOptions pool = poolOptionsFromConfig(config);
   pool.checkpoint_pages = kImportCheckpointPages;
-  auto store = SqliteKeyStore::open(config.db, pool);
+  auto store = openDirectoryStore(config, pool);
   if (!store) return reportError(store.error());
   KeyRegistry registry(**store, *trust, keyPolicyFromConfig(config));
 

@@ -1,0 +1,46 @@
+#pragma once
+// The prefetch feed on the wire (DESIGN section 7): snapshot lines, change
+// pages and bucket answers as the directory writes them, and the same read
+// back by a follower. One place for the format, so writer and reader agree.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "certs/error.h"
+#include "directory/store/feed_store.h"
+
+namespace keydir {
+
+// Snapshot lines: {"kind":"begin","seq"}, one {"kind","id","body"} per
+// record, {"kind":"end","seq","count","digest"}. Each ends with '\n'.
+std::string snapshotBeginLine(std::int64_t seq);
+std::string snapshotRecordLine(const SnapshotRecord& record);
+std::string snapshotEndLine(const SnapshotEnd& end);
+
+// {"since","to","more","digest","changes":[...]}
+std::string changePageJson(const FeedPage& page);
+
+// {"bucket","seq","keys","ads","spc","pad"}, the pad filling the body to a
+// multiple of `pad_bytes` (0: no padding).
+std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents,
+                       std::size_t pad_bytes);
+
+// What a follower reads. kMalformed names what is wrong with the text.
+struct ParsedChange {
+  std::int64_t seq = 0;
+  std::string op, kind, id;
+  nlohmann::json body;  // put
+  std::string reason;   // remove
+  std::string proof;    // revoked
+  std::string by;       // replaced
+};
+struct ParsedPage {
+  std::int64_t since = 0, to = 0;
+  bool more = false;
+  std::string digest;
+  std::vector<ParsedChange> changes;
+};
+Result<ParsedPage> parseChangePage(std::string_view text);
+Result<ParsedChange> parseChange(const nlohmann::json& change);
+
+}  // namespace keydir
