@@ -10,11 +10,10 @@
 #include "certs/pem.h"
 #include "certs/tn.h"
 #include "directory/key_record.h"
+#include "directory/revocation.h"
 
 namespace keydir {
 namespace {
-
-constexpr std::size_t kMaxJtiLength = 128;
 
 Result<nlohmann::json> parseObject(std::string_view text, std::string_view what) {
   nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
@@ -83,26 +82,14 @@ Result<TnKeys> KeyRegistry::lookup(std::string_view tn, Instant now) {
 }
 
 Result<StoredKey> KeyRegistry::revoke(const std::string& id, std::string_view jws, Instant now) {
-  ChainPolicy chain_policy{policy_.credential.max_chain_length, false};
-  auto verified = verifyJws(jws, trust_, now, &store_.spcMap(), chain_policy);
-  if (!verified) return std::unexpected(verified.error());
-  auto payload = parseObject(verified->jws.payload, "revocation payload");
-  if (!payload) return std::unexpected(payload.error());
-  auto sub = payload->find("sub");
-  auto iat = payload->find("iat");
-  auto jti = payload->find("jti");
-  if (sub == payload->end() || !sub->is_string() || iat == payload->end() ||
-      !iat->is_number_integer() || jti == payload->end() || !jti->is_string() ||
-      jti->get<std::string>().empty() || jti->get<std::string>().size() > kMaxJtiLength) {
+  auto claim =
+      verifyRevocation(jws, trust_, now, &store_.spcMap(), policy_.credential.max_chain_length);
+  if (!claim) return std::unexpected(claim.error());
+  if (claim->sub != id) {
     return fail(ErrorCode::kMalformed,
-                "revocation payload needs \"sub\" (the key id), \"iat\" (unix seconds) and "
-                "\"jti\" (1 to 128 characters)");
+                "revocation is for key " + claim->sub + ", not for " + id + " named in the path");
   }
-  if (*sub != id) {
-    return fail(ErrorCode::kMalformed, "revocation is for key " + sub->get<std::string>() +
-                                           ", not for " + id + " named in the path");
-  }
-  auto age = now.time_since_epoch().count() - iat->get<std::int64_t>();
+  auto age = now.time_since_epoch().count() - claim->iat;
   if (age > policy_.revocation_window.count() || -age > policy_.revocation_window.count()) {
     return fail(ErrorCode::kExpired, "revocation iat is " + std::to_string(age) +
                                          " seconds from the directory's "
@@ -112,13 +99,10 @@ Result<StoredKey> KeyRegistry::revoke(const std::string& id, std::string_view jw
   }
   auto stored = key(id);
   if (!stored) return std::unexpected(stored.error());
-  if (auto covered = checkEncompassed(stored->scopes, verified->chain.authority, &store_.spcMap());
-      !covered) {
-    return fail(
-        ErrorCode::kNotAuthorized,
-        "the revoking certificate's TNAuthList does not cover the key: " + covered.error().message);
+  if (auto covered = checkRevocationCovers(*claim, stored->scopes, &store_.spcMap()); !covered) {
+    return std::unexpected(covered.error());
   }
-  return store_.revokeKey(id, jti->get<std::string>(), jws, now);
+  return store_.revokeKey(id, claim->jti, jws, now);
 }
 
 }  // namespace keydir

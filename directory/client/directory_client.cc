@@ -72,18 +72,7 @@ Result<HttpAnswer> DirectoryClient::request(const std::string& method, const std
                                             std::string_view body,
                                             const std::string& content_type) {
   try {
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    if (scheme_ == "https") {
-      Poco::Net::initializeSSL();
-      Poco::Net::Context::Ptr context =
-          new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", ca_file_,
-                                 Poco::Net::Context::VERIFY_STRICT, 9, ca_file_.empty());
-      context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-      session = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, context);
-    } else {
-      session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
-    }
-    session->setTimeout(Poco::Timespan(30, 0));
+    auto session = makeSession();
     Poco::Net::HTTPRequest http_request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!body.empty() || method == "POST") {
       http_request.setContentLength64(static_cast<Poco::Int64>(body.size()));
@@ -103,6 +92,51 @@ Result<HttpAnswer> DirectoryClient::request(const std::string& method, const std
   } catch (const std::exception& error) {
     return fail(ErrorCode::kUnavailable,
                 "no answer from " + base_url_ + path + ": " + error.what());
+  }
+}
+
+std::unique_ptr<Poco::Net::HTTPClientSession> DirectoryClient::makeSession() const {
+  std::unique_ptr<Poco::Net::HTTPClientSession> session;
+  if (scheme_ == "https") {
+    Poco::Net::initializeSSL();
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", ca_file_,
+                               Poco::Net::Context::VERIFY_STRICT, 9, ca_file_.empty());
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    session = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, context);
+  } else {
+    session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
+  }
+  session->setTimeout(Poco::Timespan(30, 0));
+  return session;
+}
+
+Result<void> DirectoryClient::streamLines(const std::string& path,
+                                          const std::function<bool(std::string_view)>& on_line) {
+  try {
+    auto session = makeSession();
+    Poco::Net::HTTPRequest http_request("GET", path, Poco::Net::HTTPMessage::HTTP_1_1);
+    session->sendRequest(http_request);
+    Poco::Net::HTTPResponse http_response;
+    std::istream& in = session->receiveResponse(http_response);
+    if (http_response.getStatus() < 200 || http_response.getStatus() >= 300) {
+      HttpAnswer answer;
+      answer.status = http_response.getStatus();
+      std::ostringstream text;
+      Poco::StreamCopier::copyStream(in, text);
+      answer.body = text.str();
+      return std::unexpected(errorFromProblem(answer));
+    }
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!on_line(line)) return {};
+    }
+    if (in.bad())
+      return fail(ErrorCode::kUnavailable, "the answer from " + base_url_ + path + " was cut");
+    return {};
+  } catch (const std::exception& error) {
+    return fail(ErrorCode::kUnavailable,
+                "no whole answer from " + base_url_ + path + ": " + error.what());
   }
 }
 

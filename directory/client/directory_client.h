@@ -3,6 +3,9 @@
 // and the caching proxy. Problem answers come back as Errors with the
 // problem's type mapped to its code and its detail as the message.
 
+#include <Poco/Net/HTTPClientSession.h>
+
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,9 +36,18 @@ class DirectoryClient {
   Result<HttpAnswer> call(const std::string& method, const std::string& path,
                           std::string_view body = {}, const std::string& content_type = "");
 
+  // GETs `path` and hands each line of a 2xx answer to `on_line` as it
+  // arrives, so that a snapshot of any size streams in constant memory;
+  // `on_line` returns false to stop. Problem answers come back as their
+  // Error; kUnavailable when the connection fails or the answer is cut.
+  Result<void> streamLines(const std::string& path,
+                           const std::function<bool(std::string_view)>& on_line);
+
   const std::string& baseUrl() const { return base_url_; }
 
  private:
+  std::unique_ptr<Poco::Net::HTTPClientSession> makeSession() const;
+
   std::string base_url_;
   std::string scheme_;
   std::string host_;

@@ -155,10 +155,12 @@ Result<std::optional<SnapshotEnd>> SqliteFeedStore::snapshot(
   if (!status) return std::unexpected(status.error());
   if (!begin(status->sequence)) return std::optional<SnapshotEnd>();
   SnapshotEnd end{status->sequence, 0, wide_only ? status->wide_digest : status->digest};
+  // SPC-map entries first: a follower verifies keys and advertisements
+  // with SPC scopes against the map as fed.
   const std::pair<const char*, const char*> kinds[] = {
+      {"spc", wide_only ? kLiveWideSpc : kLiveSpc},
       {"key", wide_only ? kLiveWideKeys : kLiveKeys},
       {"ad", wide_only ? kLiveWideAds : kLiveAds},
-      {"spc", wide_only ? kLiveWideSpc : kLiveSpc},
   };
   SnapshotRecord record;
   for (const auto& [kind, sql] : kinds) {

@@ -331,7 +331,7 @@ Result<StoreCounts> SqliteKeyStore::counts(Instant now) {
   auto statement = db->prepare(
       "SELECT (SELECT sequence FROM feed_state),"
       " (SELECT COUNT(*) FROM keys INDEXED BY keys_live_by_expiry"
-      "  WHERE revoked IS NULL AND expires > ?1),"
+      "  WHERE revoked IS NULL AND removed IS NULL AND expires > ?1),"
       " (SELECT COUNT(*) FROM spc_map)");
   if (!statement) return std::unexpected(statement.error());
   auto row = statement->bind(1, unixSeconds(now)).step();

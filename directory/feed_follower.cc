@@ -1,0 +1,392 @@
+#include "directory/feed_follower.h"
+
+#include <chrono>
+#include <limits>
+
+#include "advertise/advertisement_verifier.h"
+#include "certs/base64.h"
+#include "certs/pem.h"
+#include "directory/feed_format.h"
+#include "directory/key_record.h"
+#include "directory/revocation.h"
+#include "directory/store/feed_hashes.h"
+#include "directory/store/feed_store.h"
+
+namespace keydir {
+namespace {
+
+constexpr std::size_t kMaxChainLength = 5;
+
+std::string at(std::int64_t seq) { return "change " + std::to_string(seq) + ": "; }
+
+// A verification error's name as a refusal reason. A key record whose scope
+// is not its leaf's TNAuthList is singled out (DESIGN section 8).
+std::string reasonOf(const Error& error) {
+  if (error.message.find("\"scope\"") != std::string::npos) return "scope-mismatch";
+  return std::string(errorTypeName(error.code));
+}
+
+Result<NewKey> keyFromRecord(const std::string& id, const nlohmann::json& record,
+                             const TrustStore& trust, Instant now, const SpcMap& spc_map) {
+  auto verified = verifyKeyRecord(record, trust, now, &spc_map);
+  if (!verified) return std::unexpected(verified.error());
+  if (verified->id != id) {
+    return fail(ErrorCode::kBadSignature,
+                "the change names key " + id + " but its credential is " + verified->id);
+  }
+  std::vector<std::string> chain_der;
+  for (const auto& certificate : record["x5c"]) {
+    auto der = base64Decode(certificate.get<std::string>());
+    if (!der) return std::unexpected(der.error());
+    chain_der.emplace_back(der->begin(), der->end());
+  }
+  return NewKey{verified->id,
+                verified->serialized,
+                verified->expires,
+                publicKeySha256Hex(verified->chain.leaf()),
+                verified->chain.authority,
+                std::move(chain_der),
+                record.dump()};
+}
+
+}  // namespace
+
+FeedFollower::FeedFollower(DirectoryClient& upstream, SqliteKeyStore& keys, AdvertisementStore& ads,
+                           FeedStore& feed, const TrustStore& trust, const Clock& clock,
+                           FollowerOptions options)
+    : upstream_(upstream),
+      keys_(keys),
+      ads_(ads),
+      feed_(feed),
+      trust_(trust),
+      clock_(clock),
+      options_(std::move(options)) {}
+
+std::string FeedFollower::feedPath(const std::string& route) const {
+  return route + (options_.wide_only ? (route.find('?') == std::string::npos ? "?" : "&") +
+                                           std::string("scope=wide")
+                                     : "");
+}
+
+Result<std::string> FeedFollower::expectedDigest() {
+  auto status = feed_.status();
+  if (!status) return std::unexpected(status.error());
+  auto state = feed_.followerState();
+  if (!state) return std::unexpected(state.error());
+  Digest digest{};
+  for (const std::string* hex :
+       {&status->digest, state->has_value() ? &(*state)->refused_digest : nullptr}) {
+    if (!hex) continue;
+    for (std::size_t i = 0; i < digest.size(); ++i) {
+      digest[i] ^= std::uint8_t(std::stoi(hex->substr(2 * i, 2), nullptr, 16));
+    }
+  }
+  return digestHex(digest);
+}
+
+Result<void> FeedFollower::refuse(Refusal refusal, SyncReport& report) {
+  auto noted = feed_.noteRefused(refusal.kind, refusal.id, refusal.reason);
+  if (!noted) return std::unexpected(noted.error());
+  if (options_.on_refused) options_.on_refused(refusal);
+  report.refused.push_back(std::move(refusal));
+  return {};
+}
+
+Result<SyncReport> FeedFollower::sync() {
+  auto state = feed_.followerState();
+  if (!state) return std::unexpected(state.error());
+  std::string scope = options_.wide_only ? "wide" : "all";
+  if (!*state || (*state)->sequence == 0 || (*state)->upstream != upstream_.baseUrl() ||
+      (*state)->scope != scope) {
+    return takeSnapshot();
+  }
+  SyncReport report;
+  auto followed = followChanges((*state)->sequence, report);
+  if (!followed && followed.error().code == ErrorCode::kGone) return takeSnapshot();
+  if (!followed) return std::unexpected(followed.error());
+  return report;
+}
+
+Result<void> FeedFollower::followChanges(std::int64_t since, SyncReport& report) {
+  const std::string scope = options_.wide_only ? "wide" : "all";
+  const auto started = std::chrono::steady_clock::now();
+  for (;;) {
+    auto answer = upstream_.call("GET", feedPath("/v1/changes?since=" + std::to_string(since) +
+                                                 "&limit=" + std::to_string(options_.page_limit)));
+    if (!answer) return std::unexpected(answer.error());
+    auto page = parseChangePage(answer->body);
+    if (!page) return failWithContext(page.error(), "changes since " + std::to_string(since));
+    if (page->since != since || page->to < since) {
+      return fail(ErrorCode::kMalformed,
+                  "the page asked since " + std::to_string(since) + " answers since " +
+                      std::to_string(page->since) + " to " + std::to_string(page->to) +
+                      ": the directory's sequence went backwards (rollback refused)");
+    }
+    std::int64_t previous = since;
+    for (const ParsedChange& change : page->changes) {
+      if (change.seq <= previous || change.seq > page->to) {
+        return fail(ErrorCode::kMalformed, at(change.seq) + "its sequence does not follow " +
+                                               std::to_string(previous) + " within the page to " +
+                                               std::to_string(page->to) +
+                                               " (a sequence going backwards is refused)");
+      }
+      previous = change.seq;
+      auto applied = change.op == "put"
+                         ? applyPut(change.seq, change.kind, change.id, change.body, report)
+                         : applyRemove(change.seq, change.kind, change.id, change.reason,
+                                       change.proof, change.by, "", report);
+      if (!applied) return std::unexpected(applied.error());
+      if (*applied) ++report.applied;
+    }
+    auto digest = expectedDigest();
+    if (!digest) return std::unexpected(digest.error());
+    if (*digest != page->digest) {
+      return fail(ErrorCode::kBadSignature,
+                  "after change " + std::to_string(page->to) + " the directory's digest is " +
+                      page->digest + " but what it fed makes " + *digest +
+                      "; the sequence stays at " + std::to_string(since) + ": take a snapshot");
+    }
+    if (auto ok = feed_.saveFollowerState({upstream_.baseUrl(), scope, page->to, ""}); !ok) {
+      return ok;
+    }
+    report.sequence = since = page->to;
+    if (options_.on_progress) {
+      options_.on_progress(
+          {report.applied, 0,
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+    }
+    if (!page->more) return {};
+  }
+}
+
+Result<SyncReport> FeedFollower::takeSnapshot() {
+  SyncReport report;
+  report.snapshot_taken = true;
+  const std::string scope = options_.wide_only ? "wide" : "all";
+  auto state = feed_.followerState();
+  if (!state) return std::unexpected(state.error());
+  const std::int64_t reached = *state ? (*state)->sequence : 0;
+  if (!*state || (*state)->upstream != upstream_.baseUrl() || (*state)->scope != scope) {
+    if (auto ok = feed_.saveFollowerState({upstream_.baseUrl(), scope, 0, ""}); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  auto own = feed_.status();
+  if (!own) return std::unexpected(own.error());
+  // Over records already held, note which the snapshot names, to drop the rest.
+  const bool over_held = own->sequence > 0;
+  if (over_held) {
+    if (auto ok = feed_.clearSeen(); !ok) return std::unexpected(ok.error());
+  }
+  if (auto ok = feed_.clearRefused(); !ok) return std::unexpected(ok.error());
+
+  std::int64_t begin_seq = -1;
+  std::optional<nlohmann::json> end;
+  std::optional<Error> failure;
+  std::vector<std::pair<std::string, std::string>> seen;
+  const auto started = std::chrono::steady_clock::now();
+  auto flush_seen = [&] {
+    if (over_held && !seen.empty()) {
+      if (auto ok = feed_.markSeen(seen); !ok) failure = ok.error();
+      seen.clear();
+    }
+  };
+  auto streamed = upstream_.streamLines(feedPath("/v1/snapshot"), [&](std::string_view text) {
+    nlohmann::json line = nlohmann::json::parse(text, nullptr, false);
+    std::string kind = line.is_object() ? line.value("kind", "") : "";
+    const std::string where = "snapshot line " + std::to_string(report.applied + 2) + ": ";
+    if (begin_seq < 0) {
+      if (kind != "begin" || !line.contains("seq") || !line["seq"].is_number_integer()) {
+        failure = Error{ErrorCode::kMalformed, where + "the snapshot does not begin with its seq"};
+        return false;
+      }
+      begin_seq = line["seq"].get<std::int64_t>();
+      if (begin_seq < reached) {
+        failure =
+            Error{ErrorCode::kMalformed,
+                  "the snapshot is at sequence " + std::to_string(begin_seq) + ", before the " +
+                      std::to_string(reached) + " already reached (rollback refused)"};
+        return false;
+      }
+      return true;
+    }
+    if (kind == "end") {
+      end = line;
+      return false;
+    }
+    if (!line.contains("id") || !line["id"].is_string() || !line.contains("body") ||
+        !line["body"].is_object()) {
+      failure =
+          Error{ErrorCode::kMalformed, where + "a record needs \"kind\", \"id\" and \"body\""};
+      return false;
+    }
+    std::string id = line["id"].get<std::string>();
+    auto applied = applyPut(begin_seq, kind, id, line["body"], report);
+    if (!applied) {
+      failure = applied.error();
+      return false;
+    }
+    ++report.applied;
+    if (over_held) seen.emplace_back(kind, id);
+    if (report.applied % 1000 == 0) {
+      flush_seen();
+      if (options_.on_progress) {
+        options_.on_progress(
+            {report.applied, 0,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
+      }
+    }
+    return !failure;
+  });
+  flush_seen();
+  if (failure) return std::unexpected(*failure);
+  if (!streamed) return std::unexpected(streamed.error());
+  if (!end || !end->contains("seq") || !end->contains("digest") || (*end)["seq"] != begin_seq) {
+    return fail(ErrorCode::kMalformed,
+                "the snapshot at sequence " + std::to_string(begin_seq) +
+                    " ended without its end line: it was cut, and is discarded");
+  }
+  if (over_held) {
+    auto unseen = feed_.heldButNotSeen();
+    if (!unseen) return std::unexpected(unseen.error());
+    for (const auto& [kind, id] : *unseen) {
+      auto removed =
+          feed_.removeRecord(kind, id, "withdrawn", "not in the upstream's snapshot", clock_.now());
+      if (!removed) return std::unexpected(removed.error());
+    }
+  }
+  auto digest = expectedDigest();
+  if (!digest) return std::unexpected(digest.error());
+  std::string wanted = (*end)["digest"].is_string() ? (*end)["digest"].get<std::string>() : "";
+  if (*digest != wanted) {
+    return fail(ErrorCode::kBadSignature, "the snapshot at sequence " + std::to_string(begin_seq) +
+                                              " promises digest " + wanted +
+                                              " but its records make " + *digest);
+  }
+  if (auto ok = feed_.saveFollowerState({upstream_.baseUrl(), scope, begin_seq, ""}); !ok) {
+    return std::unexpected(ok.error());
+  }
+  report.sequence = begin_seq;
+  // Whatever changed while the snapshot streamed.
+  if (auto ok = followChanges(begin_seq, report); !ok) return std::unexpected(ok.error());
+  return report;
+}
+
+Result<bool> FeedFollower::applyPut(std::int64_t seq, const std::string& kind,
+                                    const std::string& id, const nlohmann::json& body,
+                                    SyncReport& report) {
+  const Instant now = clock_.now();
+  auto refused = [&](const Error& error) -> Result<bool> {
+    if (auto ok = refuse({seq, kind, id, "put", reasonOf(error), error.message}, report); !ok) {
+      return std::unexpected(ok.error());
+    }
+    return false;
+  };
+  auto accept = [&]() -> Result<void> {
+    auto forgotten = feed_.forgetRefused(kind, id);
+    if (!forgotten) return std::unexpected(forgotten.error());
+    return {};
+  };
+  if (kind == "key") {
+    auto key = keyFromRecord(id, body, trust_, now, keys_.spcMap());
+    if (!key) return refused(key.error());
+    if (auto ok = accept(); !ok) return std::unexpected(ok.error());
+    auto stored = keys_.insertKey(*key, now, std::numeric_limits<std::size_t>::max());
+    if (!stored) return std::unexpected(stored.error());
+    return true;
+  }
+  if (kind == "ad") {
+    auto verified = verifyAdvertisement(body.value("jws", ""), trust_, now, &keys_.spcMap());
+    if (!verified) return refused(verified.error());
+    if (verified->id != id) {
+      return refused({ErrorCode::kBadSignature,
+                      "the change names advertisement " + id + " but its JWS is " + verified->id});
+    }
+    if (auto ok = accept(); !ok) return std::unexpected(ok.error());
+    NewAdvertisement ad{verified->id,  verified->jws,     verified->signer,  verified->iat,
+                        verified->exp, verified->expires, verified->entries, verified->x5c_der};
+    auto stored = ads_.publishAdvertisement(ad, now);
+    if (!stored && stored.error().code == ErrorCode::kExpired) return refused(stored.error());
+    if (!stored) return std::unexpected(stored.error());
+    return true;
+  }
+  if (kind == "spc") {
+    auto scope = TnScope::parse(body.value("scope", ""));
+    std::string spc = body.value("spc", "");
+    if (!scope || scope->kind() == TnScope::Kind::kSpc || spc.empty() || scope->toString() != id) {
+      return refused({ErrorCode::kMalformed,
+                      "an SPC-map entry needs a range or number \"scope\" equal to its id and "
+                      "an \"spc\""});
+    }
+    if (auto ok = accept(); !ok) return std::unexpected(ok.error());
+    auto stored = feed_.putSpcEntry({*scope, spc}, now);
+    if (!stored) return std::unexpected(stored.error());
+    return true;
+  }
+  return fail(ErrorCode::kMalformed, at(seq) + "unknown kind '" + kind + "'");
+}
+
+Result<bool> FeedFollower::applyRemove(std::int64_t seq, const std::string& kind,
+                                       const std::string& id, const std::string& reason,
+                                       const std::string& proof, const std::string& by,
+                                       const std::string& note, SyncReport& report) {
+  const Instant now = clock_.now();
+  auto held = feed_.holds(kind, id);
+  if (!held) return std::unexpected(held.error());
+  if (!*held) {
+    // One it refused leaves the upstream's set, and so its own count.
+    auto forgotten = feed_.forgetRefused(kind, id);
+    if (!forgotten) return std::unexpected(forgotten.error());
+    return false;
+  }
+  auto refused = [&](ErrorCode code, const std::string& why) -> Result<bool> {
+    if (auto ok = refuse({seq, kind, id, "remove", std::string(errorTypeName(code)),
+                          at(seq) + "removal (" + reason + ") of " + kind + " " + id + ": " + why},
+                         report);
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+    return false;
+  };
+  if (reason == "revoked") {
+    if (kind != "key") return refused(ErrorCode::kMalformed, "only keys are revoked");
+    auto key = keys_.findKey(id);
+    if (!key) return std::unexpected(key.error());
+    auto iat = claimedRevocationTime(proof);
+    if (!iat) return refused(iat.error().code, "its proof: " + iat.error().message);
+    auto claim = verifyRevocation(proof, trust_, *iat, &keys_.spcMap(), kMaxChainLength);
+    if (!claim) return refused(claim.error().code, "its proof: " + claim.error().message);
+    if (claim->sub != id) return refused(ErrorCode::kMalformed, "its proof revokes " + claim->sub);
+    if (auto ok = checkRevocationCovers(*claim, (*key)->scopes, &keys_.spcMap()); !ok) {
+      return refused(ok.error().code, ok.error().message);
+    }
+  } else if (reason == "expired") {
+    std::optional<Instant> expires;
+    if (kind == "key") {
+      auto key = keys_.findKey(id);
+      if (!key) return std::unexpected(key.error());
+      expires = (*key)->expires;
+    } else if (kind == "ad") {
+      auto ad = ads_.findAdvertisement(id);
+      if (!ad) return std::unexpected(ad.error());
+      expires = (*ad)->expires;
+    }
+    if (!expires) return refused(ErrorCode::kMalformed, "SPC-map entries do not expire");
+    if (*expires > now) {
+      return refused(ErrorCode::kNotAuthorized,
+                     "it expires only at " + rfc3339(*expires) + ", after now " + rfc3339(now));
+    }
+  } else if (reason == "replaced") {
+    auto newer = feed_.holds("ad", by);
+    if (!newer) return std::unexpected(newer.error());
+    if (kind != "ad" || !*newer) {
+      return refused(ErrorCode::kNotAuthorized,
+                     "the replacing advertisement '" + by + "' is not held");
+    }
+  }
+  auto removed = feed_.removeRecord(kind, id, reason, reason == "revoked" ? proof : note, now);
+  if (!removed) return std::unexpected(removed.error());
+  return *removed;
+}
+
+}  // namespace keydir

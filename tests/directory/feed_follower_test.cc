@@ -1,0 +1,149 @@
+// FeedFollower against a real directory: it converges on the directory's
+// live set through a snapshot and the change feed, and refuses what a lying
+// directory feeds it, naming the change.
+
+#include "directory/feed_follower.h"
+
+#include <random>
+#include <thread>
+
+#include "directory/store/sqlite_advertisement_store.h"
+#include "directory/store/sqlite_feed_store.h"
+#include "tests/directory/feed_fixture.h"
+
+namespace keydir {
+namespace {
+
+using std::chrono::hours;
+
+class FeedFollowerTest : public testing::FeedTest {
+ protected:
+  void openReplica() {
+    nlohmann::json upstream = meta();
+    replica_ =
+        SqliteKeyStore::open(dir_ / "replica.db", {},
+                             FeedSettings{upstream["bucket_bits"], upstream["wide_threshold"]})
+            .value();
+    replica_ads_ = std::make_unique<SqliteAdvertisementStore>(replica_->pool());
+    replica_feed_ = std::make_unique<SqliteFeedStore>(replica_->pool(), replica_->file());
+    trust_ = std::make_unique<TrustStore>(TrustStore::load(config_.trust, {}).value());
+    follower_ = std::make_unique<FeedFollower>(*client_, *replica_, *replica_ads_, *replica_feed_,
+                                               *trust_, *clock_);
+  }
+  std::string replicaDigest() { return replica_feed_->status().value().digest; }
+
+  std::unique_ptr<SqliteKeyStore> replica_;
+  std::unique_ptr<SqliteAdvertisementStore> replica_ads_;
+  std::unique_ptr<SqliteFeedStore> replica_feed_;
+  std::unique_ptr<TrustStore> trust_;
+  std::unique_ptr<FeedFollower> follower_;
+};
+
+TEST_F(FeedFollowerTest, EndsWithTheDirectorysLiveSetAfterAThousandWritesSomeDuringTheSnapshot) {
+  startServer();
+  std::mt19937 random(7);  // fixed: the same mix every run
+  std::vector<std::string> live;
+  int jti = 0;
+  auto write = [&] {
+    if (!live.empty() && random() % 4 == 0) {
+      std::size_t pick = random() % live.size();
+      ASSERT_EQ(revoke(live[pick], "j" + std::to_string(jti++)).status, 200);
+      live.erase(live.begin() + long(pick));
+    } else {
+      live.push_back(registered(random() % 3 ? pki_->acme : pki_->carrier));
+    }
+  };
+  for (int i = 0; i < 700; ++i) write();
+  openReplica();
+  std::thread writer([&] {
+    for (int i = 0; i < 300; ++i) write();
+  });
+  auto first = follower_->sync();
+  writer.join();
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->snapshot_taken);
+  EXPECT_TRUE(first->refused.empty()) << first->refused.front().detail;
+  auto caught_up = follower_->sync();
+  ASSERT_TRUE(caught_up) << caught_up.error().message;
+  EXPECT_FALSE(caught_up->snapshot_taken);
+  nlohmann::json upstream = meta();
+  EXPECT_EQ(caught_up->sequence, upstream["sequence"]);
+  EXPECT_EQ(replicaDigest(), upstream["digest"]);
+  EXPECT_EQ(replica_->counts(clock_->now()).value().keys, std::int64_t(live.size()));
+  // A lookup in the replica answers what the directory answers.
+  auto here = replica_->keysForTn("12025550150", clock_->now()).value();
+  EXPECT_EQ(here.size(), idsFor("12025550150").size());
+}
+
+TEST_F(FeedFollowerTest, RefusesAForgedRecordAndRemovalsWithoutProofNamingTheChange) {
+  startServer();
+  std::string honest = registered(pki_->acme);
+  std::string kept = registered(pki_->acme);
+  std::string expired_claim = registered(pki_->acme);
+  openReplica();
+  ASSERT_TRUE(follower_->sync());
+  std::string forged = registered(pki_->acme);
+  ASSERT_EQ(revoke(kept, "j1").status, 200);
+  ASSERT_EQ(revoke(expired_claim, "j2").status, 200);
+  // The directory lies: a new record's key swapped, a revocation's proof
+  // made junk, another removal's reason made "expired" for a live key.
+  {
+    auto db = Database::open(config_.db).value();
+    ASSERT_TRUE(
+        db->execute("UPDATE keys SET record = replace(record, '\"x\":\"', "
+                    "'\"x\":\"A') WHERE id = '" +
+                    forged + "'"));
+    ASSERT_TRUE(
+        db->execute("UPDATE feed SET detail = 'e30.e30.e30' WHERE reason = 'revoked' "
+                    "AND id = '" +
+                    kept + "'"));
+    ASSERT_TRUE(
+        db->execute("UPDATE feed SET reason = 'expired', detail = NULL WHERE "
+                    "reason = 'revoked' AND id = '" +
+                    expired_claim + "'"));
+  }
+  auto report = follower_->sync();
+  ASSERT_TRUE(report) << report.error().message;
+  std::map<std::string, Refusal> by_id;
+  for (const auto& refusal : report->refused) by_id[refusal.id] = refusal;
+  ASSERT_EQ(by_id.size(), 3u);
+  EXPECT_EQ(by_id[forged].what, "put");
+  EXPECT_EQ(by_id[forged].reason, "bad-signature");
+  EXPECT_EQ(by_id[kept].what, "remove");
+  EXPECT_NE(
+      by_id[kept].detail.find("change " + std::to_string(by_id[kept].seq) + ": removal (revoked)"),
+      std::string::npos)
+      << by_id[kept].detail;
+  EXPECT_EQ(by_id[expired_claim].reason, "not-authorized");
+  EXPECT_NE(by_id[expired_claim].detail.find("expires only at"), std::string::npos);
+  auto held = [&](const std::string& id) { return replica_feed_->holds("key", id).value(); };
+  EXPECT_TRUE(held(honest));
+  EXPECT_FALSE(held(forged)) << "a forged key is never kept";
+  EXPECT_TRUE(held(kept)) << "a claimed revocation without proof drops nothing";
+  EXPECT_TRUE(held(expired_claim));
+  // Refusals count in the digest check: the follower reached the present.
+  EXPECT_EQ(report->sequence, meta()["sequence"]);
+}
+
+TEST_F(FeedFollowerTest, ADigestThatDisagreesStopsTheFollowerWhereItWas) {
+  startServer();
+  registered(pki_->acme);
+  openReplica();
+  auto first = follower_->sync();
+  ASSERT_TRUE(first);
+  registered(pki_->acme);
+  {
+    auto db = Database::open(config_.db).value();
+    ASSERT_TRUE(db->execute("UPDATE feed_state SET digest = zeroblob(32)"));
+  }
+  auto second = follower_->sync();
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::kBadSignature);
+  EXPECT_NE(second.error().message.find("the sequence stays at " + std::to_string(first->sequence)),
+            std::string::npos)
+      << second.error().message;
+  EXPECT_EQ(replica_feed_->followerState().value()->sequence, first->sequence);
+}
+
+}  // namespace
+}  // namespace keydir

@@ -1,0 +1,187 @@
+// The prefetch feed against a real directory: every way a record enters or
+// leaves the live set, digests, retention, snapshots and buckets.
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "advertise/advertisement_signer.h"
+#include "directory/store/feed_hashes.h"
+#include "directory/store/schema.h"
+#include "directory/store/sqlite_feed_store.h"
+#include "directory/store/sqlite_key_store.h"
+#include "tests/directory/feed_fixture.h"
+#include "tests/support/cps_entries.h"
+
+namespace keydir {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::seconds;
+using testing::FeedTest;
+using testing::Identity;
+
+// The changes after `since`, as "op kind reason" strings.
+std::vector<std::string> summary(const nlohmann::json& page) {
+  std::vector<std::string> out;
+  for (const auto& change : page["changes"]) {
+    out.push_back(change["op"].get<std::string>() + " " + change["kind"].get<std::string>() +
+                  (change.contains("reason") ? " " + change["reason"].get<std::string>() : ""));
+  }
+  return out;
+}
+
+TEST_F(FeedTest, EveryWayARecordComesAndGoesShowsInOrderWithItsProof) {
+  startServer();
+  std::int64_t start = meta()["sequence"];
+  std::string short_lived = registered(pki_->acme, hours(1));
+  std::string revoked = registered(pki_->acme);
+  ASSERT_EQ(revoke(revoked, "j1").status, 200);
+  auto sign_ad = [&](seconds offset) {
+    return signAdvertisement(
+               {testing::cpsEntries({{"1-12025550100-100", "https://cps.acme.example"}}),
+                clock_->now() + offset,
+                {}},
+               pki_->acme.key.get(), pki_->acme.chain)
+        .value();
+  };
+  HttpAnswer first_ad =
+      client_->request("POST", "/v1/advertisements", sign_ad(seconds(-10)), "application/jose")
+          .value();
+  ASSERT_EQ(first_ad.status, 201) << first_ad.body;
+  HttpAnswer second_ad =
+      client_->request("POST", "/v1/advertisements", sign_ad(seconds(0)), "application/jose")
+          .value();
+  ASSERT_EQ(second_ad.status, 201) << second_ad.body;
+  ASSERT_TRUE(
+      directory_store().importSpcMap({{TnScope::parse("1-14155550000-100").value(), "7777"}}, {}));
+  clock_->advance(hours(2));
+  ASSERT_EQ(server_->sweepFeed().value(), 1u);
+
+  nlohmann::json page = changes(start);
+  EXPECT_EQ(summary(page), (std::vector<std::string>{"put key", "put key", "remove key revoked",
+                                                     "put ad", "put ad", "remove ad replaced",
+                                                     "put spc", "remove key expired"}));
+  const auto& list = page["changes"];
+  EXPECT_EQ(list[2]["id"], revoked);
+  EXPECT_TRUE(verifyJws(list[2]["proof"].get<std::string>(), *server_->service().trust,
+                        clock_->now() - hours(2), &directory_store().spcMap()))
+      << "the removal carries the revocation the directory accepted";
+  EXPECT_EQ(list[5]["by"], list[4]["id"]);
+  EXPECT_EQ(list[6]["body"], (nlohmann::json{{"scope", "1-14155550000-100"}, {"spc", "7777"}}));
+  EXPECT_EQ(list[7]["id"], short_lived);
+  for (std::size_t i = 1; i < list.size(); ++i) EXPECT_GT(list[i]["seq"], list[i - 1]["seq"]);
+  EXPECT_EQ(page["to"], list.back()["seq"]);
+  EXPECT_FALSE(page["more"]);
+
+  // The digest the page names is the one of a snapshot at the same sequence.
+  auto lines = snapshotLines();
+  EXPECT_EQ(lines.front()["seq"], page["to"]);
+  EXPECT_EQ(lines.back()["kind"], "end");
+  EXPECT_EQ(lines.back()["count"], lines.size() - 2);
+  EXPECT_EQ(lines.back()["digest"], digestOf(lines));
+  EXPECT_EQ(page["digest"], digestOf(lines));
+  EXPECT_EQ(meta()["digest"], digestOf(lines));
+  auto wide = snapshotLines("?scope=wide");
+  EXPECT_EQ(meta()["wide_digest"], digestOf(wide));
+  EXPECT_EQ(changes(start, "&scope=wide")["digest"], digestOf(wide));
+
+  // Paged: `to` is the last change's sequence while more follow, and the
+  // digest is the one as of it.
+  nlohmann::json half = changes(start, "&limit=3");
+  EXPECT_TRUE(half["more"]);
+  EXPECT_EQ(half["to"], half["changes"][2]["seq"]);
+  EXPECT_EQ(changes(half["to"])["changes"].size(), list.size() - 3);
+}
+
+TEST_F(FeedTest, ASinceTooOldIsGoneAndOneInTheFutureIsMalformed) {
+  config_.feed_retention_seconds = 3600;
+  startServer();
+  registered(pki_->acme);
+  std::int64_t now_at = meta()["sequence"];
+  expectProblem(get("/v1/changes?since=" + std::to_string(now_at + 1)), 400, "malformed",
+                "past the directory's sequence");
+  expectProblem(get("/v1/changes?since=abc"), 400, "malformed", "whole number");
+  expectProblem(get("/v1/changes"), 400, "malformed", "since is required");
+  expectProblem(get("/v1/snapshot?scope=narrow"), 400, "malformed", "scope");
+  clock_->advance(hours(2));
+  registered(pki_->acme);
+  ASSERT_TRUE(server_->sweepFeed());
+  expectProblem(get("/v1/changes?since=0"), 410, "gone", "take a new snapshot");
+  EXPECT_EQ(meta()["oldest_since"], now_at);
+  EXPECT_EQ(changes(now_at)["changes"].size(), 1u);
+}
+
+TEST_F(FeedTest, ABucketHoldsEveryNarrowRecordTouchingItAndNothingElse) {
+  startServer();
+  Identity solo = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
+                                                    "intermediate", {"2-14155550199"}));
+  std::map<std::string, std::vector<std::string>> narrow_keys;  // id -> scope strings
+  narrow_keys[registered(pki_->acme)] = {"1-12025550100-100"};
+  narrow_keys[registered(solo)] = {"2-14155550199"};
+  std::string wide_key = registered(pki_->carrier);
+  int bits = meta()["bucket_bits"];
+  // Brute force: each narrow key's buckets, from its numbers one by one.
+  std::map<std::string, std::set<std::string>> expected;  // bucket -> ids
+  for (const auto& [id, scopes] : narrow_keys) {
+    for (const auto& text : scopes) {
+      TnScope scope = TnScope::parse(text).value();
+      std::uint64_t first = std::stoull(scope.value());
+      for (std::uint64_t i = 0; i < scope.count(); ++i) {
+        expected[bucketHex(bucketOf(std::to_string(first + i), bits), bits)].insert(id);
+      }
+    }
+  }
+  for (const auto& [bucket, ids] : expected) {
+    HttpAnswer answer = get("/v1/buckets/" + bucket);
+    ASSERT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.body.size() % 4096, 0u) << "padded to bucket_pad_bytes";
+    nlohmann::json body = nlohmann::json::parse(answer.body);
+    std::set<std::string> got;
+    for (const auto& key : body["keys"]) got.insert(key["id"]);
+    EXPECT_EQ(got, ids) << bucket;
+    EXPECT_FALSE(got.contains(wide_key));
+  }
+  // A bucket nothing touches answers too, complete and empty.
+  std::string untouched = "0000";
+  while (expected.contains(untouched)) untouched[3]++;
+  nlohmann::json empty = nlohmann::json::parse(get("/v1/buckets/" + untouched).body);
+  EXPECT_TRUE(empty["keys"].empty());
+  expectProblem(get("/v1/buckets/12345"), 400, "malformed", "4 lowercase hex digits");
+  expectProblem(get("/v1/buckets/ABCD"), 400, "malformed", "lowercase hex");
+  EXPECT_GT(meta()["largest_bucket_bytes"].get<std::int64_t>(), 0);
+  // Same answer, same ETag: 304.
+  HttpAnswer first = get("/v1/buckets/" + expected.begin()->first);
+  auto session = client_->request("GET", "/v1/buckets/" + expected.begin()->first);
+  EXPECT_EQ(session->headers.at("etag"), first.headers.at("etag"));
+}
+
+TEST_F(FeedTest, AnOlderDatabaseUpgradesInPlaceWithItsIndexAndDigest) {
+  std::filesystem::path testdata = KEYDIR_TESTDATA;
+  std::filesystem::copy_file(testdata / "schema-v4" / "keydir.db", dir_ / "old.db");
+  {
+    auto store = SqliteKeyStore::open(dir_ / "old.db").value();
+    SqliteFeedStore feed(store->pool(), store->file());
+    FeedStatus status = feed.status().value();
+    EXPECT_EQ(status.sequence, 7) << "the old change log's sequence carries on";
+    EXPECT_EQ(status.oldest_since, 7) << "its history held no proofs";
+    std::vector<nlohmann::json> lines;
+    feed.snapshot(
+        false, [](std::int64_t) { return true; },
+        [&](const SnapshotRecord& record) {
+          lines.push_back({{"kind", record.kind}, {"id", record.id}});
+          return true;
+        });
+    EXPECT_EQ(lines.size(), 5u) << "two live keys, two advertisements, one SPC-map entry";
+    EXPECT_EQ(status.digest, digestOf(lines));
+    // The enterprise key covers 12025550100-199: it is in their buckets.
+    BucketContents bucket = feed.bucket(bucketOf("12025550150", 16)).value();
+    EXPECT_EQ(bucket.keys.size(), 1u);
+    EXPECT_EQ(bucket.ads.size(), 1u);
+  }
+  auto version = Database::open(dir_ / "old.db").value()->userVersion().value();
+  EXPECT_EQ(version, kSchemaVersion);
+}
+
+}  // namespace
+}  // namespace keydir
