@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "directory/store/sqlite.h"
 #include "tests/support/keydir_cli.h"
 #include "tests/support/temp_dir.h"
 #include "tests/tools/directory_cli_fixture.h"
@@ -131,6 +132,32 @@ TEST_F(DirectoryCli, PrintConfigShowsEverySettingResolved) {
   CommandRun no_trust = keydir("serve --db " + db_);
   EXPECT_EQ(no_trust.status, 1);
   EXPECT_NE(no_trust.output.find("nothing is trusted by default"), std::string::npos);
+}
+
+TEST_F(DirectoryCli, WithdrawTakesAKeyOutOfLookupsAndIntoTheFeedWithItsReason) {
+  std::string good = readText(credential("acme", "w") + "/credential.json");
+  std::ofstream(dir_ / "keys.ndjson") << nlohmann::json::parse(good).dump() << "\n";
+  keydirJson("spc import " + (dir_ / "map.csv").string() + " --db " + db_);
+  keydir("import " + (dir_ / "keys.ndjson").string() + " --db " + db_ + " --trust " + trust_);
+  auto db = Database::open(db_).value();
+  auto select = db->prepare("SELECT id FROM keys").value();
+  ASSERT_TRUE(select.step().value());
+  std::string id = select.text(0);
+  select.reset();
+  nlohmann::json done =
+      keydirJson("withdraw " + id + " --db " + db_ + " --reason 'key compromised, CRL pending'");
+  EXPECT_EQ(done["withdrawn"], id);
+  auto feed =
+      db->prepare("SELECT reason, detail FROM feed WHERE op = 'remove' AND id = ?1").value();
+  ASSERT_TRUE(feed.bind(1, id).step().value());
+  EXPECT_EQ(feed.text(0), "withdrawn");
+  EXPECT_EQ(feed.text(1), "key compromised, CRL pending");
+  feed.reset();
+  CommandRun again = keydir("withdraw " + id + " --db " + db_ + " --reason again 2>&1");
+  EXPECT_EQ(again.status, 1);
+  EXPECT_NE(again.output.find("not-found"), std::string::npos) << again.output;
+  CommandRun usage = keydir("withdraw " + id + " --db " + db_ + " 2>&1");
+  EXPECT_EQ(usage.status, 2);
 }
 
 }  // namespace

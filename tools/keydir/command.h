@@ -30,5 +30,6 @@ int runSpcImport(const std::vector<std::string_view>& args);
 int runImport(const std::vector<std::string_view>& args);
 int runAdvertise(const std::vector<std::string_view>& args);
 int runResolve(const std::vector<std::string_view>& args);
+int runWithdraw(const std::vector<std::string_view>& args);
 
 }  // namespace keydir::tool

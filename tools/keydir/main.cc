@@ -23,6 +23,7 @@ constexpr Command kCommands[] = {
     {"resolve", "a TN's keys and CPS from a directory, each verified here", runResolve},
     {"spc import", "load an SPC map CSV into a directory's database", runSpcImport},
     {"import", "seed a directory's database from NDJSON credentials", runImport},
+    {"withdraw", "take a record out of a directory at once (an operator's removal)", runWithdraw},
 };
 
 void printOverview() {
