@@ -78,6 +78,20 @@ Result<void> moveRefusedDigest(Database& db, std::string_view kind, std::string_
       .run();
 }
 
+// Adds or takes a refused record with `sql` (binds kind, id, reason); when
+// a row changed, its term moves the refused digest in the same transaction.
+Result<bool> changeRefused(ConnectionPool& pool, std::string_view kind, std::string_view id,
+                           const char* sql, std::string_view reason) {
+  auto db = pool.borrow();
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  if (auto ok = runWith(*db, sql, {kind, id, reason}); !ok) return std::unexpected(ok.error());
+  if (db->changes() == 0) return false;
+  if (auto moved = moveRefusedDigest(*db, kind, id); !moved) return std::unexpected(moved.error());
+  if (auto done = transaction.commit(); !done) return std::unexpected(done.error());
+  return true;
+}
+
 }  // namespace
 
 Result<FeedStatus> SqliteFeedStore::status() {
@@ -331,30 +345,15 @@ Result<void> SqliteFeedStore::saveFollowerState(const FollowerState& state) {
 
 Result<bool> SqliteFeedStore::noteRefused(const std::string& kind, const std::string& id,
                                           const std::string& reason) {
-  auto db = pool_.borrow();
-  Transaction transaction(*db);
-  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
-  auto ok = runWith(*db,
-                    "INSERT OR IGNORE INTO follower_refused(kind, id, reason) "
-                    "VALUES (?1, ?2, ?3)",
-                    {kind, id, reason});
-  if (!ok) return std::unexpected(ok.error());
-  if (db->changes() == 0) return false;
-  if (auto moved = moveRefusedDigest(*db, kind, id); !moved) return std::unexpected(moved.error());
-  if (auto done = transaction.commit(); !done) return std::unexpected(done.error());
-  return true;
+  return changeRefused(pool_, kind, id,
+                       "INSERT OR IGNORE INTO follower_refused(kind, id, reason) "
+                       "VALUES (?1, ?2, ?3)",
+                       reason);
 }
 
 Result<bool> SqliteFeedStore::forgetRefused(const std::string& kind, const std::string& id) {
-  auto db = pool_.borrow();
-  Transaction transaction(*db);
-  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
-  auto ok = runWith(*db, "DELETE FROM follower_refused WHERE kind = ?1 AND id = ?2", {kind, id});
-  if (!ok) return std::unexpected(ok.error());
-  if (db->changes() == 0) return false;
-  if (auto moved = moveRefusedDigest(*db, kind, id); !moved) return std::unexpected(moved.error());
-  if (auto done = transaction.commit(); !done) return std::unexpected(done.error());
-  return true;
+  return changeRefused(pool_, kind, id,
+                       "DELETE FROM follower_refused WHERE kind = ?1 AND id = ?2 AND ?3 = ?3", "");
 }
 
 Result<bool> SqliteFeedStore::isRefused(const std::string& kind, const std::string& id) {
