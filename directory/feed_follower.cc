@@ -73,14 +73,9 @@ Result<std::string> FeedFollower::expectedDigest() {
   if (!status) return std::unexpected(status.error());
   auto state = feed_.followerState();
   if (!state) return std::unexpected(state.error());
-  Digest digest{};
-  for (const std::string* hex :
-       {&status->digest, state->has_value() ? &(*state)->refused_digest : nullptr}) {
-    if (!hex) continue;
-    for (std::size_t i = 0; i < digest.size(); ++i) {
-      digest[i] ^= std::uint8_t(std::stoi(hex->substr(2 * i, 2), nullptr, 16));
-    }
-  }
+  // What it holds, and what it refused that the upstream still counts.
+  Digest digest = digestFromHex(status->digest);
+  if (*state) xorInto(digest, digestFromHex((*state)->refused_digest));
   return digestHex(digest);
 }
 

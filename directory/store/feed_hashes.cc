@@ -32,6 +32,15 @@ Digest digestFromBytes(std::string_view bytes) {
   return digest;
 }
 
+Digest digestFromHex(std::string_view hex) {
+  Digest digest{};
+  if (hex.size() != 2 * digest.size()) return digest;
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    std::from_chars(hex.data() + 2 * i, hex.data() + 2 * i + 2, digest[i], 16);
+  }
+  return digest;
+}
+
 std::uint32_t bucketOf(std::string_view tn, int bits) {
   std::string hash = sha256(tn);
   std::uint32_t first = (std::uint32_t(static_cast<unsigned char>(hash[0])) << 24) |
