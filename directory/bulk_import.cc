@@ -6,6 +6,8 @@
 #include <thread>
 #include <vector>
 
+#include "directory/on_threads.h"
+
 namespace keydir {
 namespace {
 
@@ -13,27 +15,6 @@ struct Line {
   std::size_t number;
   std::string text;
 };
-
-// Verifies every line of the batch, spread over `threads` threads.
-std::vector<Result<NewKey>> prepareBatch(const std::vector<Line>& batch,
-                                         const KeyRegistry& registry, Instant now,
-                                         unsigned threads) {
-  std::vector<Result<NewKey>> prepared(batch.size(), fail(ErrorCode::kUnavailable, "not run"));
-  auto work = [&](unsigned first) {
-    for (std::size_t i = first; i < batch.size(); i += threads) {
-      prepared[i] = registry.prepareKey(batch[i].text, now);
-    }
-  };
-  std::vector<std::thread> workers;
-  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(work, t);
-  work(0);
-  for (auto& worker : workers) worker.join();
-  return prepared;
-}
-
-}  // namespace
-
-namespace {
 
 struct Batch {
   std::vector<Line> lines;
@@ -65,7 +46,9 @@ Result<ImportCounts> importKeys(std::istream& in, KeyRegistry& registry, const C
   // as either needs it.
   auto verify = [&registry, threads](std::shared_ptr<const Batch> batch) {
     return std::async(std::launch::async, [&registry, batch, threads] {
-      return prepareBatch(batch->lines, registry, batch->now, threads);
+      return mapOnThreads<Result<NewKey>>(batch->lines, threads, [&](const Line& line) {
+        return registry.prepareKey(line.text, batch->now);
+      });
     });
   };
   auto read = [&](std::size_t after) {

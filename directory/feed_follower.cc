@@ -1,13 +1,16 @@
 #include "directory/feed_follower.h"
 
 #include <chrono>
+#include <future>
 #include <limits>
+#include <memory>
 
 #include "advertise/advertisement_verifier.h"
 #include "certs/base64.h"
 #include "certs/pem.h"
 #include "directory/feed_format.h"
 #include "directory/key_record.h"
+#include "directory/on_threads.h"
 #include "directory/revocation.h"
 #include "directory/store/feed_hashes.h"
 #include "directory/store/feed_store.h"
@@ -16,6 +19,8 @@ namespace keydir {
 namespace {
 
 constexpr std::size_t kMaxChainLength = 5;
+// Snapshot key records verified together; one transaction stores each batch.
+constexpr std::size_t kKeyBatch = 1000;
 
 std::string at(std::int64_t seq) { return "change " + std::to_string(seq) + ": "; }
 
@@ -180,6 +185,32 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
   std::optional<Error> failure;
   std::vector<std::pair<std::string, std::string>> seen;
   const auto started = std::chrono::steady_clock::now();
+  // Key records, the bulk of a snapshot, are verified a batch at a time on
+  // every core while the batch before is stored. Other lines wait for the
+  // keys before them: a key's check reads the SPC map the snapshot feeds.
+  std::vector<PendingKey> pending;
+  std::shared_ptr<const std::vector<PendingKey>> in_flight;
+  std::future<std::vector<Result<NewKey>>> verifying;
+  auto store_in_flight = [&]() -> Result<void> {
+    if (!verifying.valid()) return {};
+    auto verified = verifying.get();
+    return storeSnapshotKeys(begin_seq, *in_flight, verified, report);
+  };
+  auto verify_pending = [&] {
+    in_flight = std::make_shared<const std::vector<PendingKey>>(std::move(pending));
+    pending.clear();
+    verifying = std::async(std::launch::async, [this, batch = in_flight, now = clock_.now()] {
+      return mapOnThreads<Result<NewKey>>(*batch, 0, [&](const PendingKey& key) {
+        return keyFromRecord(key.id, key.body, trust_, now, keys_.spcMap());
+      });
+    });
+  };
+  auto drain_keys = [&]() -> Result<void> {
+    if (auto ok = store_in_flight(); !ok) return ok;
+    if (pending.empty()) return {};
+    verify_pending();
+    return store_in_flight();
+  };
   auto flush_seen = [&] {
     if (over_held && !seen.empty()) {
       if (auto ok = feed_.markSeen(seen); !ok) failure = ok.error();
@@ -216,10 +247,25 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
       return false;
     }
     std::string id = line["id"].get<std::string>();
-    auto applied = applyPut(begin_seq, kind, id, line["body"], report);
-    if (!applied) {
-      failure = applied.error();
-      return false;
+    if (kind == "key") {
+      pending.push_back({id, std::move(line["body"])});
+      if (pending.size() >= kKeyBatch) {
+        if (auto ok = store_in_flight(); !ok) {
+          failure = ok.error();
+          return false;
+        }
+        verify_pending();
+      }
+    } else {
+      if (auto drained = drain_keys(); !drained) {
+        failure = drained.error();
+        return false;
+      }
+      auto applied = applyPut(begin_seq, kind, id, line["body"], report);
+      if (!applied) {
+        failure = applied.error();
+        return false;
+      }
     }
     ++report.applied;
     if (over_held) seen.emplace_back(kind, id);
@@ -233,6 +279,7 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
     }
     return !failure;
   });
+  if (auto drained = drain_keys(); !drained && !failure) failure = drained.error();
   flush_seen();
   if (failure) return std::unexpected(*failure);
   if (!streamed) return std::unexpected(streamed.error());
@@ -265,6 +312,31 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
   // Whatever changed while the snapshot streamed.
   if (auto ok = followChanges(begin_seq, report); !ok) return std::unexpected(ok.error());
   return report;
+}
+
+Result<void> FeedFollower::storeSnapshotKeys(std::int64_t seq, const std::vector<PendingKey>& batch,
+                                             std::vector<Result<NewKey>>& verified,
+                                             SyncReport& report) {
+  std::vector<NewKey> keys;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (verified[i]) {
+      keys.push_back(std::move(*verified[i]));
+      continue;
+    }
+    const Error& error = verified[i].error();
+    if (auto ok = refuse({seq, "key", batch[i].id, "put", reasonOf(error), error.message}, report);
+        !ok) {
+      return ok;
+    }
+  }
+  auto outcomes = keys_.insertKeys(keys, clock_.now(), std::numeric_limits<std::size_t>::max());
+  if (!outcomes) return std::unexpected(outcomes.error());
+  for (std::size_t i = 0; i < outcomes->size(); ++i) {
+    if (!(*outcomes)[i]) {
+      return failWithContext((*outcomes)[i].error(), "storing snapshot key " + keys[i].id);
+    }
+  }
+  return {};
 }
 
 Result<bool> FeedFollower::applyPut(std::int64_t seq, const std::string& kind,

@@ -81,6 +81,13 @@ class FeedFollower {
   Result<bool> applyRemove(std::int64_t seq, const std::string& kind, const std::string& id,
                            const std::string& reason, const std::string& proof,
                            const std::string& by, const std::string& note, SyncReport& report);
+  struct PendingKey {
+    std::string id;
+    nlohmann::json body;
+  };
+  // Stores a snapshot's batch of key records as verified, refusing the rest.
+  Result<void> storeSnapshotKeys(std::int64_t seq, const std::vector<PendingKey>& batch,
+                                 std::vector<Result<NewKey>>& verified, SyncReport& report);
   Result<void> refuse(Refusal refusal, SyncReport& report);
   // The replica's digest as the upstream should see it: held XOR refused.
   Result<std::string> expectedDigest();

@@ -10,6 +10,7 @@
 #include "directory/store/sqlite_advertisement_store.h"
 #include "directory/store/sqlite_feed_store.h"
 #include "tests/directory/feed_fixture.h"
+#include "tests/support/test_proxy.h"
 
 namespace keydir {
 namespace {
@@ -143,6 +144,56 @@ TEST_F(FeedFollowerTest, ADigestThatDisagreesStopsTheFollowerWhereItWas) {
             std::string::npos)
       << second.error().message;
   EXPECT_EQ(replica_feed_->followerState().value()->sequence, first->sequence);
+}
+
+TEST_F(FeedFollowerTest, RefusesAChangesPageOrSnapshotWhoseSequenceGoesBackwards) {
+  startServer();
+  registered(pki_->acme);
+  testing::TestProxy liar(client_->baseUrl());
+  auto through_liar = DirectoryClient::create(liar.url()).value();
+  openReplica();
+  follower_ = std::make_unique<FeedFollower>(through_liar, *replica_, *replica_ads_, *replica_feed_,
+                                             *trust_, *clock_);
+  auto first = follower_->sync();
+  ASSERT_TRUE(first) << first.error().message;
+  const std::string kept = registered(pki_->acme);
+  registered(pki_->acme);
+
+  // A page whose second change has the first one's sequence.
+  liar.setRewrite([](const std::string&, const std::string& target, int&, std::string& body) {
+    if (target.starts_with("/v1/changes")) {
+      auto page = nlohmann::json::parse(body);
+      page["changes"][1]["seq"] = page["changes"][0]["seq"];
+      body = page.dump();
+    }
+  });
+  auto backwards = follower_->sync();
+  ASSERT_FALSE(backwards);
+  EXPECT_EQ(backwards.error().code, ErrorCode::kMalformed);
+  const std::string second_seq = std::to_string(first->sequence + 1);
+  EXPECT_NE(
+      backwards.error().message.find("change " + second_seq + ": its sequence does not follow"),
+      std::string::npos)
+      << backwards.error().message;
+  EXPECT_EQ(replica_feed_->followerState().value()->sequence, first->sequence)
+      << "a refused page does not advance the sequence";
+
+  // A snapshot from before what the replica reached: a rollback.
+  liar.setRewrite([](const std::string&, const std::string& target, int&, std::string& body) {
+    if (target.starts_with("/v1/snapshot")) {
+      body.replace(0, body.find('\n'), R"({"kind":"begin","seq":1})");
+    }
+  });
+  auto rollback = follower_->takeSnapshot();
+  ASSERT_FALSE(rollback);
+  EXPECT_NE(rollback.error().message.find("rollback refused"), std::string::npos)
+      << rollback.error().message;
+  EXPECT_TRUE(replica_feed_->holds("key", kept).value()) << "nothing held was dropped";
+
+  liar.setRewrite(nullptr);
+  auto honest = follower_->sync();
+  ASSERT_TRUE(honest) << honest.error().message;
+  EXPECT_EQ(replicaDigest(), meta()["digest"]);
 }
 
 }  // namespace
