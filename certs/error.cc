@@ -32,6 +32,8 @@ std::string_view errorTypeName(ErrorCode code) {
       return "gone";
     case ErrorCode::kUnavailable:
       return "unavailable";
+    case ErrorCode::kReadOnly:
+      return "read-only";
   }
   return "unavailable";
 }

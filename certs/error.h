@@ -24,6 +24,7 @@ enum class ErrorCode {
   kRateLimited,
   kGone,
   kUnavailable,
+  kReadOnly,  // a write sent to a cache
 };
 
 // The stable, hyphenated name of a code, e.g. "invalid-tn".

@@ -96,6 +96,16 @@ const std::map<std::string, Setter>& setters() {
       {"bucket_max_age_seconds", number(&DirectoryConfig::bucket_max_age_seconds)},
       {"expiry_sweep_seconds", number(&DirectoryConfig::expiry_sweep_seconds)},
       {"feed_retention_seconds", number(&DirectoryConfig::feed_retention_seconds)},
+      {"upstream", text(&DirectoryConfig::upstream)},
+      {"upstream_ca", text(&DirectoryConfig::upstream_ca)},
+      {"mode", text(&DirectoryConfig::mode)},
+      {"decoys", number(&DirectoryConfig::decoys)},
+      {"address_book", text(&DirectoryConfig::address_book)},
+      {"poll_seconds", number(&DirectoryConfig::poll_seconds)},
+      {"max_staleness_seconds", number(&DirectoryConfig::max_staleness_seconds)},
+      {"keep_seconds", number(&DirectoryConfig::keep_seconds)},
+      {"backoff_base_seconds", number(&DirectoryConfig::backoff_base_seconds)},
+      {"backoff_max_seconds", number(&DirectoryConfig::backoff_max_seconds)},
   };
   return table;
 }
@@ -168,6 +178,25 @@ Result<void> DirectoryConfig::validate() const {
   return {};
 }
 
+Result<void> DirectoryConfig::validateCache() const {
+  if (auto ok = validate(); !ok) return ok;
+  if (!upstream.starts_with("http://") && !upstream.starts_with("https://")) {
+    return fail(ErrorCode::kMalformed,
+                "the cache needs --upstream, the directory's http:// or https:// URL, not '" +
+                    upstream + "'");
+  }
+  if (mode != "mirror" && mode != "buckets") {
+    return fail(ErrorCode::kMalformed, "mode must be mirror or buckets, not '" + mode + "'");
+  }
+  if (poll_seconds < 1) return fail(ErrorCode::kMalformed, "poll_seconds must be at least 1");
+  if (decoys > 64) return fail(ErrorCode::kMalformed, "decoys must be at most 64");
+  if (backoff_base_seconds <= 0 || backoff_max_seconds < backoff_base_seconds) {
+    return fail(ErrorCode::kMalformed,
+                "backoff_base_seconds must be above 0 and at most backoff_max_seconds");
+  }
+  return {};
+}
+
 std::string DirectoryConfig::effectivePublicUrl() const {
   if (!public_url.empty()) {
     std::string url = public_url;
@@ -210,7 +239,17 @@ nlohmann::json DirectoryConfig::toJson() const {
           {"bucket_pad_bytes", bucket_pad_bytes},
           {"bucket_max_age_seconds", bucket_max_age_seconds},
           {"expiry_sweep_seconds", expiry_sweep_seconds},
-          {"feed_retention_seconds", feed_retention_seconds}};
+          {"feed_retention_seconds", feed_retention_seconds},
+          {"upstream", upstream},
+          {"upstream_ca", upstream_ca},
+          {"mode", mode},
+          {"decoys", decoys},
+          {"address_book", address_book},
+          {"poll_seconds", poll_seconds},
+          {"max_staleness_seconds", effectiveMaxStalenessSeconds()},
+          {"keep_seconds", keep_seconds},
+          {"backoff_base_seconds", backoff_base_seconds},
+          {"backoff_max_seconds", backoff_max_seconds}};
 }
 
 }  // namespace keydir

@@ -1,7 +1,7 @@
 #pragma once
-// Every setting of `keydir serve`, resolved in one place: defaults here, then
-// a JSON config file, then command-line flags (DESIGN section 6, STYLE rule
-// 11). `keydir serve --print-config` prints the result.
+// Every setting of `keydir serve` and `keydir cache`, resolved in one place:
+// defaults here, then a JSON config file, then command-line flags (DESIGN
+// sections 6 and 8, STYLE rule 11). `--print-config` prints the result.
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -50,6 +50,19 @@ struct DirectoryConfig {
   long long expiry_sweep_seconds = 60;  // expiries enter the feed within this
   long long feed_retention_seconds = 7 * 24 * 3600;
 
+  // The caching proxy (DESIGN section 8); `db`, `trust`, `listen` and the
+  // listener's settings above are its own.
+  std::string upstream;         // the directory's base URL
+  std::string upstream_ca;      // PEM bundle for an https upstream; empty: the system's
+  std::string mode = "mirror";  // or "buckets"
+  std::size_t decoys = 3;
+  std::string address_book;  // one TN a line, kept fresh in buckets mode
+  long long poll_seconds = 30;
+  long long max_staleness_seconds = 0;  // 0: 10 x poll_seconds
+  long long keep_seconds = 24 * 3600;
+  double backoff_base_seconds = 1;
+  double backoff_max_seconds = 300;
+
   // Applies one setting by its name (as in the JSON file and the flags,
   // with '-' or '_'). kMalformed names the setting and the expected form.
   Result<void> set(const std::string& name, const std::string& value);
@@ -60,6 +73,11 @@ struct DirectoryConfig {
   Result<void> loadFile(const std::string& path);
   // kMalformed when a required setting is missing or two disagree.
   Result<void> validate() const;
+  // What `keydir cache` needs on top of validate().
+  Result<void> validateCache() const;
+  long long effectiveMaxStalenessSeconds() const {
+    return max_staleness_seconds ? max_staleness_seconds : 10 * poll_seconds;
+  }
 
   std::string effectivePublicUrl() const;
   bool usesTls() const { return !tls_cert.empty(); }

@@ -73,15 +73,20 @@ std::string FeedFollower::feedPath(const std::string& route) const {
                                      : "");
 }
 
-Result<std::string> FeedFollower::expectedDigest() {
-  auto status = feed_.status();
+Result<std::string> receivedDigest(FeedStore& replica) {
+  auto status = replica.status();
   if (!status) return std::unexpected(status.error());
-  auto state = feed_.followerState();
+  auto state = replica.followerState();
   if (!state) return std::unexpected(state.error());
   // What it holds, and what it refused that the upstream still counts.
   Digest digest = digestFromHex(status->digest);
   if (*state) xorInto(digest, digestFromHex((*state)->refused_digest));
   return digestHex(digest);
+}
+
+std::unexpected<Error> FeedFollower::rollback(const std::string& why) {
+  if (options_.on_rollback) options_.on_rollback(why);
+  return fail(ErrorCode::kMalformed, why);
 }
 
 Result<void> FeedFollower::refuse(Refusal refusal, SyncReport& report) {
@@ -117,8 +122,7 @@ Result<void> FeedFollower::followChanges(std::int64_t since, SyncReport& report)
     auto page = parseChangePage(answer->body);
     if (!page) return failWithContext(page.error(), "changes since " + std::to_string(since));
     if (page->since != since || page->to < since) {
-      return fail(ErrorCode::kMalformed,
-                  "the page asked since " + std::to_string(since) + " answers since " +
+      return rollback("the page asked since " + std::to_string(since) + " answers since " +
                       std::to_string(page->since) + " to " + std::to_string(page->to) +
                       ": the directory's sequence went backwards (rollback refused)");
     }
@@ -138,7 +142,7 @@ Result<void> FeedFollower::followChanges(std::int64_t since, SyncReport& report)
       if (!applied) return std::unexpected(applied.error());
       if (*applied) ++report.applied;
     }
-    auto digest = expectedDigest();
+    auto digest = receivedDigest(feed_);
     if (!digest) return std::unexpected(digest.error());
     if (*digest != page->digest) {
       return fail(ErrorCode::kBadSignature,
@@ -156,6 +160,9 @@ Result<void> FeedFollower::followChanges(std::int64_t since, SyncReport& report)
            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
     }
     if (!page->more) return {};
+    if (options_.should_stop && options_.should_stop()) {
+      return fail(ErrorCode::kUnavailable, "stopped after change " + std::to_string(since));
+    }
   }
 }
 
@@ -229,9 +236,9 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
       begin_seq = line["seq"].get<std::int64_t>();
       if (begin_seq < reached) {
         failure =
-            Error{ErrorCode::kMalformed,
-                  "the snapshot is at sequence " + std::to_string(begin_seq) + ", before the " +
-                      std::to_string(reached) + " already reached (rollback refused)"};
+            rollback("the snapshot is at sequence " + std::to_string(begin_seq) + ", before the " +
+                     std::to_string(reached) + " already reached (rollback refused)")
+                .error();
         return false;
       }
       return true;
@@ -271,9 +278,13 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
     if (over_held) seen.emplace_back(kind, id);
     if (report.applied % 1000 == 0) {
       flush_seen();
+      if (options_.should_stop && options_.should_stop()) {
+        failure = Error{ErrorCode::kUnavailable, "stopped during the snapshot"};
+        return false;
+      }
       if (options_.on_progress) {
         options_.on_progress(
-            {report.applied, 0,
+            {report.applied, expected_records_,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()});
       }
     }
@@ -297,7 +308,7 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
       if (!removed) return std::unexpected(removed.error());
     }
   }
-  auto digest = expectedDigest();
+  auto digest = receivedDigest(feed_);
   if (!digest) return std::unexpected(digest.error());
   std::string wanted = (*end)["digest"].is_string() ? (*end)["digest"].get<std::string>() : "";
   if (*digest != wanted) {

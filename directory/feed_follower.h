@@ -46,6 +46,11 @@ struct FollowerOptions {
   std::size_t page_limit = 1000;
   std::function<void(const Refusal&)> on_refused;
   std::function<void(const FollowProgress&)> on_progress;
+  // A snapshot or page older than the sequence reached, refused.
+  std::function<void(const std::string& why)> on_rollback;
+  // Asked between lines and pages: true ends a sync early (kUnavailable),
+  // leaving the replica at the last page or snapshot that checked out.
+  std::function<bool()> should_stop;
 };
 
 struct SyncReport {
@@ -72,6 +77,9 @@ class FeedFollower {
   // Takes a fresh snapshot whatever the replica holds, and drops what the
   // snapshot lacks.
   Result<SyncReport> takeSnapshot();
+  // Records the upstream holds, as its /v1/meta says: the total a
+  // snapshot's progress reports count towards.
+  void setExpectedRecords(std::int64_t records) { expected_records_ = records; }
 
  private:
   Result<void> followChanges(std::int64_t since, SyncReport& report);
@@ -89,8 +97,7 @@ class FeedFollower {
   Result<void> storeSnapshotKeys(std::int64_t seq, const std::vector<PendingKey>& batch,
                                  std::vector<Result<NewKey>>& verified, SyncReport& report);
   Result<void> refuse(Refusal refusal, SyncReport& report);
-  // The replica's digest as the upstream should see it: held XOR refused.
-  Result<std::string> expectedDigest();
+  std::unexpected<Error> rollback(const std::string& why);
   std::string feedPath(const std::string& route) const;
 
   DirectoryClient& upstream_;
@@ -100,6 +107,11 @@ class FeedFollower {
   const TrustStore& trust_;
   const Clock& clock_;
   FollowerOptions options_;
+  std::int64_t expected_records_ = 0;
 };
+
+// A replica's digest as its upstream should see it: of everything the feed
+// gave it, held or refused.
+Result<std::string> receivedDigest(FeedStore& replica);
 
 }  // namespace keydir

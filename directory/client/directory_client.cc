@@ -21,7 +21,7 @@ constexpr ErrorCode kAllCodes[] = {
     ErrorCode::kBadSignature,   ErrorCode::kExpired,         ErrorCode::kValidityTooLong,
     ErrorCode::kUnsupportedKey, ErrorCode::kNotAuthorized,   ErrorCode::kTooManyKeys,
     ErrorCode::kNotFound,       ErrorCode::kPayloadTooLarge, ErrorCode::kRateLimited,
-    ErrorCode::kGone,           ErrorCode::kUnavailable};
+    ErrorCode::kGone,           ErrorCode::kUnavailable,     ErrorCode::kReadOnly};
 
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -88,8 +88,10 @@ Result<HttpAnswer> DirectoryClient::request(const std::string& method, const std
     Poco::StreamCopier::copyStream(in, text);
     answer.body = text.str();
     for (const auto& [name, value] : http_response) answer.headers[lowercase(name)] = value;
+    if (on_answer_) on_answer_(path, answer.status);
     return answer;
   } catch (const std::exception& error) {
+    if (on_answer_) on_answer_(path, 0);
     return fail(ErrorCode::kUnavailable,
                 "no answer from " + base_url_ + path + ": " + error.what());
   }
@@ -119,6 +121,7 @@ Result<void> DirectoryClient::streamLines(const std::string& path,
     session->sendRequest(http_request);
     Poco::Net::HTTPResponse http_response;
     std::istream& in = session->receiveResponse(http_response);
+    if (on_answer_) on_answer_(path, http_response.getStatus());
     if (http_response.getStatus() < 200 || http_response.getStatus() >= 300) {
       HttpAnswer answer;
       answer.status = http_response.getStatus();
@@ -135,6 +138,7 @@ Result<void> DirectoryClient::streamLines(const std::string& path,
       return fail(ErrorCode::kUnavailable, "the answer from " + base_url_ + path + " was cut");
     return {};
   } catch (const std::exception& error) {
+    if (on_answer_) on_answer_(path, 0);
     return fail(ErrorCode::kUnavailable,
                 "no whole answer from " + base_url_ + path + ": " + error.what());
   }

@@ -44,6 +44,11 @@ class DirectoryClient {
                            const std::function<bool(std::string_view)>& on_line);
 
   const std::string& baseUrl() const { return base_url_; }
+  // Told of every request's path and answer status (0: no answer), for a
+  // cache's metrics of what it asked upstream.
+  void onAnswer(std::function<void(const std::string& path, int status)> observer) {
+    on_answer_ = std::move(observer);
+  }
 
  private:
   std::unique_ptr<Poco::Net::HTTPClientSession> makeSession() const;
@@ -53,6 +58,7 @@ class DirectoryClient {
   std::string host_;
   unsigned short port_ = 0;
   std::string ca_file_;
+  std::function<void(const std::string&, int)> on_answer_;
 };
 
 // The Error a problem+json answer stands for.

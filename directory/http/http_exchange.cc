@@ -55,7 +55,7 @@ void Exchange::send(int status, const std::string& content_type, std::string_vie
   sent_ = true;
   status_ = status;
   bytes_ = body.size();
-  response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   if (!content_type.empty()) response_.setContentType(content_type);
   response_.setContentLength64(static_cast<Poco::Int64>(body.size()));
   std::ostream& out = response_.send();
@@ -92,7 +92,7 @@ bool Exchange::answeredNotModified(const std::string& etag) {
 std::ostream& Exchange::startStream(int status, const std::string& content_type) {
   sent_ = true;
   status_ = status;
-  response_.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response_.setContentType(content_type);
   response_.setChunkedTransferEncoding(true);
   return response_.send();

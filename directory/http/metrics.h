@@ -26,6 +26,8 @@ class Metrics {
   void countRevocation() { revocations_.Increment(); }
   void countPublication(bool created) { (created ? publications_ : re_publications_).Increment(); }
   std::string render() const;
+  // For an application's own families (the cache's), rendered with these.
+  prometheus::Registry& registry() { return *registry_; }
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;

@@ -34,6 +34,8 @@ int httpStatusFor(ErrorCode code) {
       return 410;
     case ErrorCode::kUnavailable:
       return 503;
+    case ErrorCode::kReadOnly:
+      return 405;
   }
   return 500;
 }

@@ -4,59 +4,21 @@
 // to a directory.
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
-#include <thread>
 
 #include "tests/support/keydir_cli.h"
+#include "tests/support/keydir_process.h"
 #include "tests/support/temp_dir.h"
 
 namespace keydir::testing {
 
-// A `keydir serve` child process on a free port, stopped with SIGTERM.
-class ServeProcess {
+// `keydir serve` as a child process.
+class ServeProcess : public KeydirProcess {
  public:
-  ServeProcess(const std::vector<std::string>& arguments, const std::filesystem::path& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::vector<std::string> all = {KEYDIR_BINARY, "serve"};
-      all.insert(all.end(), arguments.begin(), arguments.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      freopen(log.c_str(), "w", stderr);
-      execv(KEYDIR_BINARY, argv.data());
-      _exit(127);
-    }
-    // The server prints its address once it listens.
-    for (int i = 0; i < 100 && port_ == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      std::string text = readText(log);
-      auto at = text.find("listening on http://127.0.0.1:");
-      if (at != std::string::npos) port_ = std::stoi(text.substr(at + 30));
-    }
-  }
-  ~ServeProcess() { stop(); }
-  int stop() {
-    if (pid_ <= 0) return exit_status_;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return exit_status_;
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  int exit_status_ = -1;
+  ServeProcess(const std::vector<std::string>& arguments, const std::filesystem::path& log)
+      : KeydirProcess("serve", arguments, log) {}
 };
 
 class DirectoryCli : public ::testing::Test {

@@ -23,6 +23,7 @@ int runPkiIssue(const std::vector<std::string_view>& args);
 int runCertInspect(const std::vector<std::string_view>& args);
 int runCredentialNew(const std::vector<std::string_view>& args);
 int runServe(const std::vector<std::string_view>& args);
+int runCache(const std::vector<std::string_view>& args);
 int runRegister(const std::vector<std::string_view>& args);
 int runLookup(const std::vector<std::string_view>& args);
 int runRevoke(const std::vector<std::string_view>& args);

@@ -16,6 +16,7 @@ constexpr Command kCommands[] = {
     {"cert inspect", "show a certificate as JSON, TNAuthList included", runCertInspect},
     {"credential new", "make an ECDH key and its delegated credential", runCredentialNew},
     {"serve", "run the directory over HTTP or HTTPS", runServe},
+    {"cache", "run a caching proxy of a directory, inside your own network", runCache},
     {"register", "register a credential with a directory", runRegister},
     {"lookup", "a TN's keys from a directory, each verified here", runLookup},
     {"revoke", "revoke a key with a signed request", runRevoke},

@@ -1,0 +1,112 @@
+#include "cache/cache_server.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cache/routes.h"
+#include "directory/server/directory_server.h"
+#include "directory/store/sqlite_advertisement_store.h"
+#include "directory/store/sqlite_feed_store.h"
+#include "directory/store/sqlite_key_store.h"
+
+namespace keydir {
+namespace {
+
+// A new replica must count wide records and buckets as its upstream does,
+// or no digest would ever agree.
+Result<FeedSettings> upstreamFeedSettings(DirectoryClient& upstream) {
+  auto answer = upstream.call("GET", "/v1/meta");
+  if (!answer) {
+    return failWithContext(answer.error(),
+                           "a new cache learns the feed's settings from the directory's /v1/meta");
+  }
+  auto meta = nlohmann::json::parse(answer->body, nullptr, false);
+  if (!meta.is_object() || !meta.contains("bucket_bits") || !meta.contains("wide_threshold")) {
+    return fail(ErrorCode::kMalformed, upstream.baseUrl() +
+                                           "/v1/meta names no bucket_bits and wide_threshold: "
+                                           "is it a keydir directory of this version?");
+  }
+  return FeedSettings{meta["bucket_bits"].get<int>(), meta["wide_threshold"].get<long long>()};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& config,
+                                                         const Clock* clock) {
+  if (auto ok = config.validateCache(); !ok) return std::unexpected(ok.error());
+  std::unique_ptr<CacheServer> server(new CacheServer());
+  auto service = std::make_unique<CacheService>();
+  service->config = config;
+  service->clock = clock ? clock : &server->system_clock_;
+
+  auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
+  if (!trust) return std::unexpected(trust.error());
+  service->trust = std::make_unique<TrustStore>(std::move(*trust));
+  auto upstream = DirectoryClient::create(config.upstream, config.upstream_ca);
+  if (!upstream) return std::unexpected(upstream.error());
+  server->upstream_ = std::make_unique<DirectoryClient>(std::move(*upstream));
+
+  std::optional<FeedSettings> settings;
+  if (!std::filesystem::exists(config.db)) {
+    auto learned = upstreamFeedSettings(*server->upstream_);
+    if (!learned) return std::unexpected(learned.error());
+    settings = *learned;
+  }
+  auto store = SqliteKeyStore::open(config.db, poolOptionsFromConfig(config), settings);
+  if (!store) return failWithContext(store.error(), config.db);
+  service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
+  service->feed = std::make_unique<SqliteFeedStore>((*store)->pool(), (*store)->file());
+  auto cache_store = CacheStore::open((*store)->pool());
+  if (!cache_store) return std::unexpected(cache_store.error());
+  service->cache_store = std::move(*cache_store);
+  service->store = std::move(*store);
+
+  auto last_good = service->cache_store->lastGoodPoll();
+  if (!last_good) return std::unexpected(last_good.error());
+  auto followed = service->feed->followerState();
+  if (!followed) return std::unexpected(followed.error());
+  service->status =
+      std::make_unique<CacheStatus>(std::chrono::seconds(config.effectiveMaxStalenessSeconds()),
+                                    *last_good, *followed ? (*followed)->sequence : 0);
+
+  auto log = AccessLog::open(config.access_log, config.log_full_tn);
+  if (!log) return std::unexpected(log.error());
+  service->access_log = std::move(*log);
+  service->metrics = std::make_unique<Metrics>();
+  service->cache_metrics = std::make_unique<CacheMetrics>(service->metrics->registry());
+  service->max_body_bytes = config.max_body_bytes;
+  service->registry =
+      std::make_unique<KeyRegistry>(*service->store, *service->trust, keyPolicyFromConfig(config));
+  service->advertisements = std::make_unique<AdvertisementRegistry>(
+      *service->advertisement_store, service->store->spcMap(), *service->trust,
+      AdvertisementRules{});
+  server->upstream_->onAnswer(
+      [metrics = service->cache_metrics.get()](const std::string& path, int status) {
+        metrics->countUpstream(upstreamKind(path), status);
+      });
+
+  auto http = HttpServer::listen(httpOptionsFromConfig(config));
+  if (!http) return std::unexpected(http.error());
+  server->http_ = std::move(*http);
+  server->service_ = std::move(service);
+  server->poller_ =
+      std::make_unique<FeedPoller>(*server->service_, *server->upstream_, config.mode == "buckets");
+  return server;
+}
+
+CacheServer::~CacheServer() { stop(); }
+
+void CacheServer::start() {
+  http_->start(new Router(*service_, cacheRoutes()));
+  poller_->start();
+}
+
+void CacheServer::stop() {
+  if (poller_) poller_->stop();
+  if (http_) http_->stop();
+}
+
+int CacheServer::port() const { return http_->port(); }
+std::string CacheServer::baseUrl() const { return http_->baseUrl(); }
+
+}  // namespace keydir

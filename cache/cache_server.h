@@ -1,0 +1,43 @@
+#pragma once
+// `keydir cache` as a running server: opens (or creates) its own SQLite
+// file, its anchors and its upstream, serves the directory's read API from
+// its verified replica over HTTP or HTTPS, and keeps the replica following
+// the directory's feed until stopped.
+
+#include <memory>
+
+#include "cache/cache_service.h"
+#include "cache/feed_poller.h"
+#include "directory/client/directory_client.h"
+#include "directory/http/http_server.h"
+
+namespace keydir {
+
+class CacheServer {
+ public:
+  // `clock` must outlive the server; null means the system clock. A new
+  // file takes the feed's settings from the upstream's /v1/meta, so the
+  // upstream must answer then; an existing file answers at once.
+  static Result<std::unique_ptr<CacheServer>> create(const DirectoryConfig& config,
+                                                     const Clock* clock = nullptr);
+  ~CacheServer();
+
+  // Serves, and starts following the feed.
+  void start();
+  void stop();
+  int port() const;
+  std::string baseUrl() const;
+  CacheService& service() { return *service_; }
+  FeedPoller& poller() { return *poller_; }
+
+ private:
+  CacheServer() = default;
+
+  SystemClock system_clock_;
+  std::unique_ptr<CacheService> service_;
+  std::unique_ptr<DirectoryClient> upstream_;
+  std::unique_ptr<FeedPoller> poller_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace keydir

@@ -1,0 +1,158 @@
+#include "cache/feed_poller.h"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cache/backoff.h"
+#include "directory/http/access_log.h"
+
+namespace keydir {
+namespace {
+
+void say(const std::string& line) { std::cerr << "keydir: cache: " << line << std::endl; }
+
+std::string minutesAndSeconds(double seconds) {
+  long long whole = (long long)seconds;
+  return std::to_string(whole / 60) + " min " + std::to_string(whole % 60) + " s";
+}
+
+}  // namespace
+
+FeedPoller::FeedPoller(CacheService& service, DirectoryClient& upstream, bool wide_only)
+    : service_(service),
+      upstream_(upstream),
+      follower_(upstream, static_cast<SqliteKeyStore&>(*service.store),
+                *service.advertisement_store, *service.feed, *service.trust, *service.clock,
+                followerOptions(wide_only)) {}
+
+FeedPoller::~FeedPoller() { stop(); }
+
+FollowerOptions FeedPoller::followerOptions(bool wide_only) {
+  FollowerOptions options;
+  options.wide_only = wide_only;
+  options.on_refused = [this](const Refusal& refusal) {
+    service_.status->countRefused();
+    service_.cache_metrics->countRefused(refusal.reason);
+    // The detail can name numbers of a scope: cut them, as the access log does.
+    say("refused " + refusal.what + " of " + refusal.kind + " " + refusal.id + " at sequence " +
+        std::to_string(refusal.seq) + " (" + refusal.reason +
+        "): " + redactNumbers(refusal.detail));
+  };
+  options.on_rollback = [this](const std::string& why) {
+    service_.cache_metrics->countRollbackRefused();
+    say(why);
+  };
+  options.should_stop = [this] {
+    std::lock_guard lock(mutex_);
+    return stopping_;
+  };
+  options.on_progress = [this, last = std::chrono::steady_clock::time_point()](
+                            const FollowProgress& progress) mutable {
+    // Only the first copy is long enough to be worth reporting.
+    if (!service_.status->empty()) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::seconds(1)) return;
+    last = now;
+    double rate = progress.seconds > 0 ? progress.records / progress.seconds : 0;
+    std::string line = "first copy: " + std::to_string(progress.records) + " records";
+    if (progress.total > 0) line += " of about " + std::to_string(progress.total);
+    line += ", " + std::to_string((long long)rate) + "/s";
+    if (progress.total > progress.records && rate > 0) {
+      line += ", about " + minutesAndSeconds((progress.total - progress.records) / rate) + " left";
+    }
+    say(line);
+  };
+  return options;
+}
+
+Result<SyncReport> FeedPoller::pollOnce() {
+  // What the directory holds now, for the lag and the first copy's progress.
+  std::int64_t upstream_sequence = 0;
+  if (auto meta = upstream_.call("GET", "/v1/meta")) {
+    auto body = nlohmann::json::parse(meta->body, nullptr, false);
+    if (body.is_object()) {
+      upstream_sequence = body.value("sequence", std::int64_t(0));
+      follower_.setExpectedRecords(body.value("keys", std::int64_t(0)) +
+                                   body.value("spc_map_entries", std::int64_t(0)));
+    }
+  } else {
+    return std::unexpected(meta.error());
+  }
+  auto report = follower_.sync();
+  if (!report && report.error().code == ErrorCode::kBadSignature) {
+    // The feed and what it gave disagree: keep serving what was verified,
+    // and check everything again from a fresh snapshot.
+    service_.cache_metrics->countDigestMismatch();
+    say(report.error().message);
+    report = follower_.takeSnapshot();
+  }
+  if (!report) return report;
+  const Instant now = service_.clock->now();
+  service_.status->pollSucceeded(now, report->sequence, upstream_sequence);
+  if (auto saved = service_.cache_store->setLastGoodPoll(now); !saved) {
+    say("could not note the poll's time: " + saved.error().message);
+  }
+  return report;
+}
+
+void FeedPoller::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void FeedPoller::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+double FeedPoller::random01() { return std::uniform_real_distribution<double>(0, 1)(random_); }
+
+void FeedPoller::wait(double seconds) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return stopping_; });
+}
+
+void FeedPoller::run() {
+  const DirectoryConfig& config = service_.config;
+  const double period = double(config.poll_seconds);
+  if (service_.status->empty()) {
+    say("no copy of the directory yet: taking one from " + config.upstream);
+  } else {
+    wait(random01() * period);
+  }
+  int failures = 0;
+  for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    const bool first = service_.status->empty();
+    auto started = std::chrono::steady_clock::now();
+    auto polled = pollOnce();
+    if (polled) {
+      if (first) {
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        say("first copy done: " + std::to_string(polled->applied) + " records in " +
+            minutesAndSeconds(seconds) + ", at sequence " + std::to_string(polled->sequence));
+      }
+      failures = 0;
+      wait(jitteredSeconds(period, random01()));
+      continue;
+    }
+    ++failures;
+    service_.status->pollFailed(polled.error().message);
+    double delay = backoffSeconds(failures, config.backoff_base_seconds, config.backoff_max_seconds,
+                                  random01());
+    say("poll failed (" + std::to_string(failures) + " in a row, next in " +
+        std::to_string((long long)delay) + " s): " + polled.error().message);
+    wait(delay);
+  }
+}
+
+}  // namespace keydir

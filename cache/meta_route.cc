@@ -1,0 +1,35 @@
+#include <nlohmann/json.hpp>
+
+#include "cache/routes.h"
+#include "directory/feed_follower.h"
+
+namespace keydir {
+
+void serveCacheMeta(Exchange& exchange) {
+  CacheService& service = cache(exchange);
+  auto feed = service.feed->status();
+  if (!feed) return exchange.sendProblem(feed.error());
+  auto received = receivedDigest(*service.feed);
+  if (!received) return exchange.sendProblem(received.error());
+  const Instant now = exchange.now();
+  auto last = service.status->lastGoodPoll();
+  nlohmann::json meta = {
+      {"version", KEYDIR_VERSION},
+      {"api", "v1"},
+      {"role", "cache"},
+      {"mode", service.config.mode},
+      {"upstream", service.config.upstream},
+      {"sequence", service.status->sequence()},
+      {"upstream_sequence", service.status->upstreamSequence()},
+      // Of what the feed gave at that sequence, held and refused alike.
+      {"digest", *received},
+      {"wide_digest", feed->wide_digest},
+      {"stale", service.status->stale(now)},
+      {"last_good_poll", last ? nlohmann::json(rfc3339(*last)) : nlohmann::json(nullptr)},
+      {"refused", service.status->refused()},
+      {"poll_seconds", service.config.poll_seconds},
+      {"max_staleness_seconds", service.config.effectiveMaxStalenessSeconds()}};
+  exchange.sendJson(200, meta.dump());
+}
+
+}  // namespace keydir

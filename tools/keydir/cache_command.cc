@@ -1,0 +1,67 @@
+#include <csignal>
+#include <iostream>
+
+#include "cache/cache_server.h"
+#include "tools/keydir/command.h"
+#include "tools/keydir/directory_config_options.h"
+#include "tools/keydir/options.h"
+
+namespace keydir::tool {
+
+int runCache(const std::vector<std::string_view>& args) {
+  Options options(
+      "keydir cache --upstream URL --trust PEM --listen HOST:PORT --db FILE "
+      "[--mode mirror|buckets] [--decoys N] [--address-book FILE] [--upstream-ca PEM] "
+      "[--tls-cert C --tls-key K] [--config FILE] [--set NAME=VALUE]... [--print-config]",
+      "Runs a caching proxy of a keydir directory (DESIGN section 8) until SIGINT or\n"
+      "SIGTERM: the directory's read API, answered from a copy of the directory kept\n"
+      "in --db and verified against --trust, so that the directory never learns which\n"
+      "number was looked up. Settings resolve as for `keydir serve`.");
+  options.value("upstream", "the directory's base URL, http:// or https://")
+      .value("upstream-ca", "PEM bundle that signed an https upstream (default: the system's)")
+      .value("trust", "PEM bundle of STI-CA roots; nothing is trusted by default")
+      .value("crl", "PEM CRL file", true)
+      .value("listen", "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)")
+      .value("db", "the cache's own SQLite file (created if missing)")
+      .value("mode", "mirror (default: the whole directory) or buckets")
+      .value("decoys", "buckets mode: decoy buckets fetched with each miss (default 3)")
+      .value("address-book", "buckets mode: file of TNs, one a line, kept fresh")
+      .value("tls-cert", "server certificate (PEM) for HTTPS")
+      .value("tls-key", "server private key (PEM) for HTTPS")
+      .value("access-log", "file for the access log, - for stderr, empty for none")
+      .value("config", "JSON file of settings")
+      .value("set", "NAME=VALUE for any setting of --print-config", true)
+      .flag("print-config", "print the resolved settings and exit");
+  if (auto exit = options.parse(args)) return *exit;
+
+  auto resolved = resolveDirectoryConfig(
+      options, {"upstream", "upstream-ca", "trust", "crl", "listen", "db", "mode", "decoys",
+                "address-book", "tls-cert", "tls-key", "access-log"});
+  if (!resolved) return reportError(resolved.error());
+  const DirectoryConfig& config = *resolved;
+  if (options.has("print-config")) {
+    printJson(config.toJson().dump(2));
+    return kExitOk;
+  }
+
+  // Block the stop signals before any thread starts, so that only sigwait sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto server = CacheServer::create(config);
+  if (!server) return reportError(server.error());
+  // Said before the poller starts to talk, so that the line stays whole.
+  std::cerr << "keydir: cache (" << config.mode << ") of " << config.upstream << " listening on "
+            << (*server)->baseUrl() << std::endl;
+  (*server)->start();
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::cerr << "keydir: stopping" << std::endl;
+  (*server)->stop();
+  return kExitOk;
+}
+
+}  // namespace keydir::tool
