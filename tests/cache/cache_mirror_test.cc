@@ -7,6 +7,7 @@
 
 #include <regex>
 
+#include "directory/store/sqlite.h"
 #include "tests/cache/cache_fixture.h"
 
 namespace keydir {
@@ -107,6 +108,150 @@ TEST_F(CacheTest, ARegistrationOrRevocationReachesTheMirrorAtTheNextPoll) {
   auto ids = served();
   EXPECT_EQ(std::count(ids.begin(), ids.end(), kept), 1);
   EXPECT_EQ(keyIds(getJson(*directory_, "/v1/tns/12025550123/keys")), ids);
+}
+
+// Alters one change of every changes page that names `id`.
+void alterChange(std::string& body, const std::string& id,
+                 const std::function<void(nlohmann::json&)>& alter) {
+  auto page = nlohmann::json::parse(body, nullptr, false);
+  if (!page.is_object() || !page.contains("changes")) return;
+  for (auto& change : page["changes"]) {
+    if (change["id"] == id) alter(change);
+  }
+  body = page.dump();
+}
+
+TEST_F(CacheTest, ALyingDirectoryCannotMakeItServeAForgedKeyOrDropAValidOne) {
+  startDirectory();
+  std::string kept = registerKey()["id"];
+  startCache();
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+
+  nlohmann::json forged = registerKey();
+  nlohmann::json rescoped = registerKey();
+  std::string forged_id = forged["id"], rescoped_id = rescoped["id"];
+  // The directory lies about three changes: a key swapped under a valid
+  // credential, a key claiming numbers its certificate does not hold, and a
+  // revocation whose proof is junk.
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
+    if (!target.starts_with("/v1/changes")) return;
+    alterChange(body, forged_id, [](nlohmann::json& change) {
+      std::string& x = change["body"]["jwk"]["x"].get_ref<std::string&>();
+      x[0] = x[0] == 'A' ? 'B' : 'A';
+    });
+    alterChange(body, rescoped_id,
+                [](nlohmann::json& change) { change["body"]["scope"] = "1-12025550100-10"; });
+    alterChange(body, kept, [](nlohmann::json& change) {
+      if (change.value("reason", "") == "revoked") change["proof"] = "e30.e30.e30";
+    });
+  });
+  revokeKey(kept);
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+
+  auto ids = keyIds(getJson(*cache_, "/v1/tns/12025550123/keys"));
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), kept), 1) << "a claimed revocation dropped nothing";
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), forged_id), 0) << "a forged key is never served";
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), rescoped_id), 0);
+  EXPECT_EQ(getJson(*cache_, "/v1/meta")["refused"], 3);
+  EXPECT_EQ(metric("keydir_cache_records_refused_total{reason=\"bad-signature\"}"), 2)
+      << "the swapped key and the junk proof";
+  EXPECT_EQ(metric("keydir_cache_records_refused_total{reason=\"scope-mismatch\"}"), 1);
+  std::string log = cache_->log();
+  EXPECT_NE(log.find("refused put of key " + forged_id), std::string::npos) << log;
+  EXPECT_NE(log.find("refused remove of key " + kept), std::string::npos) << log;
+  EXPECT_FALSE(std::regex_search(log, std::regex(R"(1202555\d{4})"))) << "no full TN in the log";
+
+  // A page that starts before the sequence reached: a rollback, refused.
+  const std::int64_t reached = getJson(*cache_, "/v1/meta")["sequence"];
+  proxy_->setRewrite([](const std::string&, const std::string& target, int&, std::string& body) {
+    if (!target.starts_with("/v1/changes")) return;
+    auto page = nlohmann::json::parse(body);
+    page["since"] = page["since"].get<std::int64_t>() - 1;
+    body = page.dump();
+  });
+  registerKey();
+  ASSERT_TRUE(eventually([&] { return metric("keydir_cache_rollbacks_refused_total") >= 1; }))
+      << cache_->log();
+  EXPECT_EQ(getJson(*cache_, "/v1/meta")["sequence"], reached);
+
+  // A digest that does not add up: the sequence stays, a snapshot is taken.
+  proxy_->setRewrite([](const std::string&, const std::string& target, int&, std::string& body) {
+    if (!target.starts_with("/v1/changes")) return;
+    auto page = nlohmann::json::parse(body);
+    page["digest"] = std::string(64, '0');
+    body = page.dump();
+  });
+  ASSERT_TRUE(eventually([&] { return metric("keydir_cache_digest_mismatches_total") >= 1; }))
+      << cache_->log();
+  proxy_->setRewrite(nullptr);
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+  EXPECT_EQ(getJson(*cache_, "/v1/meta")["digest"], getJson(*directory_, "/v1/meta")["digest"]);
+}
+
+TEST_F(CacheTest, ServesThroughAnOutageMarkedStaleAndCatchesUpAfter) {
+  startDirectory();
+  std::string id = registerKey()["id"];
+  startCache({"--set", "max_staleness_seconds=2", "--set", "backoff_max_seconds=1"});
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+
+  proxy_->setDown(true);
+  ASSERT_TRUE(eventually([&] { return getJson(*cache_, "/v1/meta")["stale"] == true; }))
+      << cache_->log();
+  HttpAnswer stale = get(*cache_, "/v1/tns/12025550123/keys");
+  EXPECT_EQ(stale.status, 200);
+  EXPECT_EQ(stale.headers["x-cache"], "stale");
+  EXPECT_EQ(stale.headers["warning"], "110 - \"Response is Stale\"");
+  EXPECT_EQ(keyIds(nlohmann::json::parse(stale.body)), std::vector<std::string>{id});
+  auto health = get(*cache_, "/healthz");
+  EXPECT_EQ(health.status, 200) << "a stale cache stays in rotation";
+  auto health_body = nlohmann::json::parse(health.body);
+  EXPECT_EQ(health_body["status"], "degraded");
+  EXPECT_NE(health_body["reason"].get<std::string>().find("no poll"), std::string::npos);
+  EXPECT_GE(metric("keydir_cache_upstream_requests_total{kind=\"meta\",status=\"503\"}"), 1);
+
+  std::string added = registerKey()["id"];
+  proxy_->setDown(false);
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+  HttpAnswer fresh = get(*cache_, "/v1/tns/12025550123/keys");
+  EXPECT_EQ(fresh.headers["x-cache"], "hit");
+  EXPECT_EQ(keyIds(nlohmann::json::parse(fresh.body)).size(), 2u);
+  EXPECT_EQ(getJson(*cache_, "/healthz")["status"], "ok");
+}
+
+TEST_F(CacheTest, KilledDuringItsFirstCopyItConvergesOnRestart) {
+  // Enough keys that the first copy takes a while, imported before the
+  // directory opens its file.
+  ASSERT_EQ(
+      testing::runCommand(std::string(KEYDIR_BENCH_KEYS) + " " + pki_ + " 3000 " +
+                              (dir_ / "keys.ndjson").string() + " " + (dir_ / "tns.txt").string(),
+                          nullptr),
+      0);
+  testing::keydirJson("import " + (dir_ / "keys.ndjson").string() + " --db " + db_ + " --trust " +
+                      trust_);
+  startDirectory();
+  registerKey();
+  bool snapshot_asked = false;
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string&) {
+    if (target.starts_with("/v1/snapshot")) snapshot_asked = true;
+  });
+  startCache();
+  ASSERT_TRUE(eventually([&] { return snapshot_asked; })) << cache_->log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  cache_->kill9();
+  {
+    // Killed before its first copy was whole, or the test would show little.
+    auto db = Database::open(dir_ / "cache.db").value();
+    auto reached = db->prepare("SELECT sequence FROM follower_state").value();
+    ASSERT_TRUE(reached.step().value()) << "it had begun";
+    ASSERT_EQ(reached.integer(0), 0) << "it had not finished";
+  }
+
+  startCache();
+  ASSERT_TRUE(eventually([&] { return caughtUp(); }, 60)) << cache_->log();
+  EXPECT_EQ(getJson(*cache_, "/v1/meta")["digest"], getJson(*directory_, "/v1/meta")["digest"]);
+  std::string tn = testing::readText(dir_ / "tns.txt").substr(0, 11);
+  EXPECT_EQ(getJson(*cache_, "/v1/tns/" + tn + "/keys"),
+            getJson(*directory_, "/v1/tns/" + tn + "/keys"));
 }
 
 }  // namespace
