@@ -1,12 +1,8 @@
 #include "tools/keydir/relying_party.h"
 
-#include <algorithm>
 #include <fstream>
 
-#include "advertise/advertisement_verifier.h"
-#include "certs/encompassment.h"
 #include "certs/tn.h"
-#include "directory/key_record.h"
 #include "tools/keydir/client_options.h"
 
 namespace keydir::tool {
@@ -22,41 +18,6 @@ Result<nlohmann::json> listFrom(DirectoryClient& client, const std::string& path
                 std::string("directory's answer has no \"") + member + "\" list");
   }
   return (*body.find(member));
-}
-
-nlohmann::json rejection(const std::string& id, const Error& error) {
-  return {{"id", id}, {"problem", errorTypeName(error.code)}, {"detail", error.message}};
-}
-
-// The entry must be what the advertisement says, and hold the TN.
-Result<void> checkCpsEntry(const nlohmann::json& item, const std::string& tn,
-                           const RelyingParty& party, Instant now) {
-  if (!item.is_object() || !item.contains("jws") || !item["jws"].is_string() ||
-      !item.contains("scope") || !item["scope"].is_string() || !item.contains("uri") ||
-      !item["uri"].is_string()) {
-    return fail(ErrorCode::kMalformed, "CPS entry needs \"scope\", \"uri\" and \"jws\"");
-  }
-  auto verified =
-      verifyAdvertisement(item["jws"].get<std::string>(), party.trust, now, &party.spc_map);
-  if (!verified) return std::unexpected(verified.error());
-  if (item.value("ad", "") != verified->id) {
-    return fail(ErrorCode::kMalformed, "CPS entry names advertisement " + item.value("ad", "") +
-                                           " but its JWS is " + verified->id);
-  }
-  auto scope = TnScope::parse(item["scope"].get<std::string>());
-  if (!scope) return std::unexpected(scope.error());
-  CpsEntry claimed{*scope, item["uri"].get<std::string>()};
-  if (std::find(verified->entries.begin(), verified->entries.end(), claimed) ==
-      verified->entries.end()) {
-    return fail(ErrorCode::kBadSignature,
-                "the advertisement does not say " + scope->toString() + " -> " + claimed.uri);
-  }
-  if (!scopeContains(*scope, tn, &party.spc_map)) {
-    return fail(ErrorCode::kNotAuthorized,
-                "scope " + scope->toString() + " does not hold " + tn +
-                    (scope->kind() == TnScope::Kind::kSpc ? " by the SPC map given" : ""));
-  }
-  return {};
 }
 
 }  // namespace
@@ -100,45 +61,14 @@ Result<Checked> checkedKeys(DirectoryClient& client, const std::string& tn,
                             const RelyingParty& party, Instant now) {
   auto records = listFrom(client, "/v1/tns/" + tn + "/keys", "keys");
   if (!records) return std::unexpected(records.error());
-  Checked checked;
-  for (const auto& record : *records) {
-    auto check = verifyKeyRecord(record, party.trust, now, &party.spc_map, tn);
-    if (check) {
-      checked.accepted.push_back(record);
-    } else {
-      checked.rejected.push_back(
-          rejection(record.is_object() ? record.value("id", "") : "", check.error()));
-    }
-  }
-  return checked;
+  return checkKeyRecords(*records, tn, party.trust, party.spc_map, now);
 }
 
 Result<Checked> checkedCps(DirectoryClient& client, const std::string& tn,
                            const RelyingParty& party, Instant now, bool accept_provisioned) {
   auto items = listFrom(client, "/v1/tns/" + tn + "/cps", "cps");
   if (!items) return std::unexpected(items.error());
-  Checked checked;
-  for (const auto& item : *items) {
-    if (item.is_object() && item.value("provisioned", false)) {
-      if (accept_provisioned) {
-        checked.accepted.push_back(item);
-      } else {
-        checked.rejected.push_back(rejection(
-            item.value("uri", ""),
-            {ErrorCode::kUntrustedChain,
-             "a provisioned entry carries no signature; pass --accept-provisioned to take the "
-             "directory's word for it"}));
-      }
-      continue;
-    }
-    if (auto ok = checkCpsEntry(item, tn, party, now); ok) {
-      checked.accepted.push_back(item);
-    } else {
-      checked.rejected.push_back(
-          rejection(item.is_object() ? item.value("ad", "") : "", ok.error()));
-    }
-  }
-  return checked;
+  return checkCpsEntries(*items, tn, party.trust, party.spc_map, now, accept_provisioned);
 }
 
 }  // namespace keydir::tool

@@ -1,8 +1,7 @@
 #pragma once
-// What a caller checks a directory's answers against, and the checks
-// themselves (DESIGN section 9: every record verified locally; the
-// directory is a convenience, not a trust root). Shared by lookup and
-// resolve.
+// What a caller checks a directory's answers against, from its options,
+// and the answers fetched and checked with directory/relying_party (DESIGN
+// section 9). Shared by lookup and resolve.
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -13,6 +12,7 @@
 #include "certs/instant.h"
 #include "certs/trust_store.h"
 #include "directory/client/directory_client.h"
+#include "directory/relying_party.h"
 #include "tools/keydir/options.h"
 
 namespace keydir::tool {
@@ -39,20 +39,11 @@ struct TnQuestion {
 std::variant<TnQuestion, int> tnQuestionFrom(Options& options,
                                              const std::vector<std::string_view>& args);
 
-// What survived the checks, and what did not with the reason:
-// rejected items are {"id", "problem", "detail"}.
-struct Checked {
-  nlohmann::json accepted = nlohmann::json::array();
-  nlohmann::json rejected = nlohmann::json::array();
-};
-
-// GET /v1/tns/{tn}/keys; each record verified with verifyKeyRecord.
+// GET /v1/tns/{tn}/keys, checked with checkKeyRecords.
 Result<Checked> checkedKeys(DirectoryClient& client, const std::string& tn,
                             const RelyingParty& party, Instant now);
 
-// GET /v1/tns/{tn}/cps; each signed entry's JWS verified as an advertisement,
-// and the entry must be one of it and hold the TN. Provisioned entries carry
-// no proof: kept, marked, only when `accept_provisioned`.
+// GET /v1/tns/{tn}/cps, checked with checkCpsEntries.
 Result<Checked> checkedCps(DirectoryClient& client, const std::string& tn,
                            const RelyingParty& party, Instant now, bool accept_provisioned);
 
