@@ -52,21 +52,26 @@ std::string changePageJson(const FeedPage& page) {
 
 std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents,
                        std::size_t pad_bytes) {
+  return padBucketJson(bucketJson(bucket_hex, contents), pad_bytes);
+}
+
+std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents) {
   auto list = [](const std::vector<std::string>& items) {
     std::string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
     return out + "]";
   };
-  std::string body = "{\"bucket\":\"" + bucket_hex + "\",\"seq\":" + std::to_string(contents.seq) +
-                     ",\"keys\":" + list(contents.keys) + ",\"ads\":" + list(contents.ads) +
-                     ",\"spc\":" + list(contents.spc) + ",\"pad\":\"";
-  const std::size_t closing = 2;  // "}
-  if (pad_bytes > 0) {
-    std::size_t unpadded = body.size() + closing;
-    std::size_t target = (unpadded + pad_bytes - 1) / pad_bytes * pad_bytes;
-    body.append(target - unpadded, '.');
-  }
-  return body + "\"}";
+  return "{\"bucket\":\"" + bucket_hex + "\",\"seq\":" + std::to_string(contents.seq) +
+         ",\"keys\":" + list(contents.keys) + ",\"ads\":" + list(contents.ads) +
+         ",\"spc\":" + list(contents.spc) + ",\"pad\":\"\"}";
+}
+
+std::string padBucketJson(std::string unpadded, std::size_t pad_bytes) {
+  if (pad_bytes == 0) return unpadded;
+  const std::size_t target = (unpadded.size() + pad_bytes - 1) / pad_bytes * pad_bytes;
+  // The dots go inside "pad", before its closing quote and brace.
+  unpadded.insert(unpadded.size() - 2, target - unpadded.size(), '.');
+  return unpadded;
 }
 
 Result<ParsedChange> parseChange(const nlohmann::json& change) {

@@ -24,6 +24,9 @@ std::string changePageJson(const FeedPage& page);
 // multiple of `pad_bytes` (0: no padding).
 std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents,
                        std::size_t pad_bytes);
+// The same with an empty pad, and that padded afterwards.
+std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents);
+std::string padBucketJson(std::string unpadded, std::size_t pad_bytes);
 
 // What a follower reads. kMalformed names what is wrong with the text.
 struct ParsedChange {

@@ -1,5 +1,7 @@
 #include "directory/http/http_exchange.h"
 
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
 #include <istream>
@@ -9,6 +11,11 @@
 #include "directory/http/problem.h"
 
 namespace keydir {
+namespace {
+
+constexpr std::size_t kDirectSendBytes = 16 * 1024;
+
+}  // namespace
 
 namespace {
 
@@ -59,7 +66,22 @@ void Exchange::send(int status, const std::string& content_type, std::string_vie
   if (!content_type.empty()) response_.setContentType(content_type);
   response_.setContentLength64(static_cast<Poco::Int64>(body.size()));
   std::ostream& out = response_.send();
-  out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  // Poco's response stream hands the socket 4 KiB at a time, so a padded
+  // 64 KiB bucket answer took sixteen send calls. A large body goes to the
+  // socket whole once the header is out.
+  auto* direct = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request_);
+  if (body.size() < kDirectSendBytes || direct == nullptr || request_.getMethod() == "HEAD") {
+    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    return;
+  }
+  out.flush();
+  Poco::Net::StreamSocket& socket = direct->socket();
+  std::size_t sent = 0;
+  while (sent < body.size()) {
+    int now = socket.sendBytes(body.data() + sent, static_cast<int>(body.size() - sent));
+    if (now <= 0) throw Poco::IOException("connection closed while sending the answer");
+    sent += std::size_t(now);
+  }
 }
 
 void Exchange::sendJson(int status, std::string_view json) {
@@ -74,8 +96,10 @@ void Exchange::sendProblem(const Error& error) {
   send(httpStatusFor(error.code), "application/problem+json", problemJson(error).dump());
 }
 
-void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max_age) {
-  std::string etag = "\"" + base64UrlEncode(sha256(json)).substr(0, 27) + "\"";
+void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max_age,
+                                 std::string_view tagged) {
+  std::string etag =
+      "\"" + base64UrlEncode(sha256(tagged.empty() ? json : tagged)).substr(0, 27) + "\"";
   response_.set("Cache-Control",
                 "public, max-age=" + std::to_string(std::max<long long>(0, max_age.count())));
   if (answeredNotModified(etag)) return;

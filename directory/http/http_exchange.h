@@ -42,8 +42,10 @@ class Exchange {
   void sendText(int status, const std::string& content_type, std::string_view text);
   void sendProblem(const Error& error);
   // 200 with an ETag and Cache-Control max-age, or 304 when If-None-Match
-  // names the same ETag.
-  void sendCacheableJson(std::string_view json, std::chrono::seconds max_age);
+  // names the same ETag. The ETag is a hash of `tagged`, or of `json` when
+  // that is empty: an answer mostly padding is tagged by what it pads.
+  void sendCacheableJson(std::string_view json, std::chrono::seconds max_age,
+                         std::string_view tagged = {});
   // Sets `etag`; when If-None-Match names it, answers 304 and returns true.
   bool answeredNotModified(const std::string& etag);
   // Starts a streamed (chunked) answer. The caller writes to the stream,

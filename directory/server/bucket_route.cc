@@ -15,8 +15,11 @@ void serveBucket(Exchange& exchange) {
     max_age = std::min(max_age, std::chrono::duration_cast<std::chrono::seconds>(
                                     *contents->earliest_expiry - exchange.now()));
   }
-  exchange.sendCacheableJson(bucketJson(exchange.param(0), *contents, config.bucket_pad_bytes),
-                             max_age);
+  // Tagged before padding: hashing the padding would cost more than the query.
+  std::string unpadded = bucketJson(exchange.param(0), *contents);
+  std::string tag = unpadded + std::to_string(config.bucket_pad_bytes);
+  exchange.sendCacheableJson(padBucketJson(std::move(unpadded), config.bucket_pad_bytes), max_age,
+                             tag);
 }
 
 }  // namespace keydir
