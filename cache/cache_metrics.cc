@@ -7,6 +7,9 @@ CacheMetrics::CacheMetrics(prometheus::Registry& registry)
                     .Name("keydir_cache_requests_total")
                     .Help("Lookups answered, by result: hit, miss or stale")
                     .Register(registry)),
+      hits_(requests_.Add({{"result", "hit"}})),
+      misses_(requests_.Add({{"result", "miss"}})),
+      stale_(requests_.Add({{"result", "stale"}})),
       upstream_requests_(prometheus::BuildCounter()
                              .Name("keydir_cache_upstream_requests_total")
                              .Help("Requests to the directory, by kind and status (0: no answer)")
@@ -37,8 +40,8 @@ CacheMetrics::CacheMetrics(prometheus::Registry& registry)
                          .Register(registry)
                          .Add({})) {}
 
-void CacheMetrics::countRequest(const std::string& result) {
-  requests_.Add({{"result", result}}).Increment();
+void CacheMetrics::countRequest(Result result) {
+  (result == Result::kHit ? hits_ : result == Result::kMiss ? misses_ : stale_).Increment();
 }
 
 void CacheMetrics::countUpstream(const std::string& kind, int status) {

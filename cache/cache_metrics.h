@@ -15,7 +15,8 @@ class CacheMetrics {
  public:
   explicit CacheMetrics(prometheus::Registry& registry);
 
-  void countRequest(const std::string& result);  // hit, miss or stale
+  enum class Result { kHit, kMiss, kStale };
+  void countRequest(Result result);
   // `kind` is what was asked (snapshot, changes, meta, buckets, certs);
   // `status` the HTTP status, 0 when no answer came.
   void countUpstream(const std::string& kind, int status);
@@ -29,6 +30,10 @@ class CacheMetrics {
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
+  // Looked up once: a family's Add takes a lock and hashes the labels.
+  prometheus::Counter& hits_;
+  prometheus::Counter& misses_;
+  prometheus::Counter& stale_;
   prometheus::Family<prometheus::Counter>& upstream_requests_;
   prometheus::Family<prometheus::Counter>& refused_;
   prometheus::Counter& rollbacks_refused_;

@@ -10,7 +10,7 @@ namespace {
 bool answerFromReplica(Exchange& exchange) {
   CacheService& service = cache(exchange);
   if (service.status->empty()) {
-    service.cache_metrics->countRequest("miss");
+    service.cache_metrics->countRequest(CacheMetrics::Result::kMiss);
     exchange.sendProblem({ErrorCode::kUnavailable,
                           "the cache has not finished its first copy of the directory; "
                           "try again shortly"});
@@ -21,7 +21,8 @@ bool answerFromReplica(Exchange& exchange) {
   exchange.setHeader("X-Cache", stale ? "stale" : "hit");
   exchange.setHeader("Age", std::to_string(service.status->ageSeconds(now)));
   if (stale) exchange.setHeader("Warning", "110 - \"Response is Stale\"");
-  service.cache_metrics->countRequest(stale ? "stale" : "hit");
+  service.cache_metrics->countRequest(stale ? CacheMetrics::Result::kStale
+                                            : CacheMetrics::Result::kHit);
   return true;
 }
 

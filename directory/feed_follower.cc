@@ -5,11 +5,8 @@
 #include <limits>
 #include <memory>
 
-#include "advertise/advertisement_verifier.h"
-#include "certs/base64.h"
-#include "certs/pem.h"
 #include "directory/feed_format.h"
-#include "directory/key_record.h"
+#include "directory/feed_records.h"
 #include "directory/on_threads.h"
 #include "directory/revocation.h"
 #include "directory/store/feed_hashes.h"
@@ -23,36 +20,6 @@ constexpr std::size_t kMaxChainLength = 5;
 constexpr std::size_t kKeyBatch = 1000;
 
 std::string at(std::int64_t seq) { return "change " + std::to_string(seq) + ": "; }
-
-// A verification error's name as a refusal reason. A key record whose scope
-// is not its leaf's TNAuthList is singled out (DESIGN section 8).
-std::string reasonOf(const Error& error) {
-  if (error.message.find("\"scope\"") != std::string::npos) return "scope-mismatch";
-  return std::string(errorTypeName(error.code));
-}
-
-Result<NewKey> keyFromRecord(const std::string& id, const nlohmann::json& record,
-                             const TrustStore& trust, Instant now, const SpcMap& spc_map) {
-  auto verified = verifyKeyRecord(record, trust, now, &spc_map);
-  if (!verified) return std::unexpected(verified.error());
-  if (verified->id != id) {
-    return fail(ErrorCode::kBadSignature,
-                "the change names key " + id + " but its credential is " + verified->id);
-  }
-  std::vector<std::string> chain_der;
-  for (const auto& certificate : record["x5c"]) {
-    auto der = base64Decode(certificate.get<std::string>());
-    if (!der) return std::unexpected(der.error());
-    chain_der.emplace_back(der->begin(), der->end());
-  }
-  return NewKey{verified->id,
-                verified->serialized,
-                verified->expires,
-                publicKeySha256Hex(verified->chain.leaf()),
-                verified->chain.authority,
-                std::move(chain_der),
-                record.dump()};
-}
 
 }  // namespace
 
@@ -79,7 +46,10 @@ Result<std::string> receivedDigest(FeedStore& replica) {
   auto state = replica.followerState();
   if (!state) return std::unexpected(state.error());
   // What it holds, and what it refused that the upstream still counts.
-  Digest digest = digestFromHex(status->digest);
+  // Following the wide feed, the narrow records it holds from buckets do
+  // not count.
+  const bool wide = *state && (*state)->scope == "wide";
+  Digest digest = digestFromHex(wide ? status->wide_digest : status->digest);
   if (*state) xorInto(digest, digestFromHex((*state)->refused_digest));
   return digestHex(digest);
 }
@@ -208,7 +178,7 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
     pending.clear();
     verifying = std::async(std::launch::async, [this, batch = in_flight, now = clock_.now()] {
       return mapOnThreads<Result<NewKey>>(*batch, 0, [&](const PendingKey& key) {
-        return keyFromRecord(key.id, key.body, trust_, now, keys_.spcMap());
+        return verifiedFeedKey(key.id, key.body, trust_, now, keys_.spcMap());
       });
     });
   };
@@ -300,7 +270,7 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
                     " ended without its end line: it was cut, and is discarded");
   }
   if (over_held) {
-    auto unseen = feed_.heldButNotSeen();
+    auto unseen = feed_.heldButNotSeen(options_.wide_only);
     if (!unseen) return std::unexpected(unseen.error());
     for (const auto& [kind, id] : *unseen) {
       auto removed =
@@ -335,7 +305,8 @@ Result<void> FeedFollower::storeSnapshotKeys(std::int64_t seq, const std::vector
       continue;
     }
     const Error& error = verified[i].error();
-    if (auto ok = refuse({seq, "key", batch[i].id, "put", reasonOf(error), error.message}, report);
+    if (auto ok =
+            refuse({seq, "key", batch[i].id, "put", refusalReason(error), error.message}, report);
         !ok) {
       return ok;
     }
@@ -355,7 +326,8 @@ Result<bool> FeedFollower::applyPut(std::int64_t seq, const std::string& kind,
                                     SyncReport& report) {
   const Instant now = clock_.now();
   auto refused = [&](const Error& error) -> Result<bool> {
-    if (auto ok = refuse({seq, kind, id, "put", reasonOf(error), error.message}, report); !ok) {
+    if (auto ok = refuse({seq, kind, id, "put", refusalReason(error), error.message}, report);
+        !ok) {
       return std::unexpected(ok.error());
     }
     return false;
@@ -366,7 +338,7 @@ Result<bool> FeedFollower::applyPut(std::int64_t seq, const std::string& kind,
     return {};
   };
   if (kind == "key") {
-    auto key = keyFromRecord(id, body, trust_, now, keys_.spcMap());
+    auto key = verifiedFeedKey(id, body, trust_, now, keys_.spcMap());
     if (!key) return refused(key.error());
     if (auto ok = accept(); !ok) return std::unexpected(ok.error());
     auto stored = keys_.insertKey(*key, now, std::numeric_limits<std::size_t>::max());
@@ -374,30 +346,19 @@ Result<bool> FeedFollower::applyPut(std::int64_t seq, const std::string& kind,
     return true;
   }
   if (kind == "ad") {
-    auto verified = verifyAdvertisement(body.value("jws", ""), trust_, now, &keys_.spcMap());
-    if (!verified) return refused(verified.error());
-    if (verified->id != id) {
-      return refused({ErrorCode::kBadSignature,
-                      "the change names advertisement " + id + " but its JWS is " + verified->id});
-    }
+    auto ad = verifiedFeedAd(id, body, trust_, now, keys_.spcMap());
+    if (!ad) return refused(ad.error());
     if (auto ok = accept(); !ok) return std::unexpected(ok.error());
-    NewAdvertisement ad{verified->id,  verified->jws,     verified->signer,  verified->iat,
-                        verified->exp, verified->expires, verified->entries, verified->x5c_der};
-    auto stored = ads_.publishAdvertisement(ad, now);
+    auto stored = ads_.publishAdvertisement(*ad, now);
     if (!stored && stored.error().code == ErrorCode::kExpired) return refused(stored.error());
     if (!stored) return std::unexpected(stored.error());
     return true;
   }
   if (kind == "spc") {
-    auto scope = TnScope::parse(body.value("scope", ""));
-    std::string spc = body.value("spc", "");
-    if (!scope || scope->kind() == TnScope::Kind::kSpc || spc.empty() || scope->toString() != id) {
-      return refused({ErrorCode::kMalformed,
-                      "an SPC-map entry needs a range or number \"scope\" equal to its id and "
-                      "an \"spc\""});
-    }
+    auto entry = parsedFeedSpcEntry(id, body);
+    if (!entry) return refused(entry.error());
     if (auto ok = accept(); !ok) return std::unexpected(ok.error());
-    auto stored = feed_.putSpcEntry({*scope, spc}, now);
+    auto stored = feed_.putSpcEntry(*entry, now);
     if (!stored) return std::unexpected(stored.error());
     return true;
   }

@@ -111,7 +111,8 @@ class FeedFollower {
 };
 
 // A replica's digest as its upstream should see it: of everything the feed
-// gave it, held or refused.
+// gave it, held or refused (of its wide records alone when it follows the
+// wide feed).
 Result<std::string> receivedDigest(FeedStore& replica);
 
 }  // namespace keydir

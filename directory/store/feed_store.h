@@ -121,7 +121,10 @@ class FeedStore {
   virtual Result<void> clearSeen() = 0;
   virtual Result<void> markSeen(
       const std::vector<std::pair<std::string, std::string>>& records) = 0;
-  virtual Result<std::vector<std::pair<std::string, std::string>>> heldButNotSeen() = 0;
+  // With `wide_only`, among wide records only (a cache in buckets mode
+  // holds narrow ones from buckets, which no wide snapshot names).
+  virtual Result<std::vector<std::pair<std::string, std::string>>> heldButNotSeen(
+      bool wide_only) = 0;
   // Forgets every refusal (before a fresh snapshot).
   virtual Result<void> clearRefused() = 0;
 };

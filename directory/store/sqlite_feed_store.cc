@@ -390,14 +390,16 @@ Result<void> SqliteFeedStore::markSeen(
   return transaction.commit();
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> SqliteFeedStore::heldButNotSeen() {
+Result<std::vector<std::pair<std::string, std::string>>> SqliteFeedStore::heldButNotSeen(
+    bool wide_only) {
   auto db = pool_.borrow();
   auto select = db->prepare(
-      "SELECT 'key', id FROM keys WHERE removed IS NULL "
-      "UNION ALL SELECT 'ad', id FROM ads WHERE removed IS NULL "
-      "UNION ALL SELECT 'spc', scope FROM spc_map "
+      "SELECT 'key', id FROM keys WHERE removed IS NULL AND wide >= ?1 "
+      "UNION ALL SELECT 'ad', id FROM ads WHERE removed IS NULL AND wide >= ?1 "
+      "UNION ALL SELECT 'spc', scope FROM spc_map WHERE wide >= ?1 "
       "EXCEPT SELECT kind, id FROM follower_snapshot_seen");
   if (!select) return std::unexpected(select.error());
+  select->bind(1, std::int64_t(wide_only ? 1 : 0));
   std::vector<std::pair<std::string, std::string>> unseen;
   for (;;) {
     auto row = select->step();

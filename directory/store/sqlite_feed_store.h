@@ -37,7 +37,7 @@ class SqliteFeedStore : public FeedStore {
   Result<bool> holds(const std::string& kind, const std::string& id) override;
   Result<void> clearSeen() override;
   Result<void> markSeen(const std::vector<std::pair<std::string, std::string>>& records) override;
-  Result<std::vector<std::pair<std::string, std::string>>> heldButNotSeen() override;
+  Result<std::vector<std::pair<std::string, std::string>>> heldButNotSeen(bool wide_only) override;
   Result<void> clearRefused() override;
 
  private:
