@@ -63,7 +63,10 @@ void HttpServer::start(Poco::Net::HTTPRequestHandlerFactory* router) {
   params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_timeout_seconds, 0));
   params->setMaxKeepAliveRequests(options_.max_keep_alive_requests);
   params->setTimeout(Poco::Timespan(30, 0));
-  params->setThreadIdleTime(Poco::Timespan(30, 0));
+  // A dispatcher thread that finishes a connection just as stop() wakes the
+  // idle ones waits this long before it sees the stop (Poco 1.11), and
+  // stop() waits for it: 30 s made a stopping server hang now and then.
+  params->setThreadIdleTime(Poco::Timespan(1, 0));
   threads_ = std::make_unique<Poco::ThreadPool>(4, options_.max_threads + 8, 30);
   server_ = std::make_unique<Poco::Net::HTTPServer>(router, *threads_, socket_, params);
   server_->start();
