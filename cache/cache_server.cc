@@ -1,9 +1,11 @@
 #include "cache/cache_server.h"
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "cache/routes.h"
+#include "certs/tn.h"
 #include "directory/server/directory_server.h"
 #include "directory/store/sqlite_advertisement_store.h"
 #include "directory/store/sqlite_feed_store.h"
@@ -27,6 +29,26 @@ Result<FeedSettings> upstreamFeedSettings(DirectoryClient& upstream) {
                                            "is it a keydir directory of this version?");
   }
   return FeedSettings{meta["bucket_bits"].get<int>(), meta["wide_threshold"].get<long long>()};
+}
+
+// One TN a line; blank lines and '#' comments skipped.
+Result<std::vector<std::string>> readAddressBook(const std::string& path) {
+  std::vector<std::string> tns;
+  if (path.empty()) return tns;
+  std::ifstream in(path);
+  if (!in) return fail(ErrorCode::kNotFound, "cannot read address book " + path);
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    line.erase(0, line.find_first_not_of(" \t"));
+    line.erase(line.find_last_not_of(" \t\r") + 1);
+    if (line.empty() || line[0] == '#') continue;
+    auto tn = canonicalTn(line);
+    if (!tn) {
+      return failWithContext(tn.error(), path + " line " + std::to_string(number));
+    }
+    tns.push_back(*tn);
+  }
+  return tns;
 }
 
 }  // namespace
@@ -91,6 +113,18 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
   server->service_ = std::move(service);
   server->poller_ =
       std::make_unique<FeedPoller>(*server->service_, *server->upstream_, config.mode == "buckets");
+  if (config.mode == "buckets") {
+    auto book = readAddressBook(config.address_book);
+    if (!book) return std::unexpected(book.error());
+    auto& pool = static_cast<SqliteKeyStore&>(*server->service_->store).pool();
+    auto held = HeldBuckets::open(pool);
+    if (!held) return std::unexpected(held.error());
+    server->held_buckets_ = std::move(*held);
+    server->buckets_ = std::make_unique<BucketHolder>(*server->service_, *server->upstream_,
+                                                      *server->held_buckets_, std::move(*book));
+    if (auto loaded = server->buckets_->load(); !loaded) return std::unexpected(loaded.error());
+    server->service_->buckets = server->buckets_.get();
+  }
   return server;
 }
 
@@ -99,9 +133,11 @@ CacheServer::~CacheServer() { stop(); }
 void CacheServer::start() {
   http_->start(new Router(*service_, cacheRoutes()));
   poller_->start();
+  if (buckets_) buckets_->start();
 }
 
 void CacheServer::stop() {
+  if (buckets_) buckets_->stop();
   if (poller_) poller_->stop();
   if (http_) http_->stop();
 }

@@ -6,8 +6,10 @@
 
 #include <memory>
 
+#include "cache/bucket_holder.h"
 #include "cache/cache_service.h"
 #include "cache/feed_poller.h"
+#include "cache/held_buckets.h"
 #include "directory/client/directory_client.h"
 #include "directory/http/http_server.h"
 
@@ -29,6 +31,7 @@ class CacheServer {
   std::string baseUrl() const;
   CacheService& service() { return *service_; }
   FeedPoller& poller() { return *poller_; }
+  BucketHolder* buckets() { return buckets_.get(); }
 
  private:
   CacheServer() = default;
@@ -37,6 +40,8 @@ class CacheServer {
   std::unique_ptr<CacheService> service_;
   std::unique_ptr<DirectoryClient> upstream_;
   std::unique_ptr<FeedPoller> poller_;
+  std::unique_ptr<HeldBuckets> held_buckets_;  // buckets mode
+  std::unique_ptr<BucketHolder> buckets_;
   std::unique_ptr<HttpServer> http_;
 };
 

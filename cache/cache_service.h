@@ -14,10 +14,13 @@
 
 namespace keydir {
 
+class BucketHolder;
+
 struct CacheService : DirectoryService {
   std::unique_ptr<CacheStore> cache_store;  // on the replica's file
   std::unique_ptr<CacheStatus> status;
   std::unique_ptr<CacheMetrics> cache_metrics;
+  BucketHolder* buckets = nullptr;  // buckets mode only; owned by CacheServer
 };
 
 // The cache's parts, from an exchange its router made.

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "cache/bucket_holder.h"
 #include "cache/routes.h"
 #include "directory/feed_follower.h"
 
@@ -29,6 +30,10 @@ void serveCacheMeta(Exchange& exchange) {
       {"refused", service.status->refused()},
       {"poll_seconds", service.config.poll_seconds},
       {"max_staleness_seconds", service.config.effectiveMaxStalenessSeconds()}};
+  if (service.buckets != nullptr) {
+    meta["decoys"] = service.config.decoys;
+    meta["buckets_held"] = service.buckets->heldCount();
+  }
   exchange.sendJson(200, meta.dump());
 }
 

@@ -1,4 +1,6 @@
+#include "cache/bucket_holder.h"
 #include "cache/routes.h"
+#include "certs/tn.h"
 #include "directory/server/routes.h"
 
 namespace keydir {
@@ -6,23 +8,37 @@ namespace {
 
 // Says how fresh the answer is, then lets the directory's own route answer
 // from the replica, so that the records and their order are the
-// directory's. False when there is nothing to answer from yet.
+// directory's. In buckets mode the number's bucket is made sure of first.
+// False when there is nothing to answer from.
 bool answerFromReplica(Exchange& exchange) {
   CacheService& service = cache(exchange);
-  if (service.status->empty()) {
+  auto unavailable = [&](const std::string& why) {
     service.cache_metrics->countRequest(CacheMetrics::Result::kMiss);
-    exchange.sendProblem({ErrorCode::kUnavailable,
-                          "the cache has not finished its first copy of the directory; "
-                          "try again shortly"});
+    exchange.sendProblem({ErrorCode::kUnavailable, why});
     return false;
+  };
+  if (service.status->empty()) {
+    return unavailable(
+        "the cache has not finished its first copy of the directory; try again shortly");
   }
   const Instant now = exchange.now();
-  const bool stale = service.status->stale(now);
-  exchange.setHeader("X-Cache", stale ? "stale" : "hit");
-  exchange.setHeader("Age", std::to_string(service.status->ageSeconds(now)));
+  bool stale = service.status->stale(now);
+  bool missed = false;
+  long long age = service.status->ageSeconds(now);
+  auto tn = canonicalTn(exchange.param(0));
+  if (service.buckets != nullptr && tn) {
+    auto held = service.buckets->ensure(*tn);
+    if (!held) return unavailable(held.error().message);
+    missed = held->found == BucketHolder::Found::kFetched;
+    stale = stale || held->found == BucketHolder::Found::kStale;
+    age = std::max<long long>(0, (now - held->fetched).count());
+  }
+  exchange.setHeader("X-Cache", stale ? "stale" : missed ? "miss" : "hit");
+  exchange.setHeader("Age", std::to_string(age));
   if (stale) exchange.setHeader("Warning", "110 - \"Response is Stale\"");
-  service.cache_metrics->countRequest(stale ? CacheMetrics::Result::kStale
-                                            : CacheMetrics::Result::kHit);
+  service.cache_metrics->countRequest(stale    ? CacheMetrics::Result::kStale
+                                      : missed ? CacheMetrics::Result::kMiss
+                                               : CacheMetrics::Result::kHit);
   return true;
 }
 
