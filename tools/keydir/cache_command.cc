@@ -1,10 +1,7 @@
-#include <csignal>
-#include <iostream>
-
 #include "cache/cache_server.h"
 #include "tools/keydir/command.h"
-#include "tools/keydir/directory_config_options.h"
 #include "tools/keydir/options.h"
+#include "tools/keydir/run_server.h"
 
 namespace keydir::tool {
 
@@ -34,34 +31,15 @@ int runCache(const std::vector<std::string_view>& args) {
       .flag("print-config", "print the resolved settings and exit");
   if (auto exit = options.parse(args)) return *exit;
 
-  auto resolved = resolveDirectoryConfig(
-      options, {"upstream", "upstream-ca", "trust", "crl", "listen", "db", "mode", "decoys",
-                "address-book", "tls-cert", "tls-key", "access-log"});
-  if (!resolved) return reportError(resolved.error());
-  const DirectoryConfig& config = *resolved;
-  if (options.has("print-config")) {
-    printJson(config.toJson().dump(2));
-    return kExitOk;
-  }
-
-  // Block the stop signals before any thread starts, so that only sigwait sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-  auto server = CacheServer::create(config);
-  if (!server) return reportError(server.error());
-  // Said before the poller starts to talk, so that the line stays whole.
-  std::cerr << "keydir: cache (" << config.mode << ") of " << config.upstream << " listening on "
-            << (*server)->baseUrl() << std::endl;
-  (*server)->start();
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  std::cerr << "keydir: stopping" << std::endl;
-  (*server)->stop();
-  return kExitOk;
+  return runServer<CacheServer>(
+      options,
+      {"upstream", "upstream-ca", "trust", "crl", "listen", "db", "mode", "decoys", "address-book",
+       "tls-cert", "tls-key", "access-log"},
+      [](const DirectoryConfig& config) { return CacheServer::create(config); },
+      [](const DirectoryConfig& config, CacheServer& server) {
+        return "cache (" + config.mode + ") of " + config.upstream + " listening on " +
+               server.baseUrl();
+      });
 }
 
 }  // namespace keydir::tool

@@ -1,10 +1,7 @@
-#include <csignal>
-#include <iostream>
-
 #include "directory/server/directory_server.h"
 #include "tools/keydir/command.h"
-#include "tools/keydir/directory_config_options.h"
 #include "tools/keydir/options.h"
+#include "tools/keydir/run_server.h"
 
 namespace keydir::tool {
 
@@ -30,34 +27,16 @@ int runServe(const std::vector<std::string_view>& args) {
       .flag("print-config", "print the resolved settings and exit");
   if (auto exit = options.parse(args)) return *exit;
 
-  auto resolved =
-      resolveDirectoryConfig(options, {"db", "trust", "crl", "listen", "tls-cert", "tls-key",
-                                       "spc-map", "public-url", "access-log"});
-  if (!resolved) return reportError(resolved.error());
-  const DirectoryConfig& config = *resolved;
-  if (options.has("print-config")) {
-    printJson(config.toJson().dump(2));
-    return kExitOk;
-  }
-
-  // Block the stop signals before any thread starts, so that only sigwait sees them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
-  auto server = DirectoryServer::create(config);
-  if (!server) return reportError(server.error());
-  (*server)->start();
-  std::cerr << "keydir: directory listening on " << (config.usesTls() ? "https" : "http") << "://"
-            << config.listen.substr(0, config.listen.rfind(':')) << ":" << (*server)->port()
-            << std::endl;
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  std::cerr << "keydir: stopping" << std::endl;
-  (*server)->stop();
-  return kExitOk;
+  return runServer<DirectoryServer>(
+      options,
+      {"db", "trust", "crl", "listen", "tls-cert", "tls-key", "spc-map", "public-url",
+       "access-log"},
+      [](const DirectoryConfig& config) { return DirectoryServer::create(config); },
+      [](const DirectoryConfig& config, DirectoryServer& server) {
+        return std::string("directory listening on ") + (config.usesTls() ? "https" : "http") +
+               "://" + config.listen.substr(0, config.listen.rfind(':')) + ":" +
+               std::to_string(server.port());
+      });
 }
 
 }  // namespace keydir::tool
