@@ -23,6 +23,9 @@ TEST_F(CacheTest, MirrorAnswersAsTheDirectoryDoesAndNamesNoNumberUpstream) {
   startDirectory();
   registerKey();
   registerKey();
+  testing::keydirJson("advertise --cert " + pki_ + "/acme.chain.pem --key " + pki_ +
+                      "/acme.key --entry 1-12025550100-100=https://cps.acme.example --publish " +
+                      directory_->url());
   startCache();
   ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
   proxy_->clearRequests();
@@ -37,6 +40,8 @@ TEST_F(CacheTest, MirrorAnswersAsTheDirectoryDoesAndNamesNoNumberUpstream) {
     EXPECT_EQ(cached.headers["x-cache"], "hit");
     EXPECT_TRUE(cached.headers.contains("age"));
   }
+  EXPECT_EQ(getJson(*cache_, "/v1/tns/12025550150/cps")["cps"].size(), 1u)
+      << "the advertisement came through the feed";
   // Let a few polls go by too: they must not name a number either.
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   auto asked = proxy_->requests();
@@ -252,6 +257,37 @@ TEST_F(CacheTest, KilledDuringItsFirstCopyItConvergesOnRestart) {
   std::string tn = testing::readText(dir_ / "tns.txt").substr(0, 11);
   EXPECT_EQ(getJson(*cache_, "/v1/tns/" + tn + "/keys"),
             getJson(*directory_, "/v1/tns/" + tn + "/keys"));
+}
+
+TEST_F(CacheTest, FollowsAnHttpsDirectoryWithItsOwnCaAndServesHttps) {
+  std::string output;
+  ASSERT_EQ(testing::runCommand(
+                "cd " + dir_.path().string() +
+                    " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+                    " -keyout tls.key -out tls.pem -days 2 -subj /CN=127.0.0.1"
+                    " -addext subjectAltName=IP:127.0.0.1,DNS:localhost",
+                &output),
+            0)
+      << output;
+  const std::string cert = (dir_ / "tls.pem").string(), key = (dir_ / "tls.key").string();
+  directory_ = serve({"--tls-cert", cert, "--tls-key", key});
+  const std::string directory_url = "https://127.0.0.1:" + std::to_string(directory_->port());
+  std::string id = testing::keydirJson("register --server " + directory_url + " --tls-ca " + cert +
+                                       " --credential " + credential("acme", "k"))["id"];
+  cache_ = std::make_unique<testing::KeydirProcess>(
+      "cache",
+      std::vector<std::string>{"--upstream", directory_url, "--upstream-ca", cert, "--trust",
+                               trust_, "--listen", "127.0.0.1:0", "--db",
+                               (dir_ / "cache.db").string(), "--tls-cert", cert, "--tls-key", key,
+                               "--access-log", ""},
+      dir_ / "cache.log");
+  ASSERT_NE(cache_->port(), 0) << cache_->log();
+  auto client =
+      DirectoryClient::create("https://127.0.0.1:" + std::to_string(cache_->port()), cert).value();
+  ASSERT_TRUE(eventually([&] {
+    auto answer = client.request("GET", "/v1/tns/12025550123/keys");
+    return answer && answer->status == 200 && answer->body.find(id) != std::string::npos;
+  })) << cache_->log();
 }
 
 }  // namespace
