@@ -269,22 +269,29 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
                 "the snapshot at sequence " + std::to_string(begin_seq) +
                     " ended without its end line: it was cut, and is discarded");
   }
+  // What the snapshot lacks leaves only once the snapshot checks out, so a
+  // snapshot that does not cannot take away what was verified before.
+  std::vector<std::pair<std::string, std::string>> unseen;
   if (over_held) {
-    auto unseen = feed_.heldButNotSeen(options_.wide_only);
-    if (!unseen) return std::unexpected(unseen.error());
-    for (const auto& [kind, id] : *unseen) {
-      auto removed =
-          feed_.removeRecord(kind, id, "withdrawn", "not in the upstream's snapshot", clock_.now());
-      if (!removed) return std::unexpected(removed.error());
-    }
+    auto held_only = feed_.heldButNotSeen(options_.wide_only);
+    if (!held_only) return std::unexpected(held_only.error());
+    unseen = std::move(*held_only);
   }
-  auto digest = receivedDigest(feed_);
-  if (!digest) return std::unexpected(digest.error());
+  auto received = receivedDigest(feed_);
+  if (!received) return std::unexpected(received.error());
+  Digest after = digestFromHex(*received);
+  for (const auto& [kind, id] : unseen) xorInto(after, digestTerm(kind, id));
   std::string wanted = (*end)["digest"].is_string() ? (*end)["digest"].get<std::string>() : "";
-  if (*digest != wanted) {
+  if (digestHex(after) != wanted) {
     return fail(ErrorCode::kBadSignature, "the snapshot at sequence " + std::to_string(begin_seq) +
                                               " promises digest " + wanted +
-                                              " but its records make " + *digest);
+                                              " but its records make " + digestHex(after) +
+                                              "; nothing held was dropped");
+  }
+  for (const auto& [kind, id] : unseen) {
+    auto removed =
+        feed_.removeRecord(kind, id, "withdrawn", "not in the upstream's snapshot", clock_.now());
+    if (!removed) return std::unexpected(removed.error());
   }
   if (auto ok = feed_.saveFollowerState({upstream_.baseUrl(), scope, begin_seq, ""}); !ok) {
     return std::unexpected(ok.error());

@@ -5,6 +5,7 @@
 #include "directory/feed_follower.h"
 
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "directory/store/sqlite_advertisement_store.h"
@@ -194,6 +195,33 @@ TEST_F(FeedFollowerTest, RefusesAChangesPageOrSnapshotWhoseSequenceGoesBackwards
   auto honest = follower_->sync();
   ASSERT_TRUE(honest) << honest.error().message;
   EXPECT_EQ(replicaDigest(), meta()["digest"]);
+}
+
+TEST_F(FeedFollowerTest, ASnapshotThatDoesNotCheckOutDropsNothingHeld) {
+  startServer();
+  const std::string kept = registered(pki_->acme);
+  registered(pki_->acme);
+  testing::TestProxy liar(client_->baseUrl());
+  auto through_liar = DirectoryClient::create(liar.url()).value();
+  openReplica();
+  follower_ = std::make_unique<FeedFollower>(through_liar, *replica_, *replica_ads_, *replica_feed_,
+                                             *trust_, *clock_);
+  ASSERT_TRUE(follower_->sync());
+  // A snapshot that leaves one key out but keeps the honest digest.
+  liar.setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
+    if (!target.starts_with("/v1/snapshot")) return;
+    std::string kept_lines;
+    std::istringstream lines(body);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("\"id\":\"" + kept + "\"") == std::string::npos) kept_lines += line + "\n";
+    }
+    body = kept_lines;
+  });
+  auto snapshot = follower_->takeSnapshot();
+  ASSERT_FALSE(snapshot);
+  EXPECT_EQ(snapshot.error().code, ErrorCode::kBadSignature);
+  EXPECT_NE(snapshot.error().message.find("nothing held was dropped"), std::string::npos);
+  EXPECT_TRUE(replica_feed_->holds("key", kept).value());
 }
 
 }  // namespace
