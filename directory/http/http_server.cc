@@ -4,6 +4,7 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SecureServerSocket.h>
+#include <malloc.h>
 
 #include "directory/http/listening_socket.h"
 
@@ -56,6 +57,12 @@ std::string HttpServer::baseUrl() const {
 int HttpServer::port() const { return socket_.address().port(); }
 
 void HttpServer::start(Poco::Net::HTTPRequestHandlerFactory* router) {
+  // With a thread per connection glibc gives threads their own arenas and
+  // hands freed memory back to the kernel eagerly; each give-back flushes
+  // every core's TLB, and under load that cost more than a lookup did.
+  // Keeping up to 64 MiB free per arena avoids it. The directory and the
+  // cache alike: the cache ran at 0.5-0.7 of the directory without it.
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
   params->setMaxThreads(options_.max_threads);
   params->setMaxQueued(options_.max_queued);

@@ -1,7 +1,5 @@
 #include "directory/server/directory_server.h"
 
-#include <malloc.h>
-
 #include <fstream>
 #include <iostream>
 
@@ -72,22 +70,18 @@ Result<AdvertisementRules> advertisementRulesFromConfig(const DirectoryConfig& c
 }
 
 Result<std::size_t> importSpcMapCsv(KeyStore& store, const std::string& path,
-                                    const std::function<void(std::size_t)>& progress) {
+                                    const std::function<void(std::size_t)>& progress,
+                                    bool replace_all) {
   std::ifstream in(path);
   if (!in) return fail(ErrorCode::kNotFound, "cannot read SPC map " + path);
   auto entries = parseSpcMapCsv(in);
   if (!entries) return failWithContext(entries.error(), path);
-  return store.importSpcMap(*entries, progress);
+  return store.importSpcMap(*entries, progress, replace_all);
 }
 
 Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const DirectoryConfig& config,
                                                                  const Clock* clock) {
   if (auto ok = config.validate(); !ok) return std::unexpected(ok.error());
-  // With a thread per connection glibc gives threads their own arenas and
-  // hands freed memory back to the kernel eagerly; each give-back flushes
-  // every core's TLB, and under load that cost more than a lookup did.
-  // Keeping up to 64 MiB free per arena avoids it.
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   std::unique_ptr<DirectoryServer> server(new DirectoryServer());
   auto service = std::make_unique<DirectoryService>();
   service->config = config;

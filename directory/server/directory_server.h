@@ -61,8 +61,10 @@ PoolOptions poolOptionsFromConfig(const DirectoryConfig& config);
 Result<AdvertisementRules> advertisementRulesFromConfig(const DirectoryConfig& config);
 
 // Imports a CSV SPC map into `store`, reporting progress through `progress`.
-// On a bad line nothing is imported and the error names the line.
+// On a bad line nothing is imported and the error names the line. With
+// `replace_all` the file is the whole map: entries it lacks are removed.
 Result<std::size_t> importSpcMapCsv(KeyStore& store, const std::string& path,
-                                    const std::function<void(std::size_t)>& progress);
+                                    const std::function<void(std::size_t)>& progress,
+                                    bool replace_all = false);
 
 }  // namespace keydir

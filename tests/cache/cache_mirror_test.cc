@@ -26,7 +26,8 @@ TEST_F(CacheTest, MirrorAnswersAsTheDirectoryDoesAndNamesNoNumberUpstream) {
   testing::keydirJson("advertise --cert " + pki_ + "/acme.chain.pem --key " + pki_ +
                       "/acme.key --entry 1-12025550100-100=https://cps.acme.example --publish " +
                       directory_->url());
-  startCache();
+  const auto access_log = dir_ / "cache-access.log";
+  startCache({"--set", "access_log=" + access_log.string()});
   ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
   proxy_->clearRequests();
 
@@ -55,6 +56,10 @@ TEST_F(CacheTest, MirrorAnswersAsTheDirectoryDoesAndNamesNoNumberUpstream) {
     EXPECT_EQ(request.find("/buckets/"), std::string::npos) << request;
   }
   EXPECT_GE(metric("keydir_cache_requests_total{result=\"hit\"}"), 100);
+  // Its own access log names no number either.
+  std::string logged = testing::readText(access_log);
+  EXPECT_GE(std::count(logged.begin(), logged.end(), '\n'), 100);
+  EXPECT_FALSE(std::regex_search(logged, number)) << logged.substr(0, 2000);
 }
 
 TEST_F(CacheTest, RefusesWritesAndDescribesItsOwnState) {
@@ -221,6 +226,39 @@ TEST_F(CacheTest, ServesThroughAnOutageMarkedStaleAndCatchesUpAfter) {
   EXPECT_EQ(fresh.headers["x-cache"], "hit");
   EXPECT_EQ(keyIds(nlohmann::json::parse(fresh.body)).size(), 2u);
   EXPECT_EQ(getJson(*cache_, "/healthz")["status"], "ok");
+
+  // Restarted while the directory is down, it answers at once from its file.
+  cache_->stop();
+  proxy_->setDown(true);
+  startCache({"--set", "max_staleness_seconds=2", "--set", "backoff_max_seconds=1"});
+  HttpAnswer restarted = get(*cache_, "/v1/tns/12025550123/keys");
+  EXPECT_EQ(restarted.status, 200);
+  EXPECT_EQ(keyIds(nlohmann::json::parse(restarted.body)).size(), 2u);
+}
+
+TEST_F(CacheTest, AfterThePlaceItReachedIsGoneItTakesAFreshSnapshot) {
+  directory_ = serve({"--set", "feed_retention_seconds=1", "--set", "expiry_sweep_seconds=1"});
+  proxy_ = std::make_unique<testing::TestProxy>(directory_->url());
+  std::string revoked = registerKey()["id"];
+  startCache();
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+  cache_->stop();
+
+  revokeKey(revoked);
+  std::string added = registerKey()["id"];
+  // The directory forgets those changes: a since before them is 410.
+  const std::int64_t reached = getJson(*directory_, "/v1/meta")["sequence"].get<std::int64_t>() - 2;
+  ASSERT_TRUE(eventually([&] {
+    return get(*directory_, "/v1/changes?since=" + std::to_string(reached)).status == 410;
+  }));
+  proxy_->clearRequests();
+  startCache();
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+  auto asked = proxy_->requests();
+  EXPECT_TRUE(std::any_of(asked.begin(), asked.end(),
+                          [](const std::string& r) { return r.starts_with("GET /v1/snapshot"); }));
+  EXPECT_EQ(keyIds(getJson(*cache_, "/v1/tns/12025550123/keys")), std::vector<std::string>{added});
+  EXPECT_EQ(getJson(*cache_, "/v1/meta")["digest"], getJson(*directory_, "/v1/meta")["digest"]);
 }
 
 TEST_F(CacheTest, KilledDuringItsFirstCopyItConvergesOnRestart) {

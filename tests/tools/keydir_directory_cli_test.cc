@@ -93,6 +93,25 @@ TEST_F(DirectoryCli, SpcImportLoadsAllOrNothing) {
   EXPECT_EQ(nlohmann::json::parse(output)["spc_map_entries"], 1);  // bad.csv added nothing
 }
 
+TEST_F(DirectoryCli, SpcImportWithReplaceRemovesWhatTheFileLacksAndFeedsTheRemoval) {
+  testing::writeText(dir_ / "two.csv", "1-13125550000-100,5678\n2-14155550100,9999\n");
+  keydirJson("spc import " + (dir_ / "two.csv").string() + " --db " + db_);
+  testing::writeText(dir_ / "one.csv", "2-14155550100,9999\n");
+  keydirJson("spc import " + (dir_ / "one.csv").string() + " --db " + db_ + " --replace");
+  auto server = serve();
+  std::string output;
+  runCommand("curl -s " + server->url() + "/v1/meta", &output);
+  // one.csv's entry, and the fixture's map.csv that serve() imports.
+  EXPECT_EQ(nlohmann::json::parse(output)["spc_map_entries"], 2);
+  std::string page;
+  runCommand("curl -s '" + server->url() + "/v1/changes?since=0'", &page);
+  auto changes = nlohmann::json::parse(page)["changes"];
+  auto removal = std::find_if(changes.begin(), changes.end(), [](const nlohmann::json& change) {
+    return change["op"] == "remove" && change["id"] == "1-13125550000-100";
+  });
+  EXPECT_NE(removal, changes.end()) << page;
+}
+
 TEST_F(DirectoryCli, ImportVerifiesEachLineLikeTheApi) {
   std::string good = readText(credential("acme", "a") + "/credential.json");
   std::string other = readText(credential("acme", "b") + "/credential.json");
