@@ -274,17 +274,10 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
 }
 
 void BucketHolder::start() {
-  refresher_ = std::thread([this] { refreshLoop(); });
+  refresher_.start([this] { refreshLoop(); });
 }
 
-void BucketHolder::stop() {
-  {
-    std::lock_guard lock(wake_mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (refresher_.joinable()) refresher_.join();
-}
+void BucketHolder::stop() { refresher_.stop(); }
 
 void BucketHolder::refreshLoop() {
   const std::chrono::seconds keep(service_.config.keep_seconds);
@@ -306,16 +299,12 @@ void BucketHolder::refreshLoop() {
       }
     }
     for (std::uint32_t bucket : due) {
-      {
-        std::lock_guard lock(wake_mutex_);
-        if (stopping_) return;
-      }
+      if (refresher_.stopping()) return;
       if (auto fetched = fetchShared(bucket); !fetched) {
         say("refreshing bucket " + bucketHex(bucket, bits_) + ": " + fetched.error().message);
       }
     }
-    std::unique_lock lock(wake_mutex_);
-    if (wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) return;
+    if (!refresher_.sleep(std::chrono::seconds(1))) return;
   }
 }
 

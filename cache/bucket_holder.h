@@ -8,17 +8,16 @@
 // failed answer is kept. Buckets in use, and those of the address book,
 // are refreshed ahead of expiry at jittered times. Thread-safe.
 
-#include <condition_variable>
 #include <cstdint>
 #include <future>
 #include <map>
 #include <mutex>
 #include <random>
 #include <set>
-#include <thread>
 
 #include "cache/cache_service.h"
 #include "cache/held_buckets.h"
+#include "directory/background_thread.h"
 #include "directory/client/directory_client.h"
 
 namespace keydir {
@@ -82,10 +81,7 @@ class BucketHolder {
 
   std::mutex store_mutex_;  // one answer written into the replica at a time
 
-  std::thread refresher_;
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  BackgroundThread refresher_;
 };
 
 }  // namespace keydir

@@ -61,9 +61,9 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
   service->config = config;
   service->clock = clock ? clock : &server->system_clock_;
 
-  auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
+  auto trust = trustStoreFromConfig(config);
   if (!trust) return std::unexpected(trust.error());
-  service->trust = std::make_unique<TrustStore>(std::move(*trust));
+  service->trust = std::move(*trust);
   auto upstream = DirectoryClient::create(config.upstream, config.upstream_ca);
   if (!upstream) return std::unexpected(upstream.error());
   server->upstream_ = std::make_unique<DirectoryClient>(std::move(*upstream));
@@ -91,12 +91,8 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
       std::make_unique<CacheStatus>(std::chrono::seconds(config.effectiveMaxStalenessSeconds()),
                                     *last_good, *followed ? (*followed)->sequence : 0);
 
-  auto log = AccessLog::open(config.access_log, config.log_full_tn);
-  if (!log) return std::unexpected(log.error());
-  service->access_log = std::move(*log);
-  service->metrics = std::make_unique<Metrics>();
+  if (auto ok = openHttpParts(*service, config); !ok) return std::unexpected(ok.error());
   service->cache_metrics = std::make_unique<CacheMetrics>(service->metrics->registry());
-  service->max_body_bytes = config.max_body_bytes;
   service->registry =
       std::make_unique<KeyRegistry>(*service->store, *service->trust, keyPolicyFromConfig(config));
   service->advertisements = std::make_unique<AdvertisementRegistry>(

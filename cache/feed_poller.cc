@@ -44,10 +44,7 @@ FollowerOptions FeedPoller::followerOptions(bool wide_only) {
     service_.cache_metrics->countRollbackRefused();
     say(why);
   };
-  options.should_stop = [this] {
-    std::lock_guard lock(mutex_);
-    return stopping_;
-  };
+  options.should_stop = [this] { return thread_.stopping(); };
   options.on_progress = [this, last = std::chrono::steady_clock::time_point()](
                             const FollowProgress& progress) mutable {
     // Only the first copy is long enough to be worth reporting.
@@ -98,39 +95,23 @@ Result<SyncReport> FeedPoller::pollOnce() {
 }
 
 void FeedPoller::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_.start([this] { run(); });
 }
 
-void FeedPoller::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void FeedPoller::stop() { thread_.stop(); }
 
 double FeedPoller::random01() { return std::uniform_real_distribution<double>(0, 1)(random_); }
-
-void FeedPoller::wait(double seconds) {
-  std::unique_lock lock(mutex_);
-  wake_.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return stopping_; });
-}
 
 void FeedPoller::run() {
   const DirectoryConfig& config = service_.config;
   const double period = double(config.poll_seconds);
   if (service_.status->empty()) {
     say("no copy of the directory yet: taking one from " + config.upstream);
-  } else {
-    wait(random01() * period);
+  } else if (!thread_.sleep(std::chrono::duration<double>(random01() * period))) {
+    return;
   }
   int failures = 0;
   for (;;) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
-    }
     const bool first = service_.status->empty();
     auto started = std::chrono::steady_clock::now();
     auto polled = pollOnce();
@@ -142,7 +123,9 @@ void FeedPoller::run() {
             minutesAndSeconds(seconds) + ", at sequence " + std::to_string(polled->sequence));
       }
       failures = 0;
-      wait(jitteredSeconds(period, random01()));
+      if (!thread_.sleep(std::chrono::duration<double>(jitteredSeconds(period, random01())))) {
+        return;
+      }
       continue;
     }
     ++failures;
@@ -151,7 +134,7 @@ void FeedPoller::run() {
                                   random01());
     say("poll failed (" + std::to_string(failures) + " in a row, next in " +
         std::to_string((long long)delay) + " s): " + polled.error().message);
-    wait(delay);
+    if (!thread_.sleep(std::chrono::duration<double>(delay))) return;
   }
 }
 

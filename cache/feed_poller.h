@@ -7,13 +7,11 @@
 // back off with jitter. Everything it refuses is logged without a full TN
 // and counted.
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <random>
-#include <thread>
 
 #include "cache/cache_service.h"
+#include "directory/background_thread.h"
 #include "directory/client/directory_client.h"
 #include "directory/feed_follower.h"
 
@@ -33,17 +31,13 @@ class FeedPoller {
  private:
   void run();
   double random01();
-  void wait(double seconds);
   FollowerOptions followerOptions(bool wide_only);
 
   CacheService& service_;
   DirectoryClient& upstream_;
   FeedFollower follower_;
   std::mt19937_64 random_{std::random_device{}()};
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
+  BackgroundThread thread_;
 };
 
 }  // namespace keydir

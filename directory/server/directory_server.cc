@@ -37,6 +37,23 @@ Result<std::unique_ptr<SqliteKeyStore>> openDirectoryStore(const DirectoryConfig
       });
 }
 
+Result<std::unique_ptr<TrustStore>> trustStoreFromConfig(const DirectoryConfig& config) {
+  auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
+  if (!trust) return std::unexpected(trust.error());
+  return std::make_unique<TrustStore>(std::move(*trust));
+}
+
+Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config) {
+  auto log = AccessLog::open(config.access_log, config.log_full_tn);
+  if (!log) return std::unexpected(log.error());
+  service.access_log = std::move(*log);
+  service.metrics = std::make_unique<Metrics>();
+  service.write_limiter =
+      std::make_unique<RateLimiter>(config.write_rate_per_second, config.write_burst);
+  service.max_body_bytes = config.max_body_bytes;
+  return {};
+}
+
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config) {
   KeyPolicy policy;
   policy.credential.max_validity = std::chrono::seconds(config.max_credential_validity_seconds);
@@ -87,9 +104,9 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   service->config = config;
   service->clock = clock ? clock : &server->system_clock_;
 
-  auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
+  auto trust = trustStoreFromConfig(config);
   if (!trust) return std::unexpected(trust.error());
-  service->trust = std::make_unique<TrustStore>(std::move(*trust));
+  service->trust = std::move(*trust);
   auto store = openDirectoryStore(config, poolOptionsFromConfig(config));
   if (!store) return std::unexpected(store.error());
   service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
@@ -99,13 +116,7 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
     auto imported = importSpcMapCsv(*service->store, config.spc_map, {});
     if (!imported) return std::unexpected(imported.error());
   }
-  auto log = AccessLog::open(config.access_log, config.log_full_tn);
-  if (!log) return std::unexpected(log.error());
-  service->access_log = std::move(*log);
-  service->metrics = std::make_unique<Metrics>();
-  service->write_limiter =
-      std::make_unique<RateLimiter>(config.write_rate_per_second, config.write_burst);
-  service->max_body_bytes = config.max_body_bytes;
+  if (auto ok = openHttpParts(*service, config); !ok) return std::unexpected(ok.error());
 
   auto http = HttpServer::listen(httpOptionsFromConfig(config));
   if (!http) return std::unexpected(http.error());
@@ -126,28 +137,18 @@ DirectoryServer::~DirectoryServer() { stop(); }
 
 void DirectoryServer::start() {
   http_->start(new Router(*service_, directoryRoutes()));
-  sweeper_ = std::thread([this] {
+  sweeper_.start([this] {
     const auto period = std::chrono::seconds(service_->config.expiry_sweep_seconds);
-    std::unique_lock lock(sweeper_mutex_);
-    while (!sweeper_wake_.wait_for(lock, period, [this] { return stopping_; })) {
-      lock.unlock();
+    while (sweeper_.sleep(period)) {
       if (auto swept = sweepFeed(); !swept) {
         std::cerr << "keydir: feed sweep failed: " << swept.error().message << "\n";
       }
-      lock.lock();
     }
   });
 }
 
 void DirectoryServer::stop() {
-  if (sweeper_.joinable()) {
-    {
-      std::lock_guard lock(sweeper_mutex_);
-      stopping_ = true;
-    }
-    sweeper_wake_.notify_all();
-    sweeper_.join();
-  }
+  sweeper_.stop();
   if (http_) http_->stop();
 }
 

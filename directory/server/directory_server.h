@@ -3,11 +3,9 @@
 // from the configuration, imports the SPC map if one is given, and serves
 // its routes over HTTP or HTTPS (HttpServer) until stopped.
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 
+#include "directory/background_thread.h"
 #include "directory/directory_service.h"
 #include "directory/http/http_server.h"
 #include "directory/store/connection_pool.h"
@@ -39,10 +37,7 @@ class DirectoryServer {
   SystemClock system_clock_;
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<HttpServer> http_;
-  std::thread sweeper_;
-  std::mutex sweeper_mutex_;
-  std::condition_variable sweeper_wake_;
-  bool stopping_ = false;
+  BackgroundThread sweeper_;
 };
 
 // The listener a configuration asks for.
@@ -53,6 +48,11 @@ FeedSettings feedSettingsFromConfig(const DirectoryConfig& config);
 // with progress on stderr when a large file's feed index is (re)built.
 Result<std::unique_ptr<SqliteKeyStore>> openDirectoryStore(const DirectoryConfig& config,
                                                            const PoolOptions& pool);
+// The trust anchors and CRLs a configuration names.
+Result<std::unique_ptr<TrustStore>> trustStoreFromConfig(const DirectoryConfig& config);
+// The access log, metrics, write limit and body limit a configuration asks
+// for, which every keydir server has.
+Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config);
 // The key rules a configuration asks for.
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
 // The SQLite connections `keydir serve` and `keydir import` open alike.
