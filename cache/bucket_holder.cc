@@ -53,9 +53,9 @@ Result<void> BucketHolder::load() {
   const Instant now = service_.clock->now();
   std::lock_guard lock(mutex_);
   for (const auto& held : *all) {
-    // What a restart cannot know: take the answer as fetched now, and the
-    // bucket as used, so that it is kept fresh for keep_seconds.
-    held_[held.bucket] = {held.seq, now, held.expires, held.expires, now};
+    // When it was last used is not kept: until a lookup needs it again it
+    // is not refreshed ahead of expiry.
+    held_[held.bucket] = {held.seq, now, held.expires, held.expires, Instant{}};
   }
   return {};
 }
@@ -89,6 +89,7 @@ Result<BucketHolder::Answerable> BucketHolder::ensure(const std::string& tn) {
   auto fetched = fetchShared(bucket);
   std::lock_guard lock(mutex_);
   auto it = held_.find(bucket);
+  if (it != held_.end()) it->second.used = now;
   if (fetched && it != held_.end()) return Answerable{Found::kFetched, it->second.fetched};
   // An unexpired record is still served through an outage.
   if (it != held_.end()) return Answerable{Found::kStale, it->second.fetched};
@@ -269,7 +270,8 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
   // fetched together are not refreshed together.
   entry.refresh_at =
       expires - std::chrono::seconds((long long)(max_age.count() * (0.05 + 0.15 * random01())));
-  if (entry.used == Instant{}) entry.used = now;
+  // A decoy is not in use until a lookup needs it: refreshing decoys would
+  // fetch their decoys in turn.
   return {};
 }
 

@@ -104,6 +104,22 @@ TEST_F(CacheBucketsTest, ARepeatedMissAfterExpiryAsksForTheSameSet) {
       << "the decoys are fixed by the cache's secret";
 }
 
+TEST_F(CacheBucketsTest, ABucketInUseIsRefreshedBeforeItExpiresWithTheSameDecoys) {
+  directory_ = serve({"--set", "bucket_max_age_seconds=3"});
+  proxy_ = std::make_unique<testing::TestProxy>(directory_->url());
+  registerKey();
+  startBucketsCache();
+  get(*cache_, "/v1/tns/" + kRegistered + "/keys");
+  auto first = bucketsAsked();
+  ASSERT_EQ(first.size(), 4u);
+  // No lookup meanwhile: the refresher asks again on its own.
+  ASSERT_TRUE(eventually([&] { return bucketsAsked().size() >= 8; }, 15)) << cache_->log();
+  auto asked = bucketsAsked();
+  EXPECT_EQ(std::set<std::string>(asked.begin(), asked.end()),
+            std::set<std::string>(first.begin(), first.end()));
+  EXPECT_EQ(get(*cache_, "/v1/tns/" + kRegistered + "/keys").headers["x-cache"], "hit");
+}
+
 TEST_F(CacheBucketsTest, ConcurrentMissesForOneBucketMakeOneRequestSet) {
   startDirectory();
   registerKey();
