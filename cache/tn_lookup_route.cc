@@ -25,13 +25,15 @@ bool answerFromReplica(Exchange& exchange) {
   bool stale = service.status->stale(now);
   bool missed = false;
   long long age = service.status->ageSeconds(now);
-  auto tn = canonicalTn(exchange.param(0));
-  if (service.buckets != nullptr && tn) {
-    auto held = service.buckets->ensure(*tn);
-    if (!held) return unavailable(held.error().message);
-    missed = held->found == BucketHolder::Found::kFetched;
-    stale = stale || held->found == BucketHolder::Found::kStale;
-    age = std::max<long long>(0, (now - held->fetched).count());
+  if (service.buckets != nullptr) {
+    // A number that does not parse is left to the directory's route to refuse.
+    if (auto tn = canonicalTn(exchange.param(0))) {
+      auto held = service.buckets->ensure(*tn);
+      if (!held) return unavailable(held.error().message);
+      missed = held->found == BucketHolder::Found::kFetched;
+      stale = stale || held->found == BucketHolder::Found::kStale;
+      age = std::max<long long>(0, (now - held->fetched).count());
+    }
   }
   exchange.setHeader("X-Cache", stale ? "stale" : missed ? "miss" : "hit");
   exchange.setHeader("Age", std::to_string(age));
