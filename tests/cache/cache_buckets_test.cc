@@ -161,6 +161,40 @@ TEST_F(CacheBucketsTest, WithTheDirectoryDownAnUnheldNumberIs503AndAHeldOneIsSer
       << "back after its backoff: " << cache_->log();
 }
 
+TEST_F(CacheBucketsTest, NothingFromAFailedOrForgedBucketAnswerIsKept) {
+  startDirectory();
+  std::string id = registerKey()["id"];
+  startBucketsCache({"--set", "backoff_max_seconds=1"});
+  const std::string own = hexOf(kRegistered);
+
+  // The number's bucket answers 500: nothing is held, the lookup is 503.
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int& status, std::string&) {
+    if (target == "/v1/buckets/" + own) status = 500;
+  });
+  HttpAnswer failed = get(*cache_, "/v1/tns/" + kRegistered + "/keys");
+  EXPECT_EQ(failed.status, 503) << failed.body;
+  EXPECT_GE(metric("keydir_cache_upstream_requests_total{kind=\"buckets\",status=\"500\"}"), 1);
+
+  // Then a forged key in it: the answer is kept without the key.
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
+    if (target != "/v1/buckets/" + own) return;
+    auto answer = nlohmann::json::parse(body);
+    for (auto& key : answer["keys"]) {
+      std::string& x = key["jwk"]["x"].get_ref<std::string&>();
+      x[0] = x[0] == 'A' ? 'B' : 'A';
+    }
+    body = answer.dump();
+  });
+  ASSERT_TRUE(eventually([&] {
+    return get(*cache_, "/v1/tns/" + kRegistered + "/keys").status == 200;
+  })) << "after its backoff: "
+      << cache_->log();
+  EXPECT_EQ(getJson(*cache_, "/v1/tns/" + kRegistered + "/keys")["keys"], nlohmann::json::array());
+  EXPECT_EQ(metric("keydir_cache_records_refused_total{reason=\"bad-signature\"}"), 1);
+  EXPECT_NE(cache_->log().find("refused key " + id + " in bucket " + own), std::string::npos)
+      << cache_->log();
+}
+
 TEST_F(CacheBucketsTest, TheAddressBookIsFetchedAtStartAndAnsweredLocally) {
   startDirectory();
   registerKey();
