@@ -297,6 +297,19 @@ TEST_F(CacheTest, KilledDuringItsFirstCopyItConvergesOnRestart) {
             getJson(*directory_, "/v1/tns/" + tn + "/keys"));
 }
 
+TEST_F(CacheTest, ANewCacheWhoseDirectoryDoesNotAnswerSaysWhyAndLeavesNoFile) {
+  auto run = testing::keydir("cache --upstream http://127.0.0.1:1 --trust " + trust_ +
+                             " --listen 127.0.0.1:0 --db " + (dir_ / "cache.db").string());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.output.find("learns the feed's settings from the directory's /v1/meta"),
+            std::string::npos)
+      << run.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "cache.db"));
+  auto bad = testing::keydir("cache --upstream ftp://x --trust " + trust_);
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.output.find("http:// or https://"), std::string::npos) << bad.output;
+}
+
 TEST_F(CacheTest, FollowsAnHttpsDirectoryWithItsOwnCaAndServesHttps) {
   std::string output;
   ASSERT_EQ(testing::runCommand(
