@@ -22,21 +22,24 @@ void CacheStatus::countRefused() {
   ++refused_;
 }
 
+CacheStatus::Freshness CacheStatus::freshness(Instant now) const {
+  std::lock_guard lock(mutex_);
+  Freshness freshness;
+  freshness.empty = sequence_ == 0;
+  freshness.stale = !last_good_poll_ || now - *last_good_poll_ > max_staleness_;
+  if (last_good_poll_)
+    freshness.age_seconds = std::max<long long>(0, (now - *last_good_poll_).count());
+  return freshness;
+}
+
 bool CacheStatus::empty() const {
   std::lock_guard lock(mutex_);
   return sequence_ == 0;
 }
 
-bool CacheStatus::stale(Instant now) const {
-  std::lock_guard lock(mutex_);
-  return !last_good_poll_ || now - *last_good_poll_ > max_staleness_;
-}
+bool CacheStatus::stale(Instant now) const { return freshness(now).stale; }
 
-long long CacheStatus::ageSeconds(Instant now) const {
-  std::lock_guard lock(mutex_);
-  if (!last_good_poll_) return 0;
-  return std::max<long long>(0, (now - *last_good_poll_).count());
-}
+long long CacheStatus::ageSeconds(Instant now) const { return freshness(now).age_seconds; }
 
 std::int64_t CacheStatus::sequence() const {
   std::lock_guard lock(mutex_);

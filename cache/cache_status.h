@@ -24,6 +24,13 @@ class CacheStatus {
   void pollFailed(std::string why);
   void countRefused();
 
+  // What a lookup needs, read under one lock.
+  struct Freshness {
+    bool empty = true;
+    bool stale = true;
+    long long age_seconds = 0;
+  };
+  Freshness freshness(Instant now) const;
   // Nothing to answer from: no whole snapshot was ever taken.
   bool empty() const;
   // No poll has succeeded for max_staleness.

@@ -50,7 +50,7 @@ FollowerOptions FeedPoller::followerOptions(bool wide_only) {
     // Only the first copy is long enough to be worth reporting.
     if (!service_.status->empty()) return;
     auto now = std::chrono::steady_clock::now();
-    if (now - last < std::chrono::seconds(1)) return;
+    if (now - last < std::chrono::seconds(5)) return;
     last = now;
     double rate = progress.seconds > 0 ? progress.records / progress.seconds : 0;
     std::string line = "first copy: " + std::to_string(progress.records) + " records";

@@ -17,14 +17,15 @@ bool answerFromReplica(Exchange& exchange) {
     exchange.sendProblem({ErrorCode::kUnavailable, why});
     return false;
   };
-  if (service.status->empty()) {
+  const Instant now = exchange.now();
+  const CacheStatus::Freshness freshness = service.status->freshness(now);
+  if (freshness.empty) {
     return unavailable(
         "the cache has not finished its first copy of the directory; try again shortly");
   }
-  const Instant now = exchange.now();
-  bool stale = service.status->stale(now);
+  bool stale = freshness.stale;
   bool missed = false;
-  long long age = service.status->ageSeconds(now);
+  long long age = freshness.age_seconds;
   if (service.buckets != nullptr) {
     // A number that does not parse is left to the directory's route to refuse.
     if (auto tn = canonicalTn(exchange.param(0))) {
