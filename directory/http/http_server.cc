@@ -61,7 +61,7 @@ void HttpServer::start(Poco::Net::HTTPRequestHandlerFactory* router) {
   // hands freed memory back to the kernel eagerly; each give-back flushes
   // every core's TLB, and under load that cost more than a lookup did.
   // Keeping up to 64 MiB free per arena avoids it. The directory and the
-  // cache alike: the cache ran at 0.5-0.7 of the directory without it.
+  // cache alike: both serve a thread per connection.
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
   params->setMaxThreads(options_.max_threads);
