@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include "certs/hex.h"
+
 namespace keydir {
 namespace {
 
@@ -46,9 +48,7 @@ Result<std::unique_ptr<CacheStore>> CacheStore::open(ConnectionPool& pool) {
     if (RAND_bytes(bytes, sizeof bytes) != 1) {
       return fail(ErrorCode::kUnavailable, "OpenSSL could not make the cache's secret");
     }
-    std::string hex;
-    for (unsigned char byte : bytes)
-      hex += "0123456789abcdef"[byte >> 4], hex += "0123456789abcdef"[byte & 15];
+    std::string hex = hexEncode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes));
     if (auto ok = writeState(*db, "secret", hex); !ok) return std::unexpected(ok.error());
     *secret = std::move(hex);
   }

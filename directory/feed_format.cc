@@ -50,11 +50,6 @@ std::string changePageJson(const FeedPage& page) {
   return out + "]}";
 }
 
-std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents,
-                       std::size_t pad_bytes) {
-  return padBucketJson(bucketJson(bucket_hex, contents), pad_bytes);
-}
-
 std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents) {
   auto list = [](const std::vector<std::string>& items) {
     std::string out = "[";

@@ -20,11 +20,8 @@ std::string snapshotEndLine(const SnapshotEnd& end);
 // {"since","to","more","digest","changes":[...]}
 std::string changePageJson(const FeedPage& page);
 
-// {"bucket","seq","keys","ads","spc","pad"}, the pad filling the body to a
-// multiple of `pad_bytes` (0: no padding).
-std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents,
-                       std::size_t pad_bytes);
-// The same with an empty pad, and that padded afterwards.
+// {"bucket","seq","keys","ads","spc","pad"} with an empty pad, and the
+// same padded to a multiple of `pad_bytes` (0: no padding).
 std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents);
 std::string padBucketJson(std::string unpadded, std::size_t pad_bytes);
 

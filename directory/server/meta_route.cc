@@ -30,7 +30,7 @@ void serveMeta(Exchange& exchange) {
            ? 0
            : feed->largest_bucket_bytes +
                  std::int64_t(bucketJson(std::string(std::size_t(config.bucket_bits / 4), '0'),
-                                         BucketContents{feed->sequence, {}, {}, {}, {}}, 0)
+                                         BucketContents{feed->sequence, {}, {}, {}, {}})
                                   .size())},
       {"feed_retention_seconds", config.feed_retention_seconds},
       {"oldest_since", feed->oldest_since},
