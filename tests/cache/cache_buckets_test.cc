@@ -117,7 +117,10 @@ TEST_F(CacheBucketsTest, ABucketInUseIsRefreshedBeforeItExpiresWithTheSameDecoys
   auto asked = bucketsAsked();
   EXPECT_EQ(std::set<std::string>(asked.begin(), asked.end()),
             std::set<std::string>(first.begin(), first.end()));
-  EXPECT_EQ(get(*cache_, "/v1/tns/" + kRegistered + "/keys").headers["x-cache"], "hit");
+  // Once the refreshed answer is kept (the request may still be in flight).
+  EXPECT_TRUE(eventually(
+      [&] { return get(*cache_, "/v1/tns/" + kRegistered + "/keys").headers["x-cache"] == "hit"; },
+      5));
 }
 
 TEST_F(CacheBucketsTest, ConcurrentMissesForOneBucketMakeOneRequestSet) {
@@ -205,6 +208,9 @@ TEST_F(CacheBucketsTest, TheAddressBookIsFetchedAtStartAndAnsweredLocally) {
     auto asked = bucketsAsked();
     return std::count(asked.begin(), asked.end(), hexOf(kRegistered)) == 1;
   })) << cache_->log();
+  // Asked is not yet held: wait for the answers to be kept, decoys too.
+  ASSERT_TRUE(eventually([&] { return getJson(*cache_, "/v1/meta")["buckets_held"] == 4; }))
+      << cache_->log();
   proxy_->clearRequests();
   EXPECT_EQ(get(*cache_, "/v1/tns/" + kRegistered + "/keys").headers["x-cache"], "hit");
   EXPECT_TRUE(bucketsAsked().empty());
