@@ -2,20 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iostream>
 #include <limits>
 #include <nlohmann/json.hpp>
 
 #include "cache/backoff.h"
+#include "cache/cache_log.h"
 #include "cache/decoys.h"
 #include "directory/feed_records.h"
-#include "directory/http/access_log.h"
 #include "directory/store/feed_hashes.h"
 
 namespace keydir {
 namespace {
-
-void say(const std::string& line) { std::cerr << "keydir: cache: " << line << std::endl; }
 
 std::chrono::seconds maxAgeOf(const HttpAnswer& answer) {
   auto header = answer.headers.find("cache-control");
@@ -41,7 +38,8 @@ BucketHolder::BucketHolder(CacheService& service, DirectoryClient& upstream, Hel
     : service_(service),
       upstream_(upstream),
       held_buckets_(held),
-      bits_(service.feed->status().value().bucket_bits) {
+      bits_(service.feed->status().value().bucket_bits),
+      wide_threshold_(service.feed->status().value().wide_threshold) {
   for (const auto& tn : address_book) pinned_.insert(bucketOf(tn, bits_));
 }
 
@@ -156,7 +154,7 @@ Result<void> BucketHolder::fetchSet(std::uint32_t bucket) {
     if (set[i] == bucket) {
       own = kept;
     } else if (!kept) {
-      say("decoy bucket " + bucketHex(set[i], bits_) + ": " + kept.error().message);
+      cacheSay("decoy bucket " + bucketHex(set[i], bits_) + ": " + kept.error().message);
     }
   }
   return own;
@@ -164,10 +162,7 @@ Result<void> BucketHolder::fetchSet(std::uint32_t bucket) {
 
 void BucketHolder::refuse(std::uint32_t bucket, const std::string& kind, const std::string& id,
                           const std::string& reason, const std::string& detail) {
-  service_.status->countRefused();
-  service_.cache_metrics->countRefused(reason);
-  say("refused " + kind + " " + id + " in bucket " + bucketHex(bucket, bits_) + " (" + reason +
-      "): " + redactNumbers(detail));
+  noteRefused(service_, kind + " " + id + " in bucket " + bucketHex(bucket, bits_), reason, detail);
 }
 
 Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& answer) {
@@ -186,16 +181,14 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
       reached = std::max(reached, it->second.seq);
   }
   if (seq < reached) {
-    service_.cache_metrics->countRollbackRefused();
     std::string why = "bucket " + hex + " answered at sequence " + std::to_string(seq) +
                       ", before the " + std::to_string(reached) +
                       " already reached (rollback refused)";
-    say(why);
+    noteRollbackRefused(service_, why);
     return fail(ErrorCode::kMalformed, why);
   }
   const Instant now = service_.clock->now();
   const std::chrono::seconds max_age = maxAgeOf(answer);
-  const long long wide_threshold = service_.feed->status().value().wide_threshold;
   const TrustStore& trust = *service_.trust;
   const SpcMap& spc_map = service_.store->spcMap();
 
@@ -211,7 +204,7 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
       refuse(bucket, "key", id, refusalReason(key.error()), key.error().message);
       continue;
     }
-    if (!narrowIn(key->scopes, bucket, bits_, wide_threshold)) {
+    if (!narrowIn(key->scopes, bucket, bits_, wide_threshold_)) {
       refuse(bucket, "key", id, "not-in-bucket", "its numbers are not in this bucket");
       continue;
     }
@@ -228,7 +221,7 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
     }
     std::vector<TnScope> scopes;
     for (const auto& entry : ad->entries) scopes.push_back(entry.scope);
-    if (!narrowIn(scopes, bucket, bits_, wide_threshold)) {
+    if (!narrowIn(scopes, bucket, bits_, wide_threshold_)) {
       refuse(bucket, "ad", id, "not-in-bucket", "its numbers are not in this bucket");
       continue;
     }
@@ -245,7 +238,7 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
       refuse(bucket, "spc", id, refusalReason(entry.error()), entry.error().message);
       continue;
     }
-    if (!narrowIn({entry->scope}, bucket, bits_, wide_threshold)) {
+    if (!narrowIn({entry->scope}, bucket, bits_, wide_threshold_)) {
       refuse(bucket, "spc", id, "not-in-bucket", "its numbers are not in this bucket");
       continue;
     }
@@ -303,7 +296,7 @@ void BucketHolder::refreshLoop() {
     for (std::uint32_t bucket : due) {
       if (refresher_.stopping()) return;
       if (auto fetched = fetchShared(bucket); !fetched) {
-        say("refreshing bucket " + bucketHex(bucket, bits_) + ": " + fetched.error().message);
+        cacheSay("refreshing bucket " + bucketHex(bucket, bits_) + ": " + fetched.error().message);
       }
     }
     if (!refresher_.sleep(std::chrono::seconds(1))) return;

@@ -69,7 +69,8 @@ class BucketHolder {
   CacheService& service_;
   DirectoryClient& upstream_;
   HeldBuckets& held_buckets_;
-  const int bits_;
+  const int bits_;                  // the replica's feed settings, fixed
+  const long long wide_threshold_;  // for the file's life
   std::set<std::uint32_t> pinned_;  // the address book's buckets
 
   mutable std::mutex mutex_;

@@ -2,16 +2,13 @@
 
 #include <chrono>
 #include <cstdio>
-#include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cache/backoff.h"
-#include "directory/http/access_log.h"
+#include "cache/cache_log.h"
 
 namespace keydir {
 namespace {
-
-void say(const std::string& line) { std::cerr << "keydir: cache: " << line << std::endl; }
 
 std::string minutesAndSeconds(double seconds) {
   long long whole = (long long)seconds;
@@ -33,17 +30,12 @@ FollowerOptions FeedPoller::followerOptions(bool wide_only) {
   FollowerOptions options;
   options.wide_only = wide_only;
   options.on_refused = [this](const Refusal& refusal) {
-    service_.status->countRefused();
-    service_.cache_metrics->countRefused(refusal.reason);
-    // The detail can name numbers of a scope: cut them, as the access log does.
-    say("refused " + refusal.what + " of " + refusal.kind + " " + refusal.id + " at sequence " +
-        std::to_string(refusal.seq) + " (" + refusal.reason +
-        "): " + redactNumbers(refusal.detail));
+    noteRefused(service_,
+                refusal.what + " of " + refusal.kind + " " + refusal.id + " at sequence " +
+                    std::to_string(refusal.seq),
+                refusal.reason, refusal.detail);
   };
-  options.on_rollback = [this](const std::string& why) {
-    service_.cache_metrics->countRollbackRefused();
-    say(why);
-  };
+  options.on_rollback = [this](const std::string& why) { noteRollbackRefused(service_, why); };
   options.should_stop = [this] { return thread_.stopping(); };
   options.on_progress = [this, last = std::chrono::steady_clock::time_point()](
                             const FollowProgress& progress) mutable {
@@ -59,7 +51,7 @@ FollowerOptions FeedPoller::followerOptions(bool wide_only) {
     if (progress.total > progress.records && rate > 0) {
       line += ", about " + minutesAndSeconds((progress.total - progress.records) / rate) + " left";
     }
-    say(line);
+    cacheSay(line);
   };
   return options;
 }
@@ -82,14 +74,14 @@ Result<SyncReport> FeedPoller::pollOnce() {
     // The feed and what it gave disagree: keep serving what was verified,
     // and check everything again from a fresh snapshot.
     service_.cache_metrics->countDigestMismatch();
-    say(report.error().message);
+    cacheSay(report.error().message);
     report = follower_.takeSnapshot();
   }
   if (!report) return report;
   const Instant now = service_.clock->now();
   service_.status->pollSucceeded(now, report->sequence, upstream_sequence);
   if (auto saved = service_.cache_store->setLastGoodPoll(now); !saved) {
-    say("could not note the poll's time: " + saved.error().message);
+    cacheSay("could not note the poll's time: " + saved.error().message);
   }
   return report;
 }
@@ -106,7 +98,7 @@ void FeedPoller::run() {
   const DirectoryConfig& config = service_.config;
   const double period = double(config.poll_seconds);
   if (service_.status->empty()) {
-    say("no copy of the directory yet: taking one from " + config.upstream);
+    cacheSay("no copy of the directory yet: taking one from " + config.upstream);
   } else if (!thread_.sleep(std::chrono::duration<double>(random01() * period))) {
     return;
   }
@@ -119,8 +111,8 @@ void FeedPoller::run() {
       if (first) {
         double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        say("first copy done: " + std::to_string(polled->applied) + " records in " +
-            minutesAndSeconds(seconds) + ", at sequence " + std::to_string(polled->sequence));
+        cacheSay("first copy done: " + std::to_string(polled->applied) + " records in " +
+                 minutesAndSeconds(seconds) + ", at sequence " + std::to_string(polled->sequence));
       }
       failures = 0;
       if (!thread_.sleep(std::chrono::duration<double>(jitteredSeconds(period, random01())))) {
@@ -132,8 +124,8 @@ void FeedPoller::run() {
     service_.status->pollFailed(polled.error().message);
     double delay = backoffSeconds(failures, config.backoff_base_seconds, config.backoff_max_seconds,
                                   random01());
-    say("poll failed (" + std::to_string(failures) + " in a row, next in " +
-        std::to_string((long long)delay) + " s): " + polled.error().message);
+    cacheSay("poll failed (" + std::to_string(failures) + " in a row, next in " +
+             std::to_string((long long)delay) + " s): " + polled.error().message);
     if (!thread_.sleep(std::chrono::duration<double>(delay))) return;
   }
 }
