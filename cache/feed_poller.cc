@@ -57,17 +57,17 @@ FollowerOptions FeedPoller::followerOptions(bool wide_only) {
 }
 
 Result<SyncReport> FeedPoller::pollOnce() {
-  // What the directory holds now, for the lag and the first copy's progress.
-  std::int64_t upstream_sequence = 0;
-  if (auto meta = upstream_.call("GET", "/v1/meta")) {
+  // A first copy says how far it has come against what the directory holds.
+  // Later polls need no meta: /v1/meta counts the live keys, which costs the
+  // directory more than a changes page does.
+  if (service_.status->empty()) {
+    auto meta = upstream_.call("GET", "/v1/meta");
+    if (!meta) return std::unexpected(meta.error());
     auto body = nlohmann::json::parse(meta->body, nullptr, false);
     if (body.is_object()) {
-      upstream_sequence = body.value("sequence", std::int64_t(0));
       follower_.setExpectedRecords(body.value("keys", std::int64_t(0)) +
                                    body.value("spc_map_entries", std::int64_t(0)));
     }
-  } else {
-    return std::unexpected(meta.error());
   }
   auto report = follower_.sync();
   if (!report && report.error().code == ErrorCode::kBadSignature) {
@@ -79,7 +79,9 @@ Result<SyncReport> FeedPoller::pollOnce() {
   }
   if (!report) return report;
   const Instant now = service_.clock->now();
-  service_.status->pollSucceeded(now, report->sequence, upstream_sequence);
+  // The changes pages run up to the directory's present: what it had is
+  // what was reached.
+  service_.status->pollSucceeded(now, report->sequence, report->sequence);
   if (auto saved = service_.cache_store->setLastGoodPoll(now); !saved) {
     cacheSay("could not note the poll's time: " + saved.error().message);
   }

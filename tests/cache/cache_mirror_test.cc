@@ -217,7 +217,7 @@ TEST_F(CacheTest, ServesThroughAnOutageMarkedStaleAndCatchesUpAfter) {
   auto health_body = nlohmann::json::parse(health.body);
   EXPECT_EQ(health_body["status"], "degraded");
   EXPECT_NE(health_body["reason"].get<std::string>().find("no poll"), std::string::npos);
-  EXPECT_GE(metric("keydir_cache_upstream_requests_total{kind=\"meta\",status=\"503\"}"), 1);
+  EXPECT_GE(metric("keydir_cache_upstream_requests_total{kind=\"changes\",status=\"503\"}"), 1);
 
   std::string added = registerKey()["id"];
   proxy_->setDown(false);
