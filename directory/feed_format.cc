@@ -50,23 +50,36 @@ std::string changePageJson(const FeedPage& page) {
   return out + "]}";
 }
 
-std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents) {
-  auto list = [](const std::vector<std::string>& items) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
-    return out + "]";
+std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents,
+                       std::size_t pad_bytes) {
+  const std::string head =
+      "{\"bucket\":\"" + bucket_hex + "\",\"seq\":" + std::to_string(contents.seq) + ",\"keys\":[";
+  constexpr std::string_view kAds = "],\"ads\":[", kSpc = "],\"spc\":[", kPad = "],\"pad\":\"";
+  constexpr std::string_view kEnd = "\"}";
+  std::size_t size = head.size() + kAds.size() + kSpc.size() + kPad.size() + kEnd.size();
+  for (const auto* items : {&contents.keys, &contents.ads, &contents.spc}) {
+    for (const auto& item : *items) size += item.size() + 1;
+    if (!items->empty()) --size;
+  }
+  const std::size_t padded = pad_bytes == 0 ? size : (size + pad_bytes - 1) / pad_bytes * pad_bytes;
+  std::string out;
+  out.reserve(padded);
+  out += head;
+  auto append = [&](const std::vector<std::string>& items) {
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (i) out += ',';
+      out += items[i];
+    }
   };
-  return "{\"bucket\":\"" + bucket_hex + "\",\"seq\":" + std::to_string(contents.seq) +
-         ",\"keys\":" + list(contents.keys) + ",\"ads\":" + list(contents.ads) +
-         ",\"spc\":" + list(contents.spc) + ",\"pad\":\"\"}";
-}
-
-std::string padBucketJson(std::string unpadded, std::size_t pad_bytes) {
-  if (pad_bytes == 0) return unpadded;
-  const std::size_t target = (unpadded.size() + pad_bytes - 1) / pad_bytes * pad_bytes;
-  // The dots go inside "pad", before its closing quote and brace.
-  unpadded.insert(unpadded.size() - 2, target - unpadded.size(), '.');
-  return unpadded;
+  append(contents.keys);
+  out += kAds;
+  append(contents.ads);
+  out += kSpc;
+  append(contents.spc);
+  out += kPad;
+  out.append(padded - size, '.');
+  out += kEnd;
+  return out;
 }
 
 Result<ParsedChange> parseChange(const nlohmann::json& change) {

@@ -20,10 +20,12 @@ std::string snapshotEndLine(const SnapshotEnd& end);
 // {"since","to","more","digest","changes":[...]}
 std::string changePageJson(const FeedPage& page);
 
-// {"bucket","seq","keys","ads","spc","pad"} with an empty pad, and the
-// same padded to a multiple of `pad_bytes` (0: no padding).
-std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents);
-std::string padBucketJson(std::string unpadded, std::size_t pad_bytes);
+// {"bucket","seq","keys","ads","spc","pad"}, "pad" holding the dots that
+// make the whole a multiple of `pad_bytes` (0: no padding, "pad" empty).
+// Built in one buffer of its final size: at a million keys an answer holds
+// about fifteen key records, and each extra copy of it showed in profiles.
+std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents,
+                       std::size_t pad_bytes = 0);
 
 // What a follower reads. kMalformed names what is wrong with the text.
 struct ParsedChange {

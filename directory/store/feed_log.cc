@@ -58,8 +58,8 @@ Result<void> setColumn(Database& db, std::string_view kind, const char* column, 
 
 // Adds (sign +1) or takes (sign -1) the item to or from its buckets.
 Result<void> indexBuckets(Database& db, const FeedItem& item, int bits, int sign) {
-  auto member = db.prepare(sign > 0 ? "INSERT OR IGNORE INTO bucket_members(bucket, kind, id) "
-                                      "VALUES (?1, ?2, ?3)"
+  auto member = db.prepare(sign > 0 ? "INSERT OR IGNORE INTO bucket_members(bucket, kind, id, "
+                                      "item, expires) VALUES (?1, ?2, ?3, ?4, ?5)"
                                     : "DELETE FROM bucket_members WHERE bucket = ?1 AND "
                                       "kind = ?2 AND id = ?3");
   auto size = db.prepare(
@@ -69,10 +69,18 @@ Result<void> indexBuckets(Database& db, const FeedItem& item, int bits, int sign
   if (!member) return std::unexpected(member.error());
   if (!size) return std::unexpected(size.error());
   if (!empty) return std::unexpected(empty.error());
-  const auto bytes = std::int64_t(item.bucket_bytes + 1) * sign;
+  const auto bytes = std::int64_t(item.bucket_json.size() + 1) * sign;
   for (std::uint32_t bucket : bucketsTouched(item.scopes, bits)) {
     member->reset();
-    auto ok = member->bind(1, std::int64_t(bucket)).bind(2, item.kind).bind(3, item.id).run();
+    member->bind(1, std::int64_t(bucket)).bind(2, item.kind).bind(3, item.id);
+    if (sign > 0) {
+      member->bind(4, item.bucket_json);
+      if (item.expires)
+        member->bind(5, unixSeconds(*item.expires));
+      else
+        member->bindNull(5);
+    }
+    auto ok = member->run();
     if (!ok) return ok;
     if (db.changes() == 0) continue;
     size->reset();
@@ -159,24 +167,26 @@ Result<std::int64_t> feedRemove(Database& db, const FeedItem& item, std::string_
 }
 
 Result<FeedItem> storedFeedItem(Database& db, std::string_view kind, const std::string& id) {
-  FeedItem item{kind, id, {}, 0};
+  FeedItem item{kind, id, {}, "", std::nullopt};
   if (kind == "key") {
-    auto select = db.prepare("SELECT scope, length(record) FROM keys WHERE id = ?1");
+    auto select = db.prepare("SELECT scope, record, expires FROM keys WHERE id = ?1");
     if (!select) return std::unexpected(select.error());
     auto row = select->bind(1, id).step();
     if (!row) return std::unexpected(row.error());
     if (!*row) return fail(ErrorCode::kNotFound, "no key with id " + id);
     item.scopes = scopesFromText(select->text(0));
-    item.bucket_bytes = std::size_t(select->integer(1));
+    item.bucket_json = select->text(1);
+    item.expires = fromUnix(select->integer(2));
     return item;
   }
   if (kind == "ad") {
-    auto select = db.prepare("SELECT jws FROM ads WHERE id = ?1");
+    auto select = db.prepare("SELECT jws, expires FROM ads WHERE id = ?1");
     if (!select) return std::unexpected(select.error());
     auto row = select->bind(1, id).step();
     if (!row) return std::unexpected(row.error());
     if (!*row) return fail(ErrorCode::kNotFound, "no advertisement with id " + id);
-    item.bucket_bytes = adItemJson(id, select->text(0)).size();
+    item.bucket_json = adItemJson(id, select->text(0));
+    item.expires = fromUnix(select->integer(1));
     auto scopes = db.prepare(
         "SELECT DISTINCT scope FROM ad_blocks WHERE ad_id = ?1 "
         "UNION SELECT '0-' || spc FROM ad_spcs WHERE ad_id = ?1");
@@ -198,7 +208,7 @@ Result<FeedItem> storedFeedItem(Database& db, std::string_view kind, const std::
   auto scope = TnScope::parse(id);
   if (!scope) return std::unexpected(scope.error());
   item.scopes.push_back(std::move(*scope));
-  item.bucket_bytes = spcItemJson(id, select->text(0)).size();
+  item.bucket_json = spcItemJson(id, select->text(0));
   return item;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,10 +29,11 @@ struct FeedSettings {
 
 // A record as the feed and the bucket index see it.
 struct FeedItem {
-  std::string_view kind;         // key, ad, spc
-  std::string id;                // key id, advertisement id, or the SPC entry's scope
-  std::vector<TnScope> scopes;   // what it covers: decides wide, and its buckets
-  std::size_t bucket_bytes = 0;  // its JSON in a bucket answer
+  std::string_view kind;           // key, ad, spc
+  std::string id;                  // key id, advertisement id, or the SPC entry's scope
+  std::vector<TnScope> scopes;     // what it covers: decides wide, and its buckets
+  std::string bucket_json;         // its JSON in a bucket answer
+  std::optional<Instant> expires;  // keys and advertisements: a bucket answer's max-age
 };
 
 // The JSON of an advertisement and of an SPC-map entry in the feed and in

@@ -63,6 +63,9 @@ struct BucketContents {
   std::vector<std::string> ads;
   std::vector<std::string> spc;
   std::optional<Instant> earliest_expiry;
+  // The live set's digest at `seq`: with the bucket, `seq` and the feed's
+  // settings it names these contents, so an ETag need not hash them.
+  std::string digest;
 };
 
 // How far a follower has come, kept in its own file.

@@ -50,7 +50,7 @@ Result<bool> putSpcEntry(Database& db, const SpcAssignment& entry, Instant now) 
     if (auto ok = noteBlockShape(db, "spc", block); !ok) return std::unexpected(ok.error());
   }
   std::string body = spcItemJson(scope, entry.spc);
-  FeedItem item{"spc", scope, {entry.scope}, body.size()};
+  FeedItem item{"spc", scope, {entry.scope}, body, std::nullopt};
   if (auto ok = feedPut(db, item, body, now); !ok) return std::unexpected(ok.error());
   return true;
 }

@@ -106,7 +106,7 @@ Result<InsertOutcome> SqliteAdvertisementStore::publishAdvertisement(const NewAd
   if (auto ok = indexEntries(*db, ad); !ok) return std::unexpected(ok.error());
   // The newer one enters the feed before the older leaves it, so that a
   // follower holds the replacement when it is told of the replacing.
-  FeedItem item{"ad", ad.id, {}, adItemJson(ad.id, ad.jws).size()};
+  FeedItem item{"ad", ad.id, {}, adItemJson(ad.id, ad.jws), ad.expires};
   for (const auto& entry : ad.entries) item.scopes.push_back(entry.scope);
   if (auto ok = feedPut(*db, item, "", now); !ok) return std::unexpected(ok.error());
   if (replaced) {

@@ -204,12 +204,9 @@ Result<BucketContents> SqliteFeedStore::bucket(std::uint32_t bucket) {
   if (!status) return std::unexpected(status.error());
   BucketContents contents;
   contents.seq = status->sequence;
+  contents.digest = status->digest;
   auto select = db->prepare(
-      "SELECT m.kind, m.id, k.record, k.expires, a.jws, a.expires, s.spc FROM bucket_members m"
-      " LEFT JOIN keys k ON m.kind = 'key' AND k.id = m.id"
-      " LEFT JOIN ads a ON m.kind = 'ad' AND a.id = m.id"
-      " LEFT JOIN spc_map s ON m.kind = 'spc' AND s.scope = m.id"
-      " WHERE m.bucket = ?1 ORDER BY m.kind, m.id");
+      "SELECT kind, item, expires FROM bucket_members WHERE bucket = ?1 ORDER BY kind, id");
   if (!select) return std::unexpected(select.error());
   select->bind(1, std::int64_t(bucket));
   auto note_expiry = [&](std::int64_t seconds) {
@@ -221,15 +218,9 @@ Result<BucketContents> SqliteFeedStore::bucket(std::uint32_t bucket) {
     if (!row) return std::unexpected(row.error());
     if (!*row) break;
     std::string kind = select->text(0);
-    if (kind == "key") {
-      contents.keys.push_back(select->text(2));
-      note_expiry(select->integer(3));
-    } else if (kind == "ad") {
-      contents.ads.push_back(adItemJson(select->text(1), select->text(4)));
-      note_expiry(select->integer(5));
-    } else {
-      contents.spc.push_back(spcItemJson(select->text(1), select->text(6)));
-    }
+    auto& items = kind == "key" ? contents.keys : kind == "ad" ? contents.ads : contents.spc;
+    items.push_back(select->text(1));
+    if (!select->isNull(2)) note_expiry(select->integer(2));
   }
   return contents;
 }

@@ -137,7 +137,7 @@ Result<InsertOutcome> insertWithin(Database& db, const NewKey& key, Instant now,
   insert->bind(8, unixSeconds(now));
   if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
   if (auto ok = storeScopes(db, key); !ok) return std::unexpected(ok.error());
-  FeedItem item{"key", key.id, key.scopes, key.record.size()};
+  FeedItem item{"key", key.id, key.scopes, key.record, key.expires};
   if (auto ok = feedPut(db, item, "", now); !ok) return std::unexpected(ok.error());
   *storage_failed = false;
   return InsertOutcome::kInserted;

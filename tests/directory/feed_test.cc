@@ -183,5 +183,38 @@ TEST_F(FeedTest, AnOlderDatabaseUpgradesInPlaceWithItsIndexAndDigest) {
   EXPECT_EQ(version, kSchemaVersion);
 }
 
+TEST_F(FeedTest, UpgradingFromSchema5FillsTheBucketIndexWithEachMembersJson) {
+  startServer();
+  registered(pki_->acme);
+  std::string jws =
+      signAdvertisement({testing::cpsEntries({{"1-12025550100-100", "https://cps.acme.example"}}),
+                         clock_->now(),
+                         {}},
+                        pki_->acme.key.get(), pki_->acme.chain)
+          .value();
+  HttpAnswer ad = client_->request("POST", "/v1/advertisements", jws, "application/jose").value();
+  ASSERT_EQ(ad.status, 201) << ad.body;
+  const std::string path = "/v1/buckets/" + bucketHex(bucketOf("12025550150", 16), 16);
+  HttpAnswer before = get(path);
+  ASSERT_EQ(before.status, 200);
+  stopServer();
+  // Schema 5 kept only the members' ids in the index.
+  {
+    auto db = Database::open(dir_ / "keydir.db").value();
+    ASSERT_TRUE(
+        db->execute("ALTER TABLE bucket_members DROP COLUMN item;"
+                    " ALTER TABLE bucket_members DROP COLUMN expires;"
+                    " PRAGMA user_version = 5;"));
+  }
+  startServer();
+  HttpAnswer after = get(path);
+  ASSERT_EQ(after.status, 200);
+  auto answer = nlohmann::json::parse(after.body);
+  EXPECT_EQ(answer, nlohmann::json::parse(before.body));
+  EXPECT_EQ(answer["keys"].size(), 1u);
+  EXPECT_EQ(answer["ads"].size(), 1u);
+  EXPECT_EQ(after.headers.at("cache-control"), before.headers.at("cache-control"));
+}
+
 }  // namespace
 }  // namespace keydir
