@@ -1,6 +1,7 @@
 #include "certs/key_pair.h"
 
 #include <openssl/core_names.h>
+#include <openssl/param_build.h>
 #include <openssl/x509.h>
 
 #include "certs/base64.h"
@@ -19,7 +20,87 @@ std::string bignumParam(const EVP_PKEY* key, const char* name) {
   return bytes;
 }
 
+// The JWK member `name`, base64url, exactly `size` bytes.
+Result<std::string> jwkBytes(const nlohmann::json& jwk, const char* name, std::size_t size) {
+  auto member = jwk.find(name);
+  if (member == jwk.end() || !member->is_string()) {
+    return fail(ErrorCode::kMalformed, std::string("the JWK has no \"") + name + "\"");
+  }
+  auto bytes = base64UrlDecode(member->get<std::string>());
+  if (!bytes) return failWithContext(bytes.error(), std::string("the JWK's \"") + name + "\"");
+  if (bytes->size() != size) {
+    return fail(ErrorCode::kMalformed, std::string("the JWK's \"") + name + "\" has " +
+                                           std::to_string(bytes->size()) + " bytes, not " +
+                                           std::to_string(size));
+  }
+  return std::string(asStringView(*bytes));
+}
+
+Result<EvpPkeyPtr> x25519FromJwk(const nlohmann::json& jwk) {
+  auto raw = [](const std::string& bytes) {
+    return reinterpret_cast<const unsigned char*>(bytes.data());
+  };
+  if (jwk.contains("d")) {
+    auto d = jwkBytes(jwk, "d", 32);
+    if (!d) return std::unexpected(d.error());
+    EvpPkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, raw(*d), 32));
+    if (!key) return fail(ErrorCode::kMalformed, "the X25519 JWK's \"d\" is not a key");
+    return key;
+  }
+  auto x = jwkBytes(jwk, "x", 32);
+  if (!x) return std::unexpected(x.error());
+  EvpPkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr, raw(*x), 32));
+  if (!key) return fail(ErrorCode::kMalformed, "the X25519 JWK's \"x\" is not a key");
+  return key;
+}
+
+Result<EvpPkeyPtr> p256FromJwk(const nlohmann::json& jwk) {
+  auto x = jwkBytes(jwk, "x", 32);
+  if (!x) return std::unexpected(x.error());
+  auto y = jwkBytes(jwk, "y", 32);
+  if (!y) return std::unexpected(y.error());
+  std::string point = "\x04" + *x + *y;
+  std::unique_ptr<OSSL_PARAM_BLD, Free<&OSSL_PARAM_BLD_free>> build(OSSL_PARAM_BLD_new());
+  BignumPtr private_value;
+  OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
+  OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                   point.size());
+  if (jwk.contains("d")) {
+    auto d = jwkBytes(jwk, "d", 32);
+    if (!d) return std::unexpected(d.error());
+    private_value.reset(
+        BN_bin2bn(reinterpret_cast<const unsigned char*>(d->data()), int(d->size()), nullptr));
+    OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_PRIV_KEY, private_value.get());
+  }
+  std::unique_ptr<OSSL_PARAM, Free<&OSSL_PARAM_free>> params(OSSL_PARAM_BLD_to_param(build.get()));
+  EvpPkeyCtxPtr context(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (!params || !context || EVP_PKEY_fromdata_init(context.get()) <= 0 ||
+      EVP_PKEY_fromdata(context.get(), &raw, private_value ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
+                        params.get()) <= 0) {
+    return fail(ErrorCode::kMalformed,
+                drainOpensslErrors("the P-256 JWK is not a point on the curve"));
+  }
+  EvpPkeyPtr key(raw);
+  // Checked again, explicitly: an ECDH peer off the curve is the classic
+  // invalid-curve attack on the recipient's static key.
+  EvpPkeyCtxPtr check(EVP_PKEY_CTX_new(key.get(), nullptr));
+  if (!check || EVP_PKEY_public_check(check.get()) != 1) {
+    return fail(ErrorCode::kMalformed, "the P-256 JWK is not a point on the curve");
+  }
+  return key;
+}
+
 }  // namespace
+
+Result<EvpPkeyPtr> keyFromJwk(const nlohmann::json& jwk) {
+  if (!jwk.is_object()) return fail(ErrorCode::kMalformed, "a JWK is a JSON object");
+  const std::string kty = jwk.value("kty", ""), crv = jwk.value("crv", "");
+  if (kty == "OKP" && crv == "X25519") return x25519FromJwk(jwk);
+  if (kty == "EC" && crv == "P-256") return p256FromJwk(jwk);
+  return fail(ErrorCode::kUnsupportedKey, "a JWK of kty \"" + kty + "\" crv \"" + crv +
+                                              "\" is not supported; use OKP X25519 or EC P-256");
+}
 
 std::string_view keyTypeName(KeyType type) { return type == KeyType::kX25519 ? "X25519" : "P-256"; }
 

@@ -30,4 +30,10 @@ Result<EvpPkeyPtr> publicKeyFromSpki(std::string_view der);
 
 nlohmann::json publicJwk(const EVP_PKEY* key);
 
+// A key from its JWK: OKP X25519 (RFC 8037 section 2) or EC P-256 (RFC 7518
+// section 6.2), private when "d" is present. kMalformed for a JWK that
+// does not parse or whose point is not on the curve (an epk off the curve
+// would leak bits of the recipient's key), kUnsupportedKey for other types.
+Result<EvpPkeyPtr> keyFromJwk(const nlohmann::json& jwk);
+
 }  // namespace keydir

@@ -35,6 +35,7 @@ using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, Free<&ASN1_INTEGER_free>>;
 using Asn1TimePtr = std::unique_ptr<ASN1_TIME, Free<&ASN1_TIME_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, Free<&BN_free>>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Free<&ECDSA_SIG_free>>;
+using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, Free<&EVP_CIPHER_CTX_free>>;
 
 // A stack of certificates that owns its elements.
 struct X509StackFree {

@@ -1,0 +1,253 @@
+#include "certs/jwe.h"
+
+#include <openssl/rand.h>
+
+#include <array>
+
+#include "certs/base64.h"
+#include "certs/key_pair.h"
+#include "certs/openssl_error.h"
+
+namespace keydir {
+namespace {
+
+constexpr std::string_view kAlg = "ECDH-ES";
+constexpr std::string_view kEnc = "A256GCM";
+constexpr std::size_t kKeyBytes = 32;
+constexpr std::size_t kIvBytes = 12;
+constexpr std::size_t kTagBytes = 16;
+
+const unsigned char* bytes(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
+
+std::string bigEndian32(std::uint32_t value) {
+  return {char(value >> 24), char(value >> 16), char(value >> 8), char(value)};
+}
+
+// RFC 7518 section 4.6.2: each of AlgorithmID, PartyUInfo and PartyVInfo is
+// its length in 32 bits, then its bytes.
+std::string lengthPrefixed(std::string_view data) {
+  return bigEndian32(std::uint32_t(data.size())) + std::string(data);
+}
+
+struct Sealed {
+  std::string ciphertext;
+  std::string tag;
+};
+
+Result<Sealed> sealAesGcm(std::string_view key, std::string_view iv, std::string_view aad,
+                          std::string_view plaintext) {
+  CipherCtxPtr context(EVP_CIPHER_CTX_new());
+  Sealed sealed;
+  sealed.ciphertext.resize(plaintext.size());
+  sealed.tag.resize(kTagBytes);
+  int length = 0;
+  auto* out = reinterpret_cast<unsigned char*>(sealed.ciphertext.data());
+  if (!context ||
+      EVP_EncryptInit_ex2(context.get(), EVP_aes_256_gcm(), bytes(key), bytes(iv), nullptr) != 1 ||
+      EVP_EncryptUpdate(context.get(), nullptr, &length, bytes(aad), int(aad.size())) != 1 ||
+      EVP_EncryptUpdate(context.get(), out, &length, bytes(plaintext), int(plaintext.size())) !=
+          1 ||
+      EVP_EncryptFinal_ex(context.get(), out + length, &length) != 1 ||
+      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, int(kTagBytes), sealed.tag.data()) !=
+          1) {
+    return fail(ErrorCode::kUnavailable, drainOpensslErrors("AES-256-GCM encryption failed"));
+  }
+  return sealed;
+}
+
+Result<std::string> openAesGcm(std::string_view key, std::string_view iv, std::string_view aad,
+                               std::string_view ciphertext, std::string_view tag) {
+  CipherCtxPtr context(EVP_CIPHER_CTX_new());
+  std::string plaintext(ciphertext.size(), '\0');
+  int length = 0;
+  auto* out = reinterpret_cast<unsigned char*>(plaintext.data());
+  std::string tag_copy(tag);
+  if (!context ||
+      EVP_DecryptInit_ex2(context.get(), EVP_aes_256_gcm(), bytes(key), bytes(iv), nullptr) != 1 ||
+      EVP_DecryptUpdate(context.get(), nullptr, &length, bytes(aad), int(aad.size())) != 1 ||
+      EVP_DecryptUpdate(context.get(), out, &length, bytes(ciphertext), int(ciphertext.size())) !=
+          1 ||
+      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, int(kTagBytes), tag_copy.data()) !=
+          1 ||
+      EVP_DecryptFinal_ex(context.get(), out + length, &length) != 1) {
+    drainOpensslErrors("");
+    return fail(ErrorCode::kBadSignature,
+                "the JWE does not authenticate under this key: it is for another key, or it "
+                "was altered");
+  }
+  return plaintext;
+}
+
+// A header member that must be a base64url string, decoded; empty if absent.
+Result<std::string> optionalB64Member(const nlohmann::json& header, const char* name) {
+  auto member = header.find(name);
+  if (member == header.end()) return std::string();
+  if (!member->is_string()) {
+    return fail(ErrorCode::kMalformed,
+                std::string("the JWE header's \"") + name + "\" is not a string");
+  }
+  auto decoded = base64UrlDecode(member->get<std::string>());
+  if (!decoded) {
+    return failWithContext(decoded.error(), std::string("the JWE header's \"") + name + "\"");
+  }
+  return std::string(asStringView(*decoded));
+}
+
+struct SplitJwe {
+  std::string_view protected_b64;
+  nlohmann::json header;
+  std::string encrypted_key, iv, ciphertext, tag;
+};
+
+Result<SplitJwe> splitJwe(std::string_view compact) {
+  std::array<std::string_view, 5> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    std::size_t dot = compact.find('.', start);
+    if ((i < 4) == (dot == std::string_view::npos)) {
+      return fail(ErrorCode::kMalformed, "a compact JWE has exactly five dot-separated parts");
+    }
+    parts[i] = compact.substr(start, i < 4 ? dot - start : std::string_view::npos);
+    start = dot + 1;
+  }
+  constexpr const char* kNames[] = {"header", "encrypted key", "IV", "ciphertext", "tag"};
+  std::array<std::string, 5> decoded;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    auto part = base64UrlDecode(parts[i]);
+    if (!part) return failWithContext(part.error(), std::string("JWE ") + kNames[i]);
+    decoded[i] = std::string(asStringView(*part));
+  }
+  SplitJwe split{parts[0],   nlohmann::json::parse(decoded[0], nullptr, false),
+                 decoded[1], decoded[2],
+                 decoded[3], decoded[4]};
+  if (split.header.is_discarded() || !split.header.is_object()) {
+    return fail(ErrorCode::kMalformed, "the JWE header is not a JSON object");
+  }
+  return split;
+}
+
+}  // namespace
+
+std::string concatKdf(std::string_view z, std::string_view algorithm_id, std::string_view apu,
+                      std::string_view apv, std::size_t key_bytes) {
+  const std::string other_info = lengthPrefixed(algorithm_id) + lengthPrefixed(apu) +
+                                 lengthPrefixed(apv) + bigEndian32(std::uint32_t(key_bytes * 8));
+  std::string key;
+  for (std::uint32_t round = 1; key.size() < key_bytes; ++round) {
+    std::string input = bigEndian32(round) + std::string(z) + other_info;
+    std::string digest(32, '\0');
+    EVP_Digest(input.data(), input.size(), reinterpret_cast<unsigned char*>(digest.data()), nullptr,
+               EVP_sha256(), nullptr);
+    key += digest;
+  }
+  key.resize(key_bytes);
+  return key;
+}
+
+Result<std::string> ecdhSecret(const EVP_PKEY* own, const EVP_PKEY* peer) {
+  EvpPkeyCtxPtr context(EVP_PKEY_CTX_new(const_cast<EVP_PKEY*>(own), nullptr));
+  std::size_t length = 0;
+  if (!context || EVP_PKEY_derive_init(context.get()) <= 0 ||
+      EVP_PKEY_derive_set_peer(context.get(), const_cast<EVP_PKEY*>(peer)) <= 0 ||
+      EVP_PKEY_derive(context.get(), nullptr, &length) <= 0) {
+    return fail(ErrorCode::kMalformed,
+                drainOpensslErrors("no key agreement between these two keys"));
+  }
+  std::string secret(length, '\0');
+  // OpenSSL refuses an all-zero X25519 result (a small-order peer point),
+  // which RFC 7748 section 6.1 allows a party to check for.
+  if (EVP_PKEY_derive(context.get(), reinterpret_cast<unsigned char*>(secret.data()), &length) <=
+      0) {
+    return fail(ErrorCode::kMalformed,
+                drainOpensslErrors("the key agreement failed (a low-order point?)"));
+  }
+  secret.resize(length);
+  return secret;
+}
+
+Result<std::string> encryptJwe(std::string_view plaintext, const EVP_PKEY* recipient,
+                               std::string_view kid, const JweFixedRandomness* fixed) {
+  auto type = keyTypeOf(recipient);
+  if (!type) return std::unexpected(type.error());
+  EvpPkeyPtr generated;
+  const EVP_PKEY* ephemeral = fixed ? fixed->ephemeral : nullptr;
+  if (!ephemeral) {
+    generated = generateKey(*type);
+    ephemeral = generated.get();
+  }
+  std::string iv = fixed ? fixed->iv : std::string(kIvBytes, '\0');
+  if (!fixed && RAND_bytes(reinterpret_cast<unsigned char*>(iv.data()), int(iv.size())) != 1) {
+    return fail(ErrorCode::kUnavailable, drainOpensslErrors("no random bytes for the IV"));
+  }
+  auto z = ecdhSecret(ephemeral, recipient);
+  if (!z) return std::unexpected(z.error());
+  const std::string key = concatKdf(*z, kEnc, "", "", kKeyBytes);
+
+  nlohmann::json header = {
+      {"alg", kAlg}, {"enc", kEnc}, {"kid", kid}, {"epk", publicJwk(ephemeral)}};
+  // The AAD is the protected header as it is sent (RFC 7516 section 5.1 step 14).
+  const std::string protected_b64 = base64UrlEncode(header.dump());
+  auto sealed = sealAesGcm(key, iv, protected_b64, plaintext);
+  if (!sealed) return std::unexpected(sealed.error());
+  return protected_b64 + ".." + base64UrlEncode(iv) + "." + base64UrlEncode(sealed->ciphertext) +
+         "." + base64UrlEncode(sealed->tag);
+}
+
+Result<nlohmann::json> jweHeader(std::string_view compact) {
+  auto split = splitJwe(compact);
+  if (!split) return std::unexpected(split.error());
+  return std::move(split->header);
+}
+
+Result<DecryptedJwe> decryptJwe(std::string_view compact, EVP_PKEY* recipient) {
+  auto split = splitJwe(compact);
+  if (!split) return std::unexpected(split.error());
+  const nlohmann::json& header = split->header;
+  const std::string alg = header.value("alg", ""), enc = header.value("enc", "");
+  if (alg != kAlg || enc != kEnc) {
+    return fail(ErrorCode::kUnsupportedKey, "a JWE with alg \"" + alg + "\" and enc \"" + enc +
+                                                "\" is not supported; keydir uses ECDH-ES with "
+                                                "A256GCM");
+  }
+  if (header.contains("crit") || header.contains("zip")) {
+    return fail(ErrorCode::kMalformed,
+                "the JWE header has \"crit\" or \"zip\", which keydir "
+                "does not take");
+  }
+  if (!split->encrypted_key.empty()) {
+    return fail(ErrorCode::kMalformed,
+                "an ECDH-ES JWE has an empty encrypted key (RFC 7518 section 4.6)");
+  }
+  if (split->iv.size() != kIvBytes || split->tag.size() != kTagBytes) {
+    return fail(ErrorCode::kMalformed, "an A256GCM JWE has a 12-byte IV and a 16-byte tag");
+  }
+  if (!header.contains("epk")) return fail(ErrorCode::kMalformed, "the JWE header has no \"epk\"");
+  auto epk = keyFromJwk(header["epk"]);
+  if (!epk) return failWithContext(epk.error(), "the JWE's epk");
+  if (header["epk"].contains("d")) {
+    return fail(ErrorCode::kMalformed, "the JWE's epk carries a private key");
+  }
+  auto own_type = keyTypeOf(recipient);
+  if (!own_type) return std::unexpected(own_type.error());
+  auto epk_type = keyTypeOf(epk->get());
+  if (!epk_type) return std::unexpected(epk_type.error());
+  if (*own_type != *epk_type) {
+    return fail(ErrorCode::kUnsupportedKey,
+                "the JWE is for a " + std::string(keyTypeName(*epk_type)) +
+                    " key and this key is " + std::string(keyTypeName(*own_type)));
+  }
+  auto apu = optionalB64Member(header, "apu");
+  if (!apu) return std::unexpected(apu.error());
+  auto apv = optionalB64Member(header, "apv");
+  if (!apv) return std::unexpected(apv.error());
+  auto z = ecdhSecret(recipient, epk->get());
+  if (!z) return std::unexpected(z.error());
+  const std::string key = concatKdf(*z, kEnc, *apu, *apv, kKeyBytes);
+  auto plaintext = openAesGcm(key, split->iv, split->protected_b64, split->ciphertext, split->tag);
+  if (!plaintext) return std::unexpected(plaintext.error());
+  return DecryptedJwe{header, std::move(*plaintext)};
+}
+
+}  // namespace keydir
