@@ -32,5 +32,9 @@ int runImport(const std::vector<std::string_view>& args);
 int runAdvertise(const std::vector<std::string_view>& args);
 int runResolve(const std::vector<std::string_view>& args);
 int runWithdraw(const std::vector<std::string_view>& args);
+int runPassportSign(const std::vector<std::string_view>& args);
+int runPassportVerify(const std::vector<std::string_view>& args);
+int runEncrypt(const std::vector<std::string_view>& args);
+int runDecrypt(const std::vector<std::string_view>& args);
 
 }  // namespace keydir::tool

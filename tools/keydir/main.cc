@@ -25,6 +25,12 @@ constexpr Command kCommands[] = {
     {"spc import", "load an SPC map CSV into a directory's database", runSpcImport},
     {"import", "seed a directory's database from NDJSON credentials", runImport},
     {"withdraw", "take a record out of a directory at once (an operator's removal)", runWithdraw},
+    {"passport sign", "sign a PASSporT (RFC 8225) as a caller's authentication service",
+     runPassportSign},
+    {"passport verify", "check a PASSporT as a verification service (RFC 8816 8.2)",
+     runPassportVerify},
+    {"encrypt", "encrypt a PASSporT to every verified key of a TN", runEncrypt},
+    {"decrypt", "decrypt a JWE with an ECDH private key", runDecrypt},
 };
 
 void printOverview() {

@@ -48,13 +48,20 @@ std::variant<TnQuestion, int> tnQuestionFrom(Options& options,
   options.positionals(1);
   if (auto exit = options.parse(args)) return *exit;
   if (!options.has("trust")) return options.usageError("--trust is required");
+  if (!options.has("server")) return options.usageError("--server is required");
+  auto question = tnQuestionFrom(options, options.positional()[0]);
+  if (!question) return reportError(question.error());
+  return std::move(*question);
+}
+
+Result<TnQuestion> tnQuestionFrom(const Options& options, const std::string& tn) {
   auto client = clientFrom(options);
-  if (!client) return options.usageError(client.error().message);
-  auto tn = canonicalTn(options.positional()[0]);
-  if (!tn) return reportError(tn.error());
+  if (!client) return std::unexpected(client.error());
+  auto canonical = canonicalTn(tn);
+  if (!canonical) return std::unexpected(canonical.error());
   auto party = relyingPartyFrom(options);
-  if (!party) return reportError(party.error());
-  return TnQuestion{std::move(*client), std::move(*tn), std::move(*party)};
+  if (!party) return std::unexpected(party.error());
+  return TnQuestion{std::move(*client), std::move(*canonical), std::move(*party)};
 }
 
 Result<Checked> checkedKeys(DirectoryClient& client, const std::string& tn,

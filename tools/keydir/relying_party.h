@@ -38,6 +38,8 @@ struct TnQuestion {
 // exit status, having printed help, a usage error or the problem.
 std::variant<TnQuestion, int> tnQuestionFrom(Options& options,
                                              const std::vector<std::string_view>& args);
+// The same from options already parsed, for a TN given as an option.
+Result<TnQuestion> tnQuestionFrom(const Options& options, const std::string& tn);
 
 // GET /v1/tns/{tn}/keys, checked with checkKeyRecords.
 Result<Checked> checkedKeys(DirectoryClient& client, const std::string& tn,
