@@ -1,7 +1,8 @@
 // Interoperability with an independent JOSE implementation, the npm `jose`
 // package (tests/interop, installed by tools/install-deps with `npm ci`):
 // jose signs an advertisement that a running directory accepts, and
-// verifies one that keydir made.
+// verifies one that keydir made; jose decrypts the JWEs keydir makes for a
+// PASSporT, and keydir decrypts jose's, for X25519 and P-256 keys alike.
 
 #include <gtest/gtest.h>
 
@@ -9,7 +10,11 @@
 
 #include "advertise/advertisement_signer.h"
 #include "advertise/advertisement_verifier.h"
+#include "certs/jwe.h"
+#include "certs/key_pair.h"
+#include "certs/pem.h"
 #include "tests/directory/directory_server_fixture.h"
+#include "tests/support/temp_dir.h"
 
 namespace keydir {
 namespace {
@@ -93,11 +98,61 @@ TEST_F(JoseInteropTest, JoseVerifiesAnAdvertisementKeydirSigned) {
   EXPECT_EQ(seen["header"]["x5c"].size(), pki_->acme.chain.size());
 
   // The check is real: jose refuses the same JWS with its payload swapped.
-  std::string other =
-      signAdvertisement({entries, pki_->now(), std::nullopt}, pki_->acme.key.get(), pki_->acme.chain).value();
+  std::string other = signAdvertisement({entries, pki_->now(), std::nullopt}, pki_->acme.key.get(),
+                                        pki_->acme.chain)
+                          .value();
   std::string spliced = jws.substr(0, jws.rfind('.')) + other.substr(other.rfind('.'));
   EXPECT_EQ(node("verify-advertisement.mjs", spliced, &output), 1);
 }
+
+class JoseJweInterop : public ::testing::TestWithParam<KeyType> {
+ protected:
+  static int node(const std::string& script, const std::string& arguments, std::string* output) {
+    return runCommand("(node " + (kInterop / script).string() + " " + arguments + " 2>/dev/null)",
+                      output);
+  }
+  void SetUp() override {
+    key_ = generateKey(GetParam());
+    key_file_ = (dir_ / "encryption-key.pem").string();
+    ASSERT_TRUE(writeFile(key_file_, privateKeyPem(key_.get()), true));
+  }
+  testing::TempDir dir_;
+  EvpPkeyPtr key_;
+  std::string key_file_;
+  const std::string passport_ = "eyJhbGciOiJFUzI1NiIsInR5cCI6InBhc3Nwb3J0In0.eyJpYXQiOjF9.c2ln";
+};
+
+TEST_P(JoseJweInterop, JoseDecryptsWhatKeydirEncrypts) {
+  std::string jwe = encryptJwe(passport_, key_.get(), "key-7").value();
+  std::string output;
+  ASSERT_EQ(node("decrypt-jwe.mjs", key_file_ + " " + jwe, &output), 0) << output;
+  nlohmann::json seen = nlohmann::json::parse(output);
+  EXPECT_EQ(seen["plaintext"], passport_);
+  EXPECT_EQ(seen["header"]["kid"], "key-7");
+  EXPECT_EQ(seen["header"]["epk"]["crv"], keyTypeName(GetParam()));
+  // The check is real: jose refuses it under another key.
+  auto other = generateKey(GetParam());
+  ASSERT_TRUE(writeFile(dir_ / "other.pem", privateKeyPem(other.get()), true));
+  EXPECT_EQ(node("decrypt-jwe.mjs", (dir_ / "other.pem").string() + " " + jwe, &output), 1);
+}
+
+TEST_P(JoseJweInterop, KeydirDecryptsWhatJoseEncrypts) {
+  std::string jwe;
+  ASSERT_EQ(node("encrypt-jwe.mjs",
+                 quoted(publicJwk(key_.get()).dump()) + " key-9 " + quoted(passport_), &jwe),
+            0)
+      << jwe;
+  while (!jwe.empty() && (jwe.back() == '\n' || jwe.back() == '\r')) jwe.pop_back();
+  DecryptedJwe decrypted = decryptJwe(jwe, key_.get()).value();
+  EXPECT_EQ(decrypted.plaintext, passport_);
+  EXPECT_EQ(decrypted.header["kid"], "key-9");
+  EXPECT_EQ(decrypted.header["enc"], "A256GCM");
+}
+
+INSTANTIATE_TEST_SUITE_P(BothKeyTypes, JoseJweInterop,
+                         ::testing::Values(KeyType::kX25519, KeyType::kP256), [](const auto& info) {
+                           return info.param == KeyType::kX25519 ? "X25519" : "P256";
+                         });
 
 }  // namespace
 }  // namespace keydir
