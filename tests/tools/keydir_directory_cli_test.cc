@@ -179,5 +179,28 @@ TEST_F(DirectoryCli, WithdrawTakesAKeyOutOfLookupsAndIntoTheFeedWithItsReason) {
   EXPECT_EQ(usage.status, 2);
 }
 
+TEST_F(DirectoryCli, BackupCopiesARunningDirectoryAndTheCopyServes) {
+  auto server = serve();
+  std::string id = keydirJson("register --server " + server->url() + " --credential " +
+                              credential("acme", "acme-key"))["id"];
+  std::string copy = (dir_ / "copy.db").string();
+  nlohmann::json report = keydirJson("backup --db " + db_ + " --out " + copy);
+  EXPECT_EQ(report["integrity"], "ok");
+  EXPECT_GT(report["bytes"].get<std::int64_t>(), 0);
+  CommandRun again = keydir("backup --db " + db_ + " --out " + copy);
+  EXPECT_EQ(again.status, 1);
+  EXPECT_NE(again.output.find("never overwrites"), std::string::npos) << again.output;
+  EXPECT_EQ(server->stop(), 0);
+
+  // The copy is a whole directory: served, it answers with the key.
+  db_ = copy;
+  auto restored = serve();
+  nlohmann::json found = keydirJson("lookup 12025550150 --server " + restored->url() + " --trust " +
+                                    trust_ + " --spc-map " + (dir_ / "map.csv").string());
+  ASSERT_EQ(found["keys"].size(), 1u);
+  EXPECT_EQ(found["keys"][0]["id"], id);
+  EXPECT_EQ(restored->stop(), 0);
+}
+
 }  // namespace
 }  // namespace keydir

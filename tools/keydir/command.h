@@ -36,5 +36,6 @@ int runPassportSign(const std::vector<std::string_view>& args);
 int runPassportVerify(const std::vector<std::string_view>& args);
 int runEncrypt(const std::vector<std::string_view>& args);
 int runDecrypt(const std::vector<std::string_view>& args);
+int runBackup(const std::vector<std::string_view>& args);
 
 }  // namespace keydir::tool

@@ -31,6 +31,7 @@ constexpr Command kCommands[] = {
      runPassportVerify},
     {"encrypt", "encrypt a PASSporT to every verified key of a TN", runEncrypt},
     {"decrypt", "decrypt a JWE with an ECDH private key", runDecrypt},
+    {"backup", "copy a directory's or cache's database while it runs", runBackup},
 };
 
 void printOverview() {
