@@ -122,5 +122,33 @@ TEST_F(PassportCli, RefusalsNameTheirStepAndExitOne) {
   EXPECT_EQ(server->stop(), 0);
 }
 
+TEST(KeydirDemo, RunsEveryStepLeavesNothingBehindAndKeepsTheFolderWhenAsked) {
+  testing::TempDir dir;
+  CommandRun kept = keydir("demo --dir " + (dir / "demo").string() + " 2>/dev/null");
+  ASSERT_EQ(kept.status, 0) << kept.output;
+  EXPECT_NE(kept.output.find("13. The directory's request log holds"), std::string::npos)
+      << kept.output;
+  EXPECT_EQ(std::count(kept.output.begin(), kept.output.end(), '\n') <= 30, true)
+      << "one or two lines a step";
+  EXPECT_NE(kept.output.find("refused, as it should be: 422"), std::string::npos);
+  EXPECT_NE(kept.output.find("refused, as it should be: signature: "), std::string::npos);
+  for (const char* name : {"resolve.json", "passport.jws", "encrypted.json", "advertisement.jws",
+                           "directory-access.log", "acme-encryption-key.pem"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / "demo" / name)) << name;
+  }
+  nlohmann::json encrypted = nlohmann::json::parse(readText(dir / "demo" / "encrypted.json"));
+  EXPECT_EQ(encrypted["jwes"].size(), 2u);
+  // The demo's own check, made again here: no TN in the directory's log.
+  EXPECT_EQ(readText(dir / "demo" / "directory-access.log").find("12025550150"), std::string::npos);
+
+  CommandRun removed = keydir("demo 2>/dev/null");
+  ASSERT_EQ(removed.status, 0) << removed.output;
+  const std::string first_line = removed.output.substr(0, removed.output.find('\n'));
+  const std::string folder = first_line.substr(first_line.rfind(' ') + 1);
+  EXPECT_FALSE(std::filesystem::exists(folder)) << folder;
+  CommandRun taken = keydir("demo --dir " + (dir / "demo").string());
+  EXPECT_EQ(taken.status, 2) << "an existing folder is not reused";
+}
+
 }  // namespace
 }  // namespace keydir

@@ -32,6 +32,7 @@ constexpr Command kCommands[] = {
     {"encrypt", "encrypt a PASSporT to every verified key of a TN", runEncrypt},
     {"decrypt", "decrypt a JWE with an ECDH private key", runDecrypt},
     {"backup", "copy a directory's or cache's database while it runs", runBackup},
+    {"demo", "the whole flow on loopback: register, resolve, encrypt, decrypt, verify", runDemo},
 };
 
 void printOverview() {
