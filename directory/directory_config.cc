@@ -147,9 +147,12 @@ Result<void> DirectoryConfig::merge(const nlohmann::json& settings) {
 Result<void> DirectoryConfig::loadFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return fail(ErrorCode::kNotFound, "cannot read config file " + path);
-  nlohmann::json settings = nlohmann::json::parse(in, nullptr, false);
+  // Comments (// and /* */) are allowed, so that the packaged files can say
+  // what each setting is for.
+  nlohmann::json settings = nlohmann::json::parse(in, nullptr, false, /*ignore_comments=*/true);
   if (settings.is_discarded()) {
-    return fail(ErrorCode::kMalformed, "config file " + path + " is not valid JSON");
+    return fail(ErrorCode::kMalformed,
+                "config file " + path + " is not valid JSON (comments are allowed)");
   }
   if (auto ok = merge(settings); !ok) return failWithContext(ok.error(), path);
   return {};
