@@ -69,11 +69,12 @@ Result<DirectoryClient> DirectoryClient::create(const std::string& base_url,
 }
 
 Result<HttpAnswer> DirectoryClient::request(const std::string& method, const std::string& path,
-                                            std::string_view body,
-                                            const std::string& content_type) {
+                                            std::string_view body, const std::string& content_type,
+                                            const std::map<std::string, std::string>& headers) {
   try {
     auto session = makeSession();
     Poco::Net::HTTPRequest http_request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    for (const auto& [name, value] : headers) http_request.set(name, value);
     if (!body.empty() || method == "POST") {
       http_request.setContentLength64(static_cast<Poco::Int64>(body.size()));
       if (!content_type.empty()) http_request.setContentType(content_type);

@@ -30,8 +30,10 @@ class DirectoryClient {
                                         const std::string& ca_file = "");
 
   // Any HTTP answer, problems included; kUnavailable if no answer came.
+  // `headers` are sent as given (If-None-Match, for one).
   Result<HttpAnswer> request(const std::string& method, const std::string& path,
-                             std::string_view body = {}, const std::string& content_type = "");
+                             std::string_view body = {}, const std::string& content_type = "",
+                             const std::map<std::string, std::string>& headers = {});
   // 2xx answers as they are; problem answers as their Error.
   Result<HttpAnswer> call(const std::string& method, const std::string& path,
                           std::string_view body = {}, const std::string& content_type = "");
