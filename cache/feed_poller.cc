@@ -6,6 +6,7 @@
 
 #include "cache/backoff.h"
 #include "cache/cache_log.h"
+#include "cache/resnapshot.h"
 
 namespace keydir {
 namespace {
@@ -20,6 +21,7 @@ std::string minutesAndSeconds(double seconds) {
 FeedPoller::FeedPoller(CacheService& service, DirectoryClient& upstream, bool wide_only)
     : service_(service),
       upstream_(upstream),
+      wide_only_(wide_only),
       follower_(upstream, static_cast<SqliteKeyStore&>(*service.store),
                 *service.advertisement_store, *service.feed, *service.trust, *service.clock,
                 followerOptions(wide_only)) {}
@@ -72,10 +74,14 @@ Result<SyncReport> FeedPoller::pollOnce() {
   auto report = follower_.sync();
   if (!report && report.error().code == ErrorCode::kBadSignature) {
     // The feed and what it gave disagree: keep serving what was verified,
-    // and check everything again from a fresh snapshot.
+    // and check everything again from a fresh snapshot. A mirror takes it
+    // aside and swaps it in whole; a buckets cache's wide records are few
+    // and its held buckets live in the same file, so it re-snapshots them
+    // in place, dropping what the snapshot lacks only once it checks out.
     service_.cache_metrics->countDigestMismatch();
     cacheSay(report.error().message);
-    report = follower_.takeSnapshot();
+    report = wide_only_ ? follower_.takeSnapshot()
+                        : resnapshotAside(service_, upstream_, followerOptions(false));
   }
   if (!report) return report;
   const Instant now = service_.clock->now();

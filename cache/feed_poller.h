@@ -3,7 +3,8 @@
 // 8): the first copy at once when there is none (progress on stderr), else
 // the first poll after a random 0 to poll_seconds; then every poll_seconds
 // with +-20% jitter. A digest that disagrees leaves the sequence where it
-// was and takes a fresh snapshot while the cache goes on serving; failures
+// was and takes a fresh snapshot while the cache goes on serving (a mirror
+// aside, swapped in whole: cache/resnapshot.h); failures
 // back off with jitter. Everything it refuses is logged without a full TN
 // and counted.
 
@@ -35,6 +36,7 @@ class FeedPoller {
 
   CacheService& service_;
   DirectoryClient& upstream_;
+  const bool wide_only_;
   FeedFollower follower_;
   std::mt19937_64 random_{std::random_device{}()};
   BackgroundThread thread_;

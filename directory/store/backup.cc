@@ -13,6 +13,20 @@ std::unexpected<Error> sqliteFailure(sqlite3* db, const std::string& what) {
 
 }  // namespace
 
+Result<std::int64_t> copyPages(sqlite3* from, sqlite3* into) {
+  sqlite3_backup* backup = sqlite3_backup_init(into, "main", from, "main");
+  if (!backup) return sqliteFailure(into, "cannot start the copy");
+  // All pages in one step: one read transaction on the source, which in
+  // WAL mode blocks no writer, and one consistent copy.
+  const int rc = sqlite3_backup_step(backup, -1);
+  const std::int64_t pages = sqlite3_backup_pagecount(backup);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) {
+    return fail(ErrorCode::kUnavailable, std::string("the copy stopped: ") + sqlite3_errstr(rc));
+  }
+  return pages;
+}
+
 Result<BackupReport> backupDatabase(const std::filesystem::path& from,
                                     const std::filesystem::path& to) {
   std::error_code error;
@@ -40,20 +54,13 @@ Result<BackupReport> backupDatabase(const std::filesystem::path& from,
   if (rc != SQLITE_OK) return sqliteFailure(raw_target, "cannot create " + partial.string());
 
   BackupReport report;
-  {
-    sqlite3_backup* backup = sqlite3_backup_init(target.get(), "main", source.get(), "main");
-    if (!backup) return sqliteFailure(target.get(), "cannot start the backup");
-    // All pages in one step: one read transaction on the source, which in
-    // WAL mode blocks no writer, and one consistent copy.
-    rc = sqlite3_backup_step(backup, -1);
-    report.pages = sqlite3_backup_pagecount(backup);
-    sqlite3_backup_finish(backup);
-    if (rc != SQLITE_DONE) {
-      std::filesystem::remove(partial, error);
-      return fail(ErrorCode::kUnavailable,
-                  std::string("the backup stopped: ") + sqlite3_errstr(rc));
-    }
+  auto pages = copyPages(source.get(), target.get());
+  if (!pages) {
+    target.reset();
+    std::filesystem::remove(partial, error);
+    return failWithContext(pages.error(), "backup of " + from.string());
   }
+  report.pages = *pages;
   // The copy keeps the source's WAL mode; fold its log in so that one file
   // is the whole backup.
   sqlite3_exec(target.get(), "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);

@@ -4,6 +4,8 @@
 // a server writes to it: the copy is the database as of one read
 // transaction, so every write committed before the backup began is in it.
 
+#include <sqlite3.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -24,5 +26,11 @@ struct BackupReport {
 // copy whose integrity check fails.
 Result<BackupReport> backupDatabase(const std::filesystem::path& from,
                                     const std::filesystem::path& to);
+
+// Replaces everything in `into` by the pages of `from`, in one write
+// transaction of `into`: its other connections see the old database until
+// the copy commits and the new one after, never a mix. Both must have the
+// same page size when `into` is in WAL mode. Returns the pages copied.
+Result<std::int64_t> copyPages(sqlite3* from, sqlite3* into);
 
 }  // namespace keydir

@@ -198,6 +198,75 @@ TEST_F(CacheTest, ALyingDirectoryCannotMakeItServeAForgedKeyOrDropAValidOne) {
   EXPECT_EQ(getJson(*cache_, "/v1/meta")["digest"], getJson(*directory_, "/v1/meta")["digest"]);
 }
 
+TEST_F(CacheTest, AFreshSnapshotIsSwappedInWholeOnlyOnceItChecksOut) {
+  startDirectory();
+  std::string held = registerKey()["id"];
+  startCache();
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+  const std::int64_t reached = getJson(*cache_, "/v1/meta")["sequence"];
+
+  // A new key the changes page leaves out, so that its digest disagrees,
+  // and a snapshot that holds the key but whose end line promises another
+  // digest than its records make.
+  std::string added = registerKey()["id"];
+  const std::string first_page = "/v1/changes?since=" + std::to_string(reached) + "&";
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
+    if (target.starts_with(first_page)) {
+      auto page = nlohmann::json::parse(body);
+      nlohmann::json kept = nlohmann::json::array();
+      for (const auto& change : page["changes"]) {
+        if (change["id"] != added) kept.push_back(change);
+      }
+      page["changes"] = kept;
+      body = page.dump();
+    }
+    if (target.starts_with("/v1/snapshot")) {
+      const std::size_t value = body.find("\"digest\":\"", body.rfind("\"kind\":\"end\"")) + 10;
+      body.replace(value, 64, std::string(64, '0'));
+    }
+  });
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& request : proxy_->requests()) {
+      if (request.starts_with("GET /v1/snapshot")) return true;
+    }
+    return false;
+  })) << cache_->log();
+  ASSERT_TRUE(eventually([&] {
+    return cache_->log().find("fresh snapshot (thrown away") != std::string::npos;
+  })) << cache_->log();
+  // The snapshot held the new key, verified; it still was not served,
+  // because the snapshot as a whole did not check out.
+  auto ids = keyIds(getJson(*cache_, "/v1/tns/12025550123/keys"));
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), held), 1);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), added), 0) << "nothing from a failed snapshot";
+  EXPECT_EQ(getJson(*cache_, "/v1/meta")["sequence"], reached);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "cache.db.resnapshot"));
+
+  // The first page still disagrees, but the snapshot is honest now: it is
+  // swapped in, the cache's secret kept.
+  auto secret = [&] {
+    auto db = Database::open(dir_ / "cache.db").value();
+    auto select = db->prepare("SELECT value FROM cache_state WHERE name = 'secret'").value();
+    return select.step().value() ? select.text(0) : std::string();
+  };
+  const std::string secret_before = secret();
+  ASSERT_EQ(secret_before.size(), 64u);
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
+    if (!target.starts_with(first_page)) return;
+    const std::size_t value = body.find("\"digest\":\"") + 10;
+    body.replace(value, 64, std::string(64, '0'));
+  });
+  ASSERT_TRUE(eventually([&] {
+    return cache_->log().find("swapped in a fresh snapshot") != std::string::npos;
+  })) << cache_->log();
+  proxy_->setRewrite(nullptr);
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+  ids = keyIds(getJson(*cache_, "/v1/tns/12025550123/keys"));
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), added), 1);
+  EXPECT_EQ(getJson(*cache_, "/v1/meta")["digest"], getJson(*directory_, "/v1/meta")["digest"]);
+  EXPECT_EQ(secret(), secret_before) << "the cache's secret survives the swap";
+}
+
 TEST_F(CacheTest, ServesThroughAnOutageMarkedStaleAndCatchesUpAfter) {
   startDirectory();
   std::string id = registerKey()["id"];
