@@ -14,20 +14,16 @@
 #include "certs/key_pair.h"
 #include "certs/pem.h"
 #include "tests/directory/directory_server_fixture.h"
+#include "tests/interop/node_script.h"
 #include "tests/support/temp_dir.h"
 
 namespace keydir {
 namespace {
 
-using testing::runCommand;
+using testing::runNodeScript;
+using testing::shellQuoted;
 
-const std::filesystem::path kInterop = KEYDIR_INTEROP_DIR;
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+const std::filesystem::path& kInterop = testing::kInteropDir;
 
 class JoseInteropTest : public testing::DirectoryServerTest {
  protected:
@@ -36,18 +32,12 @@ class JoseInteropTest : public testing::DirectoryServerTest {
     ASSERT_TRUE(std::filesystem::exists(kInterop / "node_modules" / "jose"))
         << "jose is not installed: run `npm ci --prefix tests/interop` (tools/install-deps does)";
   }
-  // Runs a script; stdout alone comes back in `output`.
-  static int node(const std::string& script, const std::string& arguments, std::string* output) {
-    return runCommand("(node " + (kInterop / script).string() + " " + arguments + " 2>/dev/null)",
-                      output);
-  }
   static std::string joseSigned(const testing::Identity& who, const std::string& payload) {
     std::string jws;
-    int status =
-        node("sign-advertisement.mjs",
-             who.files.key.string() + " " + who.files.chain.string() + " " + quoted(payload), &jws);
+    int status = runNodeScript(
+        "sign-advertisement.mjs",
+        who.files.key.string() + " " + who.files.chain.string() + " " + shellQuoted(payload), &jws);
     EXPECT_EQ(status, 0) << jws;
-    while (!jws.empty() && (jws.back() == '\n' || jws.back() == '\r')) jws.pop_back();
     return jws;
   }
   HttpAnswer publish(const std::string& jws) {
@@ -88,7 +78,7 @@ TEST_F(JoseInteropTest, JoseVerifiesAnAdvertisementKeydirSigned) {
                                       pki_->acme.key.get(), pki_->acme.chain)
                         .value();
   std::string output;
-  ASSERT_EQ(node("verify-advertisement.mjs", jws, &output), 0) << output;
+  ASSERT_EQ(runNodeScript("verify-advertisement.mjs", jws, &output), 0) << output;
   nlohmann::json seen = nlohmann::json::parse(output);
   EXPECT_EQ(seen["payload"],
             nlohmann::json::parse(R"({"1-12025550100-100":"https://cps.acme.example/v1"})"));
@@ -102,15 +92,11 @@ TEST_F(JoseInteropTest, JoseVerifiesAnAdvertisementKeydirSigned) {
                                         pki_->acme.chain)
                           .value();
   std::string spliced = jws.substr(0, jws.rfind('.')) + other.substr(other.rfind('.'));
-  EXPECT_EQ(node("verify-advertisement.mjs", spliced, &output), 1);
+  EXPECT_EQ(runNodeScript("verify-advertisement.mjs", spliced, &output), 1);
 }
 
 class JoseJweInterop : public ::testing::TestWithParam<KeyType> {
  protected:
-  static int node(const std::string& script, const std::string& arguments, std::string* output) {
-    return runCommand("(node " + (kInterop / script).string() + " " + arguments + " 2>/dev/null)",
-                      output);
-  }
   void SetUp() override {
     key_ = generateKey(GetParam());
     key_file_ = (dir_ / "encryption-key.pem").string();
@@ -125,7 +111,7 @@ class JoseJweInterop : public ::testing::TestWithParam<KeyType> {
 TEST_P(JoseJweInterop, JoseDecryptsWhatKeydirEncrypts) {
   std::string jwe = encryptJwe(passport_, key_.get(), "key-7").value();
   std::string output;
-  ASSERT_EQ(node("decrypt-jwe.mjs", key_file_ + " " + jwe, &output), 0) << output;
+  ASSERT_EQ(runNodeScript("decrypt-jwe.mjs", key_file_ + " " + jwe, &output), 0) << output;
   nlohmann::json seen = nlohmann::json::parse(output);
   EXPECT_EQ(seen["plaintext"], passport_);
   EXPECT_EQ(seen["header"]["kid"], "key-7");
@@ -133,16 +119,18 @@ TEST_P(JoseJweInterop, JoseDecryptsWhatKeydirEncrypts) {
   // The check is real: jose refuses it under another key.
   auto other = generateKey(GetParam());
   ASSERT_TRUE(writeFile(dir_ / "other.pem", privateKeyPem(other.get()), true));
-  EXPECT_EQ(node("decrypt-jwe.mjs", (dir_ / "other.pem").string() + " " + jwe, &output), 1);
+  EXPECT_EQ(runNodeScript("decrypt-jwe.mjs", (dir_ / "other.pem").string() + " " + jwe, &output),
+            1);
 }
 
 TEST_P(JoseJweInterop, KeydirDecryptsWhatJoseEncrypts) {
   std::string jwe;
-  ASSERT_EQ(node("encrypt-jwe.mjs",
-                 quoted(publicJwk(key_.get()).dump()) + " key-9 " + quoted(passport_), &jwe),
-            0)
+  ASSERT_EQ(
+      runNodeScript("encrypt-jwe.mjs",
+                    shellQuoted(publicJwk(key_.get()).dump()) + " key-9 " + shellQuoted(passport_),
+                    &jwe),
+      0)
       << jwe;
-  while (!jwe.empty() && (jwe.back() == '\n' || jwe.back() == '\r')) jwe.pop_back();
   DecryptedJwe decrypted = decryptJwe(jwe, key_.get()).value();
   EXPECT_EQ(decrypted.plaintext, passport_);
   EXPECT_EQ(decrypted.header["kid"], "key-9");

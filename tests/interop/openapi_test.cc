@@ -17,22 +17,16 @@
 #include "certs/base64.h"
 #include "directory/server/routes.h"
 #include "tests/directory/feed_fixture.h"
+#include "tests/interop/node_script.h"
 #include "tests/support/cps_entries.h"
 
 namespace keydir {
 namespace {
 
 using std::chrono::hours;
-using testing::runCommand;
 
-const std::filesystem::path kInterop = KEYDIR_INTEROP_DIR;
+const std::filesystem::path& kInterop = testing::kInteropDir;
 const std::filesystem::path kOpenApi = KEYDIR_OPENAPI;
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // method and path template -> what the document says of it.
 struct Operation {
@@ -72,9 +66,7 @@ class OpenApiTest : public testing::FeedTest {
   }
   static nlohmann::json validated(const std::filesystem::path& file, int* status) {
     std::string output;
-    *status = runCommand(
-        "(node " + (kInterop / "openapi.mjs").string() + " " + file.string() + " 2>/dev/null)",
-        &output);
+    *status = testing::runNodeScript("openapi.mjs", file.string(), &output);
     return nlohmann::json::parse(output, nullptr, false);
   }
   void startCache() {
