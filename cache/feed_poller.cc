@@ -41,8 +41,9 @@ FollowerOptions FeedPoller::followerOptions(bool wide_only) {
   options.should_stop = [this] { return thread_.stopping(); };
   options.on_progress = [this, last = std::chrono::steady_clock::time_point()](
                             const FollowProgress& progress) mutable {
-    // Only the first copy is long enough to be worth reporting.
-    if (!service_.status->empty()) return;
+    // Only the first copy's snapshot is long enough to be worth reporting
+    // (the changes after it count from their own start: no rate to show).
+    if (!service_.status->empty() || progress.total == 0) return;
     auto now = std::chrono::steady_clock::now();
     if (now - last < std::chrono::seconds(5)) return;
     last = now;
