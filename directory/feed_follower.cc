@@ -96,6 +96,12 @@ Result<void> FeedFollower::followChanges(std::int64_t since, SyncReport& report)
                       std::to_string(page->since) + " to " + std::to_string(page->to) +
                       ": the directory's sequence went backwards (rollback refused)");
     }
+    // The page is applied, checked and its place saved in one transaction:
+    // a page whose digest disagrees leaves nothing behind, so the replica
+    // stays at its last good state.
+    ConnectionPool::Pin pin(keys_.pool());
+    Transaction whole_page(*pin);
+    if (auto begun = whole_page.begun(); !begun) return begun;
     std::int64_t previous = since;
     for (const ParsedChange& change : page->changes) {
       if (change.seq <= previous || change.seq > page->to) {
@@ -123,6 +129,7 @@ Result<void> FeedFollower::followChanges(std::int64_t since, SyncReport& report)
     if (auto ok = feed_.saveFollowerState({upstream_.baseUrl(), scope, page->to, ""}); !ok) {
       return ok;
     }
+    if (auto ok = whole_page.commit(); !ok) return ok;
     report.sequence = since = page->to;
     if (options_.on_progress) {
       options_.on_progress(

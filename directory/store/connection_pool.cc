@@ -23,9 +23,22 @@ Result<std::unique_ptr<Database>> ConnectionPool::openConnection(const std::file
   return db;
 }
 
+ConnectionPool::Pin::Pin(ConnectionPool& pool) : pool_(pool), lease_(pool.borrow()) {
+  std::lock_guard lock(pool_.mutex_);
+  pool_.pinned_[std::this_thread::get_id()] = &*lease_;
+}
+
+ConnectionPool::Pin::~Pin() {
+  std::lock_guard lock(pool_.mutex_);
+  pool_.pinned_.erase(std::this_thread::get_id());
+}
+
 ConnectionPool::Lease ConnectionPool::borrow() {
   {
     std::unique_lock lock(mutex_);
+    if (auto pinned = pinned_.find(std::this_thread::get_id()); pinned != pinned_.end()) {
+      return Lease(*this, pinned->second);
+    }
     if (idle_.empty() && open_ >= options_.connections) {
       returned_.wait_for(lock, options_.max_wait, [&] { return !idle_.empty(); });
     }

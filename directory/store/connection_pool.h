@@ -5,7 +5,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "directory/store/sqlite.h"
@@ -37,20 +39,40 @@ class ConnectionPool {
 
   class Lease {
    public:
-    Lease(ConnectionPool& pool, std::unique_ptr<Database> db) : pool_(pool), db_(std::move(db)) {}
-    ~Lease() { pool_.giveBack(std::move(db_)); }
+    Lease(ConnectionPool& pool, std::unique_ptr<Database> db)
+        : pool_(pool), owned_(std::move(db)), db_(owned_.get()) {}
+    // The thread's pinned connection: not given back at the end.
+    Lease(ConnectionPool& pool, Database* pinned) : pool_(pool), db_(pinned) {}
+    ~Lease() { pool_.giveBack(std::move(owned_)); }
     Lease(const Lease&) = delete;
     Database& operator*() { return *db_; }
-    Database* operator->() { return db_.get(); }
+    Database* operator->() { return db_; }
 
    private:
     ConnectionPool& pool_;
-    std::unique_ptr<Database> db_;
+    std::unique_ptr<Database> owned_;
+    Database* db_;
   };
 
   // A connection for this thread until the lease ends; opens another when
   // all are lent. Throws std::runtime_error if SQLite cannot open one.
+  // While the thread holds a Pin, its pinned connection.
   Lease borrow();
+
+  // Gives this thread one connection for every borrow() until the pin
+  // ends, so that a transaction begun on it spans the stores' own calls
+  // (theirs become savepoints inside it). Not nestable.
+  class Pin {
+   public:
+    explicit Pin(ConnectionPool& pool);
+    ~Pin();
+    Pin(const Pin&) = delete;
+    Database& operator*() { return *lease_; }
+
+   private:
+    ConnectionPool& pool_;
+    Lease lease_;
+  };
 
  private:
   ConnectionPool(std::filesystem::path file, PoolOptions options)
@@ -65,6 +87,7 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Database>> idle_;
   std::condition_variable returned_;
   std::size_t open_ = 0;
+  std::map<std::thread::id, Database*> pinned_;
 };
 
 }  // namespace keydir

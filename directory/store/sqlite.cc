@@ -144,16 +144,20 @@ Result<std::int64_t> Database::userVersion() {
 }
 
 Transaction::Transaction(Database& db, TransactionKind kind)
-    : db_(db), begun_(db.execute(kind == TransactionKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN")) {
+    : db_(db),
+      nested_(sqlite3_get_autocommit(db.handle()) == 0),
+      begun_(db.execute(nested_                           ? "SAVEPOINT nested"
+                        : kind == TransactionKind::kWrite ? "BEGIN IMMEDIATE"
+                                                          : "BEGIN")) {
   open_ = begun_.has_value();
 }
 
 Transaction::~Transaction() {
-  if (open_) (void)db_.execute("ROLLBACK");
+  if (open_) (void)db_.execute(nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
 }
 
 Result<void> Transaction::commit() {
-  auto ok = db_.execute("COMMIT");
+  auto ok = db_.execute(nested_ ? "RELEASE nested" : "COMMIT");
   if (ok) open_ = false;
   return ok;
 }

@@ -82,6 +82,9 @@ class Database {
 // Either ends in ROLLBACK on destruction unless commit() succeeded.
 enum class TransactionKind { kWrite, kRead };
 
+// Inside another transaction on the same connection it is a SAVEPOINT: its
+// commit releases the savepoint into the outer transaction, which alone
+// makes the work durable, and its rollback undoes only its own part.
 class Transaction {
  public:
   explicit Transaction(Database& db, TransactionKind kind = TransactionKind::kWrite);
@@ -93,6 +96,7 @@ class Transaction {
 
  private:
   Database& db_;
+  bool nested_;
   Result<void> begun_;
   bool open_ = false;
 };

@@ -133,7 +133,7 @@ TEST_F(FeedFollowerTest, ADigestThatDisagreesStopsTheFollowerWhereItWas) {
   openReplica();
   auto first = follower_->sync();
   ASSERT_TRUE(first);
-  registered(pki_->acme);
+  const std::string unchecked = registered(pki_->acme);
   {
     auto db = Database::open(config_.db).value();
     ASSERT_TRUE(db->execute("UPDATE feed_state SET digest = zeroblob(32)"));
@@ -145,11 +145,13 @@ TEST_F(FeedFollowerTest, ADigestThatDisagreesStopsTheFollowerWhereItWas) {
             std::string::npos)
       << second.error().message;
   EXPECT_EQ(replica_feed_->followerState().value()->sequence, first->sequence);
+  EXPECT_FALSE(replica_feed_->holds("key", unchecked).value())
+      << "the page that did not add up left nothing: the replica is its last good state";
 }
 
 TEST_F(FeedFollowerTest, RefusesAChangesPageOrSnapshotWhoseSequenceGoesBackwards) {
   startServer();
-  registered(pki_->acme);
+  const std::string held = registered(pki_->acme);
   testing::TestProxy liar(client_->baseUrl());
   auto through_liar = DirectoryClient::create(liar.url()).value();
   openReplica();
@@ -178,6 +180,8 @@ TEST_F(FeedFollowerTest, RefusesAChangesPageOrSnapshotWhoseSequenceGoesBackwards
       << backwards.error().message;
   EXPECT_EQ(replica_feed_->followerState().value()->sequence, first->sequence)
       << "a refused page does not advance the sequence";
+  EXPECT_FALSE(replica_feed_->holds("key", kept).value())
+      << "nor leaves any of its changes behind: they are applied in one transaction";
 
   // A snapshot from before what the replica reached: a rollback.
   liar.setRewrite([](const std::string&, const std::string& target, int&, std::string& body) {
@@ -189,7 +193,7 @@ TEST_F(FeedFollowerTest, RefusesAChangesPageOrSnapshotWhoseSequenceGoesBackwards
   ASSERT_FALSE(rollback);
   EXPECT_NE(rollback.error().message.find("rollback refused"), std::string::npos)
       << rollback.error().message;
-  EXPECT_TRUE(replica_feed_->holds("key", kept).value()) << "nothing held was dropped";
+  EXPECT_TRUE(replica_feed_->holds("key", held).value()) << "nothing held was dropped";
 
   liar.setRewrite(nullptr);
   auto honest = follower_->sync();

@@ -242,7 +242,9 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
       {"directory", "POST", "/v1/keys/{id}/revocation", 422,
        [&] {
          std::string jws = revocation(key_id, pki_->carrier, "j-422");
-         jws.back() = jws.back() == 'A' ? 'B' : 'A';
+         // A middle character: the last one's spare bits may make it non-canonical.
+         char& c = jws[jws.size() - 10];
+         c = c == 'A' ? 'B' : 'A';
          return send(directory, "POST", "/v1/keys/" + key_id + "/revocation", jws,
                      "application/jose");
        }},
@@ -281,7 +283,9 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
       {"directory", "POST", "/v1/advertisements", 422,
        [&] {
          std::string jws = ad_jws;
-         jws.back() = jws.back() == 'A' ? 'B' : 'A';
+         // A middle character: the last one's spare bits may make it non-canonical.
+         char& c = jws[jws.size() - 10];
+         c = c == 'A' ? 'B' : 'A';
          return send(directory, "POST", "/v1/advertisements", jws, "application/jose");
        }},
       {"directory", "GET", "/v1/advertisements/{id}", 200,

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <thread>
 
+#include "directory/store/sqlite.h"
 #include "tests/support/temp_dir.h"
 
 namespace keydir {
@@ -41,6 +42,49 @@ TEST(ConnectionPoolTest, BorrowersShareTheLimitAndNoneDeadlocks) {
   auto count = db->prepare("SELECT COUNT(*) FROM t").value();
   ASSERT_TRUE(count.step().value());
   EXPECT_EQ(count.integer(0), 160);
+}
+
+TEST(ConnectionPoolTest, APinnedTransactionSpansEveryBorrowOnItsThreadAndOnlyCommitsWhole) {
+  testing::TempDir dir;
+  auto pool = ConnectionPool::open(dir / "pool.db").value();
+  ASSERT_TRUE(pool->borrow()->execute("CREATE TABLE t (n INTEGER)"));
+  auto count = [&] {
+    auto db = pool->borrow();
+    auto select = db->prepare("SELECT COUNT(*) FROM t").value();
+    EXPECT_TRUE(select.step().value());
+    return select.integer(0);
+  };
+  // What a store does: borrow, and write in its own transaction.
+  auto store_insert = [&](bool commit) {
+    auto db = pool->borrow();
+    Transaction own(*db);
+    EXPECT_TRUE(own.begun());
+    EXPECT_TRUE(db->execute("INSERT INTO t VALUES (1)"));
+    if (commit) EXPECT_TRUE(own.commit());
+  };
+  {
+    ConnectionPool::Pin pin(*pool);
+    EXPECT_EQ(&*pool->borrow(), &*pin) << "every borrow on this thread gets the pinned one";
+    Transaction outer(*pin);
+    store_insert(true);
+    store_insert(false);  // rolls back its own savepoint only
+    store_insert(true);
+    std::int64_t seen_elsewhere = -1;
+    std::thread([&] { seen_elsewhere = count(); }).join();
+    EXPECT_EQ(seen_elsewhere, 0) << "nothing is visible before the outer commit";
+    // No commit: the whole of it goes.
+  }
+  EXPECT_EQ(count(), 0);
+  {
+    ConnectionPool::Pin pin(*pool);
+    Transaction outer(*pin);
+    store_insert(true);
+    store_insert(false);
+    store_insert(true);
+    ASSERT_TRUE(outer.commit());
+  }
+  EXPECT_EQ(count(), 2);
+  EXPECT_NE(&*pool->borrow(), nullptr) << "the pin is over: borrowing works as before";
 }
 
 }  // namespace
