@@ -25,7 +25,8 @@ Result<std::int64_t> reachedBy(FeedStore& feed) {
   return *state ? (*state)->sequence : 0;
 }
 
-// Takes the snapshot into `aside` and checks it; fills `sequence`.
+// Takes the snapshot into `aside`, checks it, and carries the cache's own
+// state into it.
 Result<SyncReport> snapshotInto(const std::filesystem::path& aside, CacheService& service,
                                 DirectoryClient& upstream, const FollowerOptions& options) {
   auto own = service.feed->status();
