@@ -3,8 +3,8 @@
 // read a bounded body, answer JSON or a problem, cache headers, the write
 // rate limit. Problems are written here and nowhere else.
 
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
 
 #include <chrono>
 #include <optional>
@@ -15,21 +15,21 @@
 
 #include "certs/error.h"
 #include "directory/http/http_service.h"
+#include "directory/http/http_transport.h"
 
 namespace keydir {
 
 class Exchange {
  public:
-  Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-           HttpService& service, std::vector<std::string> params)
-      : request_(request), response_(response), service_(service), params_(std::move(params)) {}
+  Exchange(HttpTransport& transport, HttpService& service, std::vector<std::string> params)
+      : transport_(transport), service_(service), params_(std::move(params)) {}
 
   HttpService& service() { return service_; }
-  Poco::Net::HTTPServerRequest& request() { return request_; }
+  const Poco::Net::HTTPRequest& request() const { return transport_.head(); }
   // Path parameters in route order, percent-decoded.
   const std::string& param(std::size_t index) const { return params_.at(index); }
   Instant now() const { return service_.clock->now(); }
-  std::string client() const { return request_.clientAddress().host().toString(); }
+  std::string client() const { return transport_.clientHost(); }
 
   // A query parameter, percent-decoded; nullopt when absent.
   std::optional<std::string> query(const std::string& name) const;
@@ -64,8 +64,8 @@ class Exchange {
  private:
   void send(int status, const std::string& content_type, std::string_view body);
 
-  Poco::Net::HTTPServerRequest& request_;
-  Poco::Net::HTTPServerResponse& response_;
+  HttpTransport& transport_;
+  Poco::Net::HTTPResponse response_;  // the answer's head, until sent
   HttpService& service_;
   std::vector<std::string> params_;
   bool sent_ = false;

@@ -7,6 +7,8 @@
 #include <exception>
 #include <string_view>
 
+#include "directory/http/poco_server_transport.h"
+
 namespace keydir {
 namespace {
 
@@ -39,97 +41,101 @@ bool matches(std::string_view pattern, const std::vector<std::string>& segments,
   return true;
 }
 
+// Paths can hold TNs: echo only the first segments back.
+std::string routeHint(const std::string& path) {
+  return path.size() > 40 ? path.substr(0, 40) + "..." : path;
+}
+
 class RouteHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  RouteHandler(HttpService& service, std::span<const Route> routes)
-      : service_(service), routes_(routes) {}
-
+  explicit RouteHandler(Router& router) : router_(router) {}
   void handleRequest(Poco::Net::HTTPServerRequest& request,
                      Poco::Net::HTTPServerResponse& response) override {
-    auto started = std::chrono::steady_clock::now();
-    std::string path;
-    bool path_ok = true;
-    try {
-      path = Poco::URI(request.getURI()).getPath();
-    } catch (const std::exception&) {
-      path_ok = false;
-      path = request.getURI();
-    }
-    std::string route_name = "unmatched";
-    std::vector<std::string> params;
-    const Route* route = nullptr;
-    bool path_known = false;
-    if (path_ok) {
-      std::vector<std::string> segments = splitPath(path);
-      std::vector<std::string> candidate_params;
-      for (const Route& candidate : routes_) {
-        if (!matches(candidate.pattern, segments, candidate_params)) continue;
-        path_known = true;
-        route_name = std::string(candidate.pattern);
-        if (candidate.method == request.getMethod()) {
-          route = &candidate;
-          params = candidate_params;
-          break;
-        }
-      }
-    }
-
-    Exchange exchange(request, response, service_, std::move(params));
-    try {
-      if (route) {
-        route->serve(exchange);
-      } else if (!path_ok) {
-        exchange.sendProblem({ErrorCode::kMalformed, "request URI does not parse"});
-      } else if (path_known) {
-        response.set("Allow", allowedMethods(path));
-        exchange.sendText(405, "application/problem+json",
-                          R"({"type":"about:blank","title":"method not allowed","status":405,)"
-                          R"("detail":")" +
-                              request.getMethod() + " is not served on this path\"}");
-      } else {
-        exchange.sendProblem({ErrorCode::kNotFound,
-                              "no such endpoint: " + request.getMethod() + " " + routeHint(path)});
-      }
-    } catch (const std::exception&) {
-      // Broken machinery (storage gone, out of memory): say so without internals.
-      if (!exchange.sent()) {
-        exchange.sendProblem({ErrorCode::kUnavailable, "the server cannot answer right now"});
-      }
-    }
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    service_.metrics->observeRequest(route_name, exchange.status(), seconds);
-    bool verbatim = route && route->log_as == LogAs::kVerbatim && exchange.status() < 400;
-    service_.access_log->write({exchange.client(), request.getMethod(),
-                                verbatim ? request.getURI() : path, exchange.status(),
-                                exchange.bytesSent(), seconds, verbatim});
+    PocoServerTransport transport(request, response);
+    router_.handle(transport);
   }
 
  private:
-  std::string allowedMethods(const std::string& path) const {
-    std::vector<std::string> params;
-    std::string allowed;
-    for (const Route& route : routes_) {
-      if (matches(route.pattern, splitPath(path), params)) {
-        if (!allowed.empty()) allowed += ", ";
-        allowed += route.method;
-      }
-    }
-    return allowed;
-  }
-  // Paths can hold TNs: echo only the first segments back.
-  static std::string routeHint(const std::string& path) {
-    return path.size() > 40 ? path.substr(0, 40) + "..." : path;
-  }
-
-  HttpService& service_;
-  std::span<const Route> routes_;
+  Router& router_;
 };
 
 }  // namespace
 
+void Router::handle(HttpTransport& transport) {
+  const Poco::Net::HTTPRequest& request = transport.head();
+  auto started = std::chrono::steady_clock::now();
+  std::string path;
+  bool path_ok = true;
+  try {
+    path = Poco::URI(request.getURI()).getPath();
+  } catch (const std::exception&) {
+    path_ok = false;
+    path = request.getURI();
+  }
+  std::string route_name = "unmatched";
+  std::vector<std::string> params;
+  const Route* route = nullptr;
+  bool path_known = false;
+  if (path_ok) {
+    std::vector<std::string> segments = splitPath(path);
+    std::vector<std::string> candidate_params;
+    for (const Route& candidate : routes_) {
+      if (!matches(candidate.pattern, segments, candidate_params)) continue;
+      path_known = true;
+      route_name = std::string(candidate.pattern);
+      if (candidate.method == request.getMethod()) {
+        route = &candidate;
+        params = candidate_params;
+        break;
+      }
+    }
+  }
+
+  Exchange exchange(transport, service_, std::move(params));
+  try {
+    if (route) {
+      route->serve(exchange);
+    } else if (!path_ok) {
+      exchange.sendProblem({ErrorCode::kMalformed, "request URI does not parse"});
+    } else if (path_known) {
+      exchange.setHeader("Allow", allowedMethods(path));
+      exchange.sendText(405, "application/problem+json",
+                        R"({"type":"about:blank","title":"method not allowed","status":405,)"
+                        R"("detail":")" +
+                            request.getMethod() + " is not served on this path\"}");
+    } else {
+      exchange.sendProblem({ErrorCode::kNotFound,
+                            "no such endpoint: " + request.getMethod() + " " + routeHint(path)});
+    }
+  } catch (const std::exception&) {
+    // Broken machinery (storage gone, out of memory): say so without internals.
+    if (!exchange.sent()) {
+      exchange.sendProblem({ErrorCode::kUnavailable, "the server cannot answer right now"});
+    }
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  service_.metrics->observeRequest(route_name, exchange.status(), seconds);
+  bool verbatim = route && route->log_as == LogAs::kVerbatim && exchange.status() < 400;
+  service_.access_log->write({exchange.client(), request.getMethod(),
+                              verbatim ? request.getURI() : path, exchange.status(),
+                              exchange.bytesSent(), seconds, verbatim});
+}
+
+std::string Router::allowedMethods(const std::string& path) const {
+  std::vector<std::string> params;
+  std::string allowed;
+  for (const Route& route : routes_) {
+    if (matches(route.pattern, splitPath(path), params)) {
+      if (!allowed.empty()) allowed += ", ";
+      allowed += route.method;
+    }
+  }
+  return allowed;
+}
+
 Poco::Net::HTTPRequestHandler* Router::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
-  return new RouteHandler(service_, routes_);
+  return new RouteHandler(*this);
 }
 
 }  // namespace keydir

@@ -31,10 +31,17 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
   // `routes` must outlive the router (a static table).
   Router(HttpService& service, std::span<const Route> routes)
       : service_(service), routes_(routes) {}
+
+  // Answers one request whatever core brought it.
+  void handle(HttpTransport& transport);
+
+  // For Poco's HTTPServer: a handler that hands each request to handle().
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest& request) override;
 
  private:
+  std::string allowedMethods(const std::string& path) const;
+
   HttpService& service_;
   std::span<const Route> routes_;
 };
