@@ -1,0 +1,121 @@
+// The request parser a reactor core feeds: whole requests out of whatever
+// bytes arrived, in order, and a clear refusal for what must not be served.
+
+#include "directory/http/request_parser.h"
+
+#include <gtest/gtest.h>
+
+namespace keydir {
+namespace {
+
+TEST(RequestParserTest, AHeaderBlockArrivingInPiecesWaitsUntilItIsWhole) {
+  RequestParser parser;
+  const std::string request = "GET /v1/tns/12025550150/keys HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (std::size_t i = 0; i + 1 < request.size(); ++i) {
+    parser.feed(request.substr(i, 1));
+    EXPECT_FALSE(parser.next()) << "after " << i + 1 << " bytes";
+    EXPECT_TRUE(parser.midRequest());
+  }
+  parser.feed(request.substr(request.size() - 1));
+  auto parsed = parser.next();
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->head.getMethod(), "GET");
+  EXPECT_EQ(parsed->head.getURI(), "/v1/tns/12025550150/keys");
+  EXPECT_EQ(parsed->head.get("Host"), "x");
+  EXPECT_TRUE(parsed->head.getKeepAlive());
+  EXPECT_FALSE(parser.midRequest());
+  EXPECT_FALSE(parser.refusal());
+}
+
+TEST(RequestParserTest, PipelinedRequestsComeOutInOrderWithTheirBodies) {
+  RequestParser parser;
+  parser.feed(
+      "POST /v1/keys HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello"
+      "GET /healthz HTTP/1.1\r\n\r\n"
+      "POST /v1/advertisements HTTP/1.1\r\nContent-Length: 3\r\n\r\nab");
+  auto first = parser.next();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->head.getURI(), "/v1/keys");
+  EXPECT_EQ(first->body, "hello");
+  auto second = parser.next();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->head.getURI(), "/healthz");
+  EXPECT_EQ(second->body, "");
+  EXPECT_FALSE(parser.next()) << "the third body has 2 of its 3 bytes";
+  EXPECT_TRUE(parser.midRequest());
+  parser.feed("c");
+  auto third = parser.next();
+  ASSERT_TRUE(third);
+  EXPECT_EQ(third->body, "abc");
+  EXPECT_FALSE(parser.next());
+  EXPECT_FALSE(parser.midRequest());
+}
+
+TEST(RequestParserTest, ALongKeepAliveConnectionDoesNotGrowTheBuffer) {
+  RequestParser parser;
+  for (int i = 0; i < 10000; ++i) {
+    parser.feed("GET /healthz HTTP/1.1\r\n\r\n");
+    ASSERT_TRUE(parser.next());
+  }
+  EXPECT_FALSE(parser.midRequest());
+}
+
+TEST(RequestParserTest, ConnectionCloseAndHttp10AreKeptApart) {
+  RequestParser parser;
+  parser.feed("GET / HTTP/1.1\r\nConnection: close\r\n\r\nGET / HTTP/1.0\r\n\r\n");
+  EXPECT_FALSE(parser.next()->head.getKeepAlive());
+  EXPECT_FALSE(parser.next()->head.getKeepAlive()) << "HTTP/1.0 closes unless asked";
+}
+
+struct Refused {
+  std::string bytes;
+  int status;
+  std::string says;
+};
+
+class RequestParserRefusal : public ::testing::TestWithParam<Refused> {};
+
+TEST_P(RequestParserRefusal, AnswersItsStatusSaysWhyAndStaysRefused) {
+  RequestLimits limits;
+  limits.max_header_bytes = 1024;
+  limits.max_headers = 8;
+  limits.max_body_bytes = 100;
+  RequestParser parser(limits);
+  parser.feed(GetParam().bytes);
+  EXPECT_FALSE(parser.next());
+  ASSERT_TRUE(parser.refusal());
+  EXPECT_EQ(parser.refusal()->status, GetParam().status);
+  EXPECT_NE(parser.refusal()->why.find(GetParam().says), std::string::npos)
+      << parser.refusal()->why;
+  parser.feed("GET / HTTP/1.1\r\n\r\n");
+  EXPECT_FALSE(parser.next()) << "nothing after a refusal is trusted to start a request";
+}
+
+std::string manyHeaders(int count) {
+  std::string request = "GET / HTTP/1.1\r\n";
+  for (int i = 0; i < count; ++i) request += "X-" + std::to_string(i) + ": v\r\n";
+  return request + "\r\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EachRefusal, RequestParserRefusal,
+    ::testing::Values(
+        Refused{"GET / HTTP/1.1\r\nX: " + std::string(2000, 'a') + "\r\n\r\n", 431,
+                "header block is"},
+        Refused{"GET / HTTP/1.1\r\nX: " + std::string(2000, 'a'), 431,
+                "header block is over 1024 bytes"},
+        Refused{manyHeaders(9), 431, "9 header fields, over 8"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 411,
+                "Transfer-Encoding is refused"},
+        Refused{"POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", 413, "over the limit of 100"},
+        Refused{"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400, "not a whole number"},
+        Refused{"POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", 400, "not a whole number"},
+        Refused{"GET / HTTP/2.0\r\n\r\n", 505, "not served"},
+        Refused{"NOT A REQUEST\r\n\r\n", 400, "does not parse"},
+        Refused{"GET / HTTP/1.1\r\nNo colon here\r\n\r\n", 400, "does not parse"},
+        // A space before the colon has smuggled requests past proxies.
+        Refused{"GET / HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello", 400, "'name: value'"}),
+    [](const auto& info) { return "Case" + std::to_string(info.index); });
+
+}  // namespace
+}  // namespace keydir
