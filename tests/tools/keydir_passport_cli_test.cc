@@ -124,7 +124,8 @@ TEST_F(PassportCli, RefusalsNameTheirStepAndExitOne) {
 
 TEST(KeydirDemo, RunsEveryStepLeavesNothingBehindAndKeepsTheFolderWhenAsked) {
   testing::TempDir dir;
-  CommandRun kept = keydir("demo --dir " + (dir / "demo").string() + " 2>/dev/null");
+  CommandRun kept =
+      keydir("demo --dir " + (dir / "demo").string() + " 2>" + (dir / "stderr").string());
   ASSERT_EQ(kept.status, 0) << kept.output;
   EXPECT_NE(kept.output.find("13. The directory's request log holds"), std::string::npos)
       << kept.output;
@@ -132,8 +133,9 @@ TEST(KeydirDemo, RunsEveryStepLeavesNothingBehindAndKeepsTheFolderWhenAsked) {
       << "one or two lines a step";
   EXPECT_NE(kept.output.find("refused, as it should be: 422"), std::string::npos);
   EXPECT_NE(kept.output.find("refused, as it should be: signature: "), std::string::npos);
+  EXPECT_EQ(readText(dir / "stderr"), "") << "the servers' lines go to servers.log";
   for (const char* name : {"resolve.json", "passport.jws", "encrypted.json", "advertisement.jws",
-                           "directory-access.log", "acme-encryption-key.pem"}) {
+                           "directory-access.log", "acme-encryption-key.pem", "servers.log"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / "demo" / name)) << name;
   }
   nlohmann::json encrypted = nlohmann::json::parse(readText(dir / "demo" / "encrypted.json"));

@@ -49,6 +49,20 @@ T orFail(Result<T> result, const std::string& what) {
   if constexpr (!std::is_void_v<T>) return std::move(*result);
 }
 
+// While it lives, what goes to stderr goes to `file`: the in-process
+// servers' own lines land in the folder instead of between the steps.
+class StderrToFile {
+ public:
+  explicit StderrToFile(const fs::path& file)
+      : file_(file, std::ios::app), previous_(std::cerr.rdbuf(file_.rdbuf())) {}
+  ~StderrToFile() { std::cerr.rdbuf(previous_); }
+  StderrToFile(const StderrToFile&) = delete;
+
+ private:
+  std::ofstream file_;
+  std::streambuf* previous_;
+};
+
 class Demo {
  public:
   struct Identity {
@@ -80,6 +94,7 @@ class Demo {
     if (directory_) directory_->stop();
     cache_.reset();
     directory_.reset();
+    servers_log_.reset();
   }
 
  private:
@@ -137,13 +152,15 @@ class Demo {
     config.spc_map = (dir_ / "spc-map.csv").string();
     config.listen = "127.0.0.1:0";
     config.access_log = (dir_ / "directory-access.log").string();
+    servers_log_.emplace(dir_ / "servers.log");
     directory_ = orFail(DirectoryServer::create(config), "starting the directory");
     directory_->start();
     directory_url_ = "http://127.0.0.1:" + std::to_string(directory_->port());
     directory_client_.emplace(orFail(DirectoryClient::create(directory_url_, ""), "client"));
     say("Directory on " + directory_url_ +
-        " (directory.db; its request log is "
-        "directory-access.log).");
+            " (directory.db; its request log is "
+            "directory-access.log;",
+        "what the directory and the cache say goes to servers.log).");
   }
 
   // Makes a credential for `who`'s ECDH key, registers it, keeps the key.
@@ -369,6 +386,7 @@ class Demo {
   std::string directory_url_;
   std::optional<DirectoryClient> directory_client_, cache_client_;
   std::map<std::string, std::string> encryption_keys_;  // key id -> its PEM file
+  std::optional<StderrToFile> servers_log_;
 };
 
 }  // namespace
