@@ -18,16 +18,15 @@
 #include "cache/cache_server.h"
 #include "certs/base64.h"
 #include "certs/credential_issuer.h"
-#include "certs/in_memory_spc_map.h"
 #include "certs/jwe.h"
 #include "certs/key_pair.h"
 #include "certs/passport.h"
 #include "certs/pem.h"
 #include "certs/pki_directory.h"
-#include "directory/relying_party.h"
 #include "directory/server/directory_server.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/options.h"
+#include "tools/keydir/relying_party.h"
 
 namespace keydir::tool {
 namespace {
@@ -126,20 +125,20 @@ class Demo {
 
   void makePki(Instant now) {
     auto pki = orFail(PkiDirectory::init(dir_ / "pki", now), "making the STI-CA");
-    spc_map_.add({orFail(TnScope::parse("1-12025550000-10000"), "map"), "1234"});
+    party_.spc_map.add({orFail(TnScope::parse("1-12025550000-10000"), "map"), "1234"});
     file("spc-map.csv", "# scope,spc\n1-12025550000-10000,1234\n");
     IssueRequest carrier =
         request("carrier", CertificateKind::kServiceProvider, "intermediate", "0-1234");
     carrier.scopes.push_back(orFail(TnScope::parse("1-13125550000-10000"), "scope"));
-    orFail(pki.issue(carrier, now, &spc_map_), "issuing the carrier");
+    orFail(pki.issue(carrier, now, &party_.spc_map), "issuing the carrier");
     orFail(pki.issue(
                request("reseller", CertificateKind::kDelegateCa, "carrier", "1-12025550000-1000"),
-               now, &spc_map_),
+               now, &party_.spc_map),
            "issuing the reseller");
     orFail(pki.issue(request("acme", CertificateKind::kEnterprise, "reseller", "1-12025550100-100"),
-                     now, &spc_map_),
+                     now, &party_.spc_map),
            "issuing acme");
-    trust_ = orFail(TrustStore::load(pki.trustFile()), "loading trust.pem");
+    party_.trust = orFail(TrustStore::load(pki.trustFile()), "loading trust.pem");
     say("PKI in pki/: an STI-CA; a carrier holding SPC 1234 and +13125550000-9999;",
         "a reseller, an RFC 9060 delegate CA under it; acme, an enterprise under the reseller "
         "(+12025550100-199).");
@@ -210,7 +209,7 @@ class Demo {
     IssueRequest rogue =
         request("rogue", CertificateKind::kEnterprise, "reseller", "1-14155550100-100");
     rogue.allow_overreach = true;
-    orFail(orFail(PkiDirectory::open(dir_ / "pki"), "pki").issue(rogue, now, &spc_map_),
+    orFail(orFail(PkiDirectory::open(dir_ / "pki"), "pki").issue(rogue, now, &party_.spc_map),
            "issuing rogue");
     Identity signer = identity("rogue");
     auto issued = orFail(issueCredential(signer.chain, signer.key.get(), KeyType::kX25519,
@@ -260,15 +259,9 @@ class Demo {
   }
 
   nlohmann::json resolveThroughCache(Instant now) {
-    auto list = [&](const std::string& path, const char* member) {
-      auto answer = orFail(cache_client_->call("GET", path), "asking the cache " + path);
-      return nlohmann::json::parse(answer.body, nullptr, false)
-          .value(member, nlohmann::json::array());
-    };
-    Checked keys = checkKeyRecords(list(std::string("/v1/tns/") + kCallee + "/keys", "keys"),
-                                   kCallee, trust_, spc_map_, now);
-    Checked cps = checkCpsEntries(list(std::string("/v1/tns/") + kCallee + "/cps", "cps"), kCallee,
-                                  trust_, spc_map_, now, false);
+    Checked keys = orFail(checkedKeys(*cache_client_, kCallee, party_, now), "asking the cache");
+    Checked cps =
+        orFail(checkedCps(*cache_client_, kCallee, party_, now, false), "asking the cache");
     file("resolve.json",
          nlohmann::json{{"tn", kCallee},
                         {"keys", keys.accepted},
@@ -299,14 +292,11 @@ class Demo {
   }
 
   nlohmann::json encryptToEveryKey(const std::string& passport, const nlohmann::json& keys) {
-    nlohmann::json jwes = nlohmann::json::array();
-    for (const auto& record : keys) {
-      auto key = orFail(keyFromJwk(record.value("jwk", nlohmann::json())), "a key's JWK");
-      std::string id = record.value("id", "");
-      jwes.push_back({{"kid", id},
-                      {"alg", record.value("alg", "")},
-                      {"jwe", orFail(encryptJwe(passport, key.get(), id), "encrypting")}});
+    Encrypted encrypted = encryptToKeys(passport, keys);
+    if (!encrypted.rejected.empty()) {
+      throw DemoFailure{"encrypting: " + encrypted.rejected.dump()};
     }
+    const nlohmann::json& jwes = encrypted.jwes;
     file("encrypted.json",
          nlohmann::json{{"tn", kCallee}, {"cps", {kCps}}, {"jwes", jwes}}.dump(2) + "\n");
     say("Encrypted it to each of the callee's " + std::to_string(jwes.size()) +
@@ -336,8 +326,8 @@ class Demo {
     PassportCheck check;
     check.orig = kCaller;
     check.now = now;
-    check.trust = &trust_;
-    check.spc_map = &spc_map_;
+    check.trust = &party_.trust;
+    check.spc_map = &party_.spc_map;
     auto verified = orFail(verifyPassport(decrypted, check), "verifying the PASSporT");
     say("Verified as RFC 8816 section 8.2 asks: PASSporT type, calling number, chain to the "
         "STI-CA",
@@ -379,8 +369,7 @@ class Demo {
 
   fs::path dir_;
   int step_ = 0;
-  InMemorySpcMap spc_map_;
-  TrustStore trust_;
+  RelyingParty party_;  // the caller's own anchors and SPC map
   std::unique_ptr<DirectoryServer> directory_;
   std::unique_ptr<CacheServer> cache_;
   std::string directory_url_;

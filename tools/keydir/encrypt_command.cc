@@ -1,7 +1,6 @@
 #include <iostream>
 
 #include "certs/jwe.h"
-#include "certs/key_pair.h"
 #include "certs/pem.h"
 #include "tools/keydir/client_options.h"
 #include "tools/keydir/command.h"
@@ -37,28 +36,17 @@ int runEncrypt(const std::vector<std::string_view>& args) {
   if (!keys) return reportError(keys.error());
   auto cps = checkedCps(client, tn, party, now, false);
   if (!cps) return reportError(cps.error());
-  nlohmann::json jwes = nlohmann::json::array();
+  Encrypted encrypted = encryptToKeys(passport, keys->accepted);
   nlohmann::json rejected_keys = keys->rejected;
-  for (const auto& record : keys->accepted) {
-    const std::string id = record.value("id", "");
-    auto key = keyFromJwk(record.value("jwk", nlohmann::json()));
-    auto jwe = key ? encryptJwe(passport, key->get(), id) : std::unexpected(key.error());
-    if (!jwe) {
-      rejected_keys.push_back({{"id", id},
-                               {"problem", errorTypeName(jwe.error().code)},
-                               {"detail", jwe.error().message}});
-      continue;
-    }
-    jwes.push_back({{"kid", id}, {"alg", record.value("alg", "")}, {"jwe", *jwe}});
-  }
+  for (const auto& rejected : encrypted.rejected) rejected_keys.push_back(rejected);
   nlohmann::json uris = nlohmann::json::array();
   for (const auto& entry : cps->accepted) uris.push_back(entry.value("uri", ""));
   printJson(nlohmann::json{{"tn", tn},
-                           {"jwes", jwes},
+                           {"jwes", encrypted.jwes},
                            {"cps", uris},
                            {"rejected", {{"keys", rejected_keys}, {"cps", cps->rejected}}}}
                 .dump(2));
-  return jwes.empty() ? kExitRefused : kExitOk;
+  return encrypted.jwes.empty() ? kExitRefused : kExitOk;
 }
 
 int runDecrypt(const std::vector<std::string_view>& args) {

@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "certs/jwe.h"
+#include "certs/key_pair.h"
 #include "certs/tn.h"
 #include "tools/keydir/client_options.h"
 
@@ -69,6 +71,23 @@ Result<Checked> checkedKeys(DirectoryClient& client, const std::string& tn,
   auto records = listFrom(client, "/v1/tns/" + tn + "/keys", "keys");
   if (!records) return std::unexpected(records.error());
   return checkKeyRecords(*records, tn, party.trust, party.spc_map, now);
+}
+
+Encrypted encryptToKeys(std::string_view passport, const nlohmann::json& records) {
+  Encrypted out;
+  for (const auto& record : records) {
+    const std::string id = record.value("id", "");
+    auto key = keyFromJwk(record.value("jwk", nlohmann::json()));
+    auto jwe = key ? encryptJwe(passport, key->get(), id) : std::unexpected(key.error());
+    if (!jwe) {
+      out.rejected.push_back({{"id", id},
+                              {"problem", errorTypeName(jwe.error().code)},
+                              {"detail", jwe.error().message}});
+      continue;
+    }
+    out.jwes.push_back({{"kid", id}, {"alg", record.value("alg", "")}, {"jwe", *jwe}});
+  }
+  return out;
 }
 
 Result<Checked> checkedCps(DirectoryClient& client, const std::string& tn,

@@ -45,6 +45,15 @@ Result<TnQuestion> tnQuestionFrom(const Options& options, const std::string& tn)
 Result<Checked> checkedKeys(DirectoryClient& client, const std::string& tn,
                             const RelyingParty& party, Instant now);
 
+// One JWE of `passport` per key record (RFC 8816 section 8.1 step 4):
+// {"kid", "alg", "jwe"}, kid the key's id. A record whose key cannot be
+// used goes to `rejected` as {"id", "problem", "detail"} and gets none.
+struct Encrypted {
+  nlohmann::json jwes = nlohmann::json::array();
+  nlohmann::json rejected = nlohmann::json::array();
+};
+Encrypted encryptToKeys(std::string_view passport, const nlohmann::json& records);
+
 // GET /v1/tns/{tn}/cps, checked with checkCpsEntries.
 Result<Checked> checkedCps(DirectoryClient& client, const std::string& tn,
                            const RelyingParty& party, Instant now, bool accept_provisioned);
