@@ -120,6 +120,8 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
                                                       *server->held_buckets_, std::move(*book));
     if (auto loaded = server->buckets_->load(); !loaded) return std::unexpected(loaded.error());
     server->service_->buckets = server->buckets_.get();
+    // A miss fetches buckets from the directory: lookups may wait.
+    server->service_->lookups_wait = true;
   }
   return server;
 }

@@ -86,6 +86,15 @@ const std::map<std::string, Setter>& setters() {
       {"write_rate_per_second", number(&DirectoryConfig::write_rate_per_second)},
       {"write_burst", number(&DirectoryConfig::write_burst)},
       {"lookup_max_age_seconds", number(&DirectoryConfig::lookup_max_age_seconds)},
+      {"http_core", text(&DirectoryConfig::http_core)},
+      {"event_threads", number(&DirectoryConfig::event_threads)},
+      {"worker_threads", number(&DirectoryConfig::worker_threads)},
+      {"max_connections", number(&DirectoryConfig::max_connections)},
+      {"header_timeout_seconds", number(&DirectoryConfig::header_timeout_seconds)},
+      {"body_timeout_seconds", number(&DirectoryConfig::body_timeout_seconds)},
+      {"send_timeout_seconds", number(&DirectoryConfig::send_timeout_seconds)},
+      {"max_header_bytes", number(&DirectoryConfig::max_header_bytes)},
+      {"max_headers", number(&DirectoryConfig::max_headers)},
       {"max_threads", number(&DirectoryConfig::max_threads)},
       {"max_queued", number(&DirectoryConfig::max_queued)},
       {"keep_alive_timeout_seconds", number(&DirectoryConfig::keep_alive_timeout_seconds)},
@@ -171,6 +180,22 @@ Result<void> DirectoryConfig::validate() const {
     return fail(ErrorCode::kMalformed, "listen address '" + listen + "' should be HOST:PORT");
   }
   if (max_threads < 4) return fail(ErrorCode::kMalformed, "max_threads must be at least 4");
+  if (http_core != "reactor" && http_core != "threads") {
+    return fail(ErrorCode::kMalformed,
+                "http_core must be reactor or threads, not '" + http_core + "'");
+  }
+  if (worker_threads < 1) return fail(ErrorCode::kMalformed, "worker_threads must be at least 1");
+  if (max_connections < 1) return fail(ErrorCode::kMalformed, "max_connections must be at least 1");
+  if (header_timeout_seconds < 1 || body_timeout_seconds < 1 || send_timeout_seconds < 1 ||
+      keep_alive_timeout_seconds < 1) {
+    return fail(ErrorCode::kMalformed,
+                "keep_alive_timeout_seconds, header_timeout_seconds, body_timeout_seconds and "
+                "send_timeout_seconds must each be at least 1");
+  }
+  if (max_header_bytes < 1024 || max_headers < 8) {
+    return fail(ErrorCode::kMalformed,
+                "max_header_bytes must be at least 1024 and max_headers at least 8");
+  }
   if (db_connections < 1) return fail(ErrorCode::kMalformed, "db_connections must be at least 1");
   if (bucket_bits < 8 || bucket_bits > 24 || bucket_bits % 4 != 0) {
     return fail(ErrorCode::kMalformed, "bucket_bits must be a multiple of 4 from 8 to 24");
@@ -233,6 +258,15 @@ nlohmann::json DirectoryConfig::toJson() const {
           {"write_rate_per_second", write_rate_per_second},
           {"write_burst", write_burst},
           {"lookup_max_age_seconds", lookup_max_age_seconds},
+          {"http_core", http_core},
+          {"event_threads", event_threads},
+          {"worker_threads", worker_threads},
+          {"max_connections", max_connections},
+          {"header_timeout_seconds", header_timeout_seconds},
+          {"body_timeout_seconds", body_timeout_seconds},
+          {"send_timeout_seconds", send_timeout_seconds},
+          {"max_header_bytes", max_header_bytes},
+          {"max_headers", max_headers},
           {"max_threads", max_threads},
           {"max_queued", max_queued},
           {"keep_alive_timeout_seconds", keep_alive_timeout_seconds},

@@ -37,10 +37,20 @@ struct DirectoryConfig {
   double write_burst = 100;
   long long lookup_max_age_seconds = 300;
 
-  int max_threads = 512;  // one per open connection: more than the clients you expect
-  int max_queued = 1024;
+  // The serving core (directory/http/http_server.h): "reactor" or "threads".
+  std::string http_core = "reactor";
+  int max_threads = 512;  // threads core: one per open connection
+  int max_queued = 1024;  // threads core
   long long keep_alive_timeout_seconds = 15;
   int max_keep_alive_requests = 10000;
+  int event_threads = 0;  // reactor core; 0: one per processor
+  int worker_threads = 16;
+  long long max_connections = 16384;
+  long long header_timeout_seconds = 10;
+  long long body_timeout_seconds = 10;
+  long long send_timeout_seconds = 30;
+  long long max_header_bytes = 16 * 1024;
+  long long max_headers = 64;
 
   // The prefetch feed (DESIGN section 7).
   int bucket_bits = 16;                  // multiple of 4, 8 to 24

@@ -21,6 +21,10 @@ struct DirectoryService : HttpService {
   std::unique_ptr<AdvertisementStore> advertisement_store;  // on the key store's file
   std::unique_ptr<AdvertisementRegistry> advertisements;
   std::unique_ptr<FeedStore> feed;  // on the key store's file
+
+  // An event thread of the reactor core keeps one SQLite connection of the
+  // store's pool for its lookups.
+  std::shared_ptr<void> holdForEventThread() override;
 };
 
 }  // namespace keydir

@@ -26,8 +26,9 @@ void Exchange::sendText(int status, const std::string& content_type, std::string
   send(status, content_type, text);
 }
 
-void Exchange::sendProblem(const Error& error) {
-  send(httpStatusFor(error.code), "application/problem+json", problemJson(error).dump());
+void Exchange::sendProblem(const Error& error, int status) {
+  if (status == 0) status = httpStatusFor(error.code);
+  send(status, "application/problem+json", problemJson(error, status).dump());
 }
 
 void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max_age,

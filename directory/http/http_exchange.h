@@ -40,7 +40,8 @@ class Exchange {
 
   void sendJson(int status, std::string_view json);
   void sendText(int status, const std::string& content_type, std::string_view text);
-  void sendProblem(const Error& error);
+  // A problem for `error`, with its own status or `status` when given.
+  void sendProblem(const Error& error, int status = 0);
   // 200 with an ETag and Cache-Control max-age, or 304 when If-None-Match
   // names the same ETag. The ETag is a hash of `tagged`, or of `json` when
   // that is empty: an answer mostly padding is tagged by what it pads.

@@ -19,9 +19,17 @@ struct HttpService {
 
   const Clock* clock = nullptr;
   std::size_t max_body_bytes = 64 * 1024;
+  // True when a lookup may wait on another server (a cache in buckets
+  // mode): the reactor core then runs lookups on its workers (Cost).
+  bool lookups_wait = false;
   std::unique_ptr<RateLimiter> write_limiter;
   std::unique_ptr<AccessLog> access_log;
   std::unique_ptr<Metrics> metrics;
+
+  // Held by each event thread of the reactor core for as long as it runs:
+  // a service with SQLite storage pins one read connection to the thread,
+  // so that a lookup never waits for one from a pool.
+  virtual std::shared_ptr<void> holdForEventThread() { return nullptr; }
 };
 
 }  // namespace keydir

@@ -40,13 +40,13 @@ int httpStatusFor(ErrorCode code) {
   return 500;
 }
 
-nlohmann::json problemJson(const Error& error) {
+nlohmann::json problemJson(const Error& error, int status) {
   std::string name(errorTypeName(error.code));
   std::string title = name;
   std::replace(title.begin(), title.end(), '-', ' ');
   return {{"type", std::string(kProblemTypeBase) + name},
           {"title", title},
-          {"status", httpStatusFor(error.code)},
+          {"status", status != 0 ? status : httpStatusFor(error.code)},
           {"detail", error.message}};
 }
 

@@ -11,7 +11,9 @@ namespace keydir {
 inline constexpr std::string_view kProblemTypeBase = "https://keydir.example/problems/";
 
 int httpStatusFor(ErrorCode code);
-// {"type": ".../<name>", "title": ..., "status": ..., "detail": message}
-nlohmann::json problemJson(const Error& error);
+// {"type": ".../<name>", "title": ..., "status": ..., "detail": message},
+// with the code's own status unless `status` is given (a 431 is a
+// payload-too-large problem, a 408 a malformed one).
+nlohmann::json problemJson(const Error& error, int status = 0);
 
 }  // namespace keydir

@@ -1,6 +1,7 @@
 #include "directory/http/request_parser.h"
 
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 
 #include <algorithm>
 #include <charconv>
@@ -13,13 +14,23 @@ std::optional<ParsedRequest> RequestParser::refuse(int status, std::string why) 
   return std::nullopt;
 }
 
+bool RequestParser::takeContinue() {
+  if (!awaiting_body_ || !expects_continue_ || continued_at_ == consumed_) return false;
+  continued_at_ = consumed_;
+  return true;
+}
+
 std::optional<ParsedRequest> RequestParser::next() {
+  awaiting_body_ = false;
   if (refusal_) return std::nullopt;
   // Taken bytes are dropped once they are most of the buffer, so that a
   // long keep-alive connection does not grow it without end.
   if (consumed_ > 0 && consumed_ * 2 >= buffer_.size()) {
     buffer_.erase(0, consumed_);
+    continued_at_ = continued_at_ == consumed_ ? 0 : std::string::npos;
     consumed_ = 0;
+    // An idle keep-alive connection keeps no large buffer from its past.
+    if (buffer_.empty() && buffer_.capacity() > 16 * 1024) std::string().swap(buffer_);
   }
   // RFC 9112 section 2.2: empty lines before a request line are ignored.
   while (buffer_.compare(consumed_, 2, "\r\n") == 0) consumed_ += 2;
@@ -94,7 +105,11 @@ std::optional<ParsedRequest> RequestParser::next() {
                              std::to_string(limits_.max_body_bytes));
     }
   }
-  if (pending.size() < head_bytes + length) return std::nullopt;
+  if (pending.size() < head_bytes + length) {
+    awaiting_body_ = true;
+    expects_continue_ = Poco::icompare(request.head.get("Expect", ""), "100-continue") == 0;
+    return std::nullopt;
+  }
   request.body = std::string(pending.substr(head_bytes, length));
   consumed_ += head_bytes + length;
   return request;

@@ -49,6 +49,15 @@ class RequestParser {
 
   // True while part of a request is buffered: its deadline runs.
   bool midRequest() const { return consumed_ < buffer_.size(); }
+  // True when the last next() found the whole head of a request whose
+  // body is still arriving: the body's deadline runs.
+  bool awaitingBody() const { return awaiting_body_; }
+  // True once for a request awaiting its body whose head asked for
+  // `Expect: 100-continue` (RFC 9110 section 10.1.1): the core answers
+  // 100 so that the client sends the body without waiting.
+  bool takeContinue();
+  // Bytes received and not yet taken by a request.
+  std::size_t buffered() const { return buffer_.size() - consumed_; }
 
  private:
   std::optional<ParsedRequest> refuse(int status, std::string why);
@@ -57,6 +66,9 @@ class RequestParser {
   std::string buffer_;
   std::size_t consumed_ = 0;  // bytes of buffer_ already taken by earlier requests
   std::optional<RequestRefusal> refusal_;
+  bool awaiting_body_ = false;
+  bool expects_continue_ = false;
+  std::size_t continued_at_ = std::string::npos;  // consumed_ when 100 was last sent
 };
 
 }  // namespace keydir

@@ -61,35 +61,50 @@ class RouteHandler : public Poco::Net::HTTPRequestHandler {
 
 }  // namespace
 
-void Router::handle(HttpTransport& transport) {
-  const Poco::Net::HTTPRequest& request = transport.head();
-  auto started = std::chrono::steady_clock::now();
-  std::string path;
-  bool path_ok = true;
+const Route* Router::find(const Poco::Net::HTTPRequest& request, std::vector<std::string>& params,
+                          bool& path_ok, bool& path_known, std::string& path) const {
+  path_ok = true;
+  path_known = false;
   try {
     path = Poco::URI(request.getURI()).getPath();
   } catch (const std::exception&) {
     path_ok = false;
     path = request.getURI();
+    return nullptr;
   }
-  std::string route_name = "unmatched";
+  std::vector<std::string> segments = splitPath(path);
+  const Route* found = nullptr;
+  for (const Route& candidate : routes_) {
+    if (!matches(candidate.pattern, segments, params)) continue;
+    path_known = true;
+    found = &candidate;
+    if (candidate.method == request.getMethod()) return found;
+  }
+  // The path alone matched: `found` names it for the metrics, not to serve.
+  params.clear();
+  return path_known ? found : nullptr;
+}
+
+bool Router::mayWait(const Poco::Net::HTTPRequest& request) const {
   std::vector<std::string> params;
-  const Route* route = nullptr;
+  bool path_ok = false;
   bool path_known = false;
-  if (path_ok) {
-    std::vector<std::string> segments = splitPath(path);
-    std::vector<std::string> candidate_params;
-    for (const Route& candidate : routes_) {
-      if (!matches(candidate.pattern, segments, candidate_params)) continue;
-      path_known = true;
-      route_name = std::string(candidate.pattern);
-      if (candidate.method == request.getMethod()) {
-        route = &candidate;
-        params = candidate_params;
-        break;
-      }
-    }
-  }
+  std::string path;
+  const Route* route = find(request, params, path_ok, path_known, path);
+  if (route == nullptr || route->method != request.getMethod()) return false;
+  return route->cost == Cost::kHeavy || service_.lookups_wait;
+}
+
+void Router::handle(HttpTransport& transport) {
+  const Poco::Net::HTTPRequest& request = transport.head();
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::string> params;
+  bool path_ok = false;
+  bool path_known = false;
+  std::string path;
+  const Route* route = find(request, params, path_ok, path_known, path);
+  std::string route_name = route ? std::string(route->pattern) : "unmatched";
+  if (route && route->method != request.getMethod()) route = nullptr;
 
   Exchange exchange(transport, service_, std::move(params));
   try {
@@ -120,6 +135,18 @@ void Router::handle(HttpTransport& transport) {
   service_.access_log->write({exchange.client(), request.getMethod(),
                               verbatim ? request.getURI() : path, exchange.status(),
                               exchange.bytesSent(), seconds, verbatim});
+}
+
+void Router::refuse(HttpTransport& transport, int status, const std::string& why) {
+  // The types DESIGN section 6 names: a head too large is payload-too-large,
+  // anything else wrong with the request's framing or timing is malformed.
+  ErrorCode code = status == 413 || status == 431 ? ErrorCode::kPayloadTooLarge
+                   : status == 503                ? ErrorCode::kUnavailable
+                                                  : ErrorCode::kMalformed;
+  Exchange exchange(transport, service_, {});
+  exchange.sendProblem({code, why}, status);
+  service_.metrics->observeRequest("refused", status, 0);
+  service_.access_log->write({exchange.client(), "-", "-", status, exchange.bytesSent(), 0, false});
 }
 
 std::string Router::allowedMethods(const std::string& path) const {

@@ -19,11 +19,20 @@ namespace keydir {
 // answered successfully: that is what an operator needs to see.
 enum class LogAs { kRedacted, kVerbatim };
 
+// What a route's work costs, which decides where the reactor core runs it
+// (reactor_core.h). A lookup answers from memory or an indexed read and
+// runs on the event thread that read the request; heavy work (a write that
+// waits for the disk, a long stream) runs on a worker, so that it never
+// delays a lookup. A service whose lookups may wait on another server (a
+// cache in buckets mode) runs its lookups on workers too.
+enum class Cost { kLookup, kHeavy };
+
 struct Route {
   std::string_view method;
   std::string_view pattern;  // segments in braces are parameters
   void (*serve)(Exchange&);
   LogAs log_as = LogAs::kRedacted;
+  Cost cost = Cost::kLookup;
 };
 
 class Router : public Poco::Net::HTTPRequestHandlerFactory {
@@ -32,8 +41,17 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
   Router(HttpService& service, std::span<const Route> routes)
       : service_(service), routes_(routes) {}
 
+  HttpService& service() { return service_; }
+
   // Answers one request whatever core brought it.
   void handle(HttpTransport& transport);
+  // Answers a request the core refused before it could reach a route (a
+  // head that does not parse, too large, too slow) with a problem of
+  // `status`, logged and counted like any other answer.
+  void refuse(HttpTransport& transport, int status, const std::string& why);
+  // True when the request's route may wait (Cost and the service's
+  // lookups_wait): the core must not run it on an event thread.
+  bool mayWait(const Poco::Net::HTTPRequest& request) const;
 
   // For Poco's HTTPServer: a handler that hands each request to handle().
   Poco::Net::HTTPRequestHandler* createRequestHandler(
@@ -41,6 +59,9 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
 
  private:
   std::string allowedMethods(const std::string& path) const;
+  // The route serving `request`'s method and path, with its parameters.
+  const Route* find(const Poco::Net::HTTPRequest& request, std::vector<std::string>& params,
+                    bool& path_ok, bool& path_known, std::string& path) const;
 
   HttpService& service_;
   std::span<const Route> routes_;

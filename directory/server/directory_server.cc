@@ -19,6 +19,15 @@ HttpServerOptions httpOptionsFromConfig(const DirectoryConfig& config) {
   options.max_queued = config.max_queued;
   options.keep_alive_timeout_seconds = config.keep_alive_timeout_seconds;
   options.max_keep_alive_requests = config.max_keep_alive_requests;
+  options.core = config.http_core;
+  options.event_threads = config.event_threads;
+  options.worker_threads = config.worker_threads;
+  options.max_connections = config.max_connections;
+  options.header_timeout_seconds = config.header_timeout_seconds;
+  options.body_timeout_seconds = config.body_timeout_seconds;
+  options.send_timeout_seconds = config.send_timeout_seconds;
+  options.max_header_bytes = config.max_header_bytes;
+  options.max_headers = config.max_headers;
   return options;
 }
 

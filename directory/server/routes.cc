@@ -4,17 +4,17 @@ namespace keydir {
 
 std::span<const Route> directoryRoutes() {
   static constexpr Route kRoutes[] = {
-      {"POST", "/v1/keys", servePostKeys},
+      {"POST", "/v1/keys", servePostKeys, LogAs::kRedacted, Cost::kHeavy},
       {"GET", "/v1/keys/{id}", serveGetKey},
-      {"POST", "/v1/keys/{id}/revocation", servePostRevocation},
+      {"POST", "/v1/keys/{id}/revocation", servePostRevocation, LogAs::kRedacted, Cost::kHeavy},
       {"GET", "/v1/tns/{tn}/keys", serveTnKeys},
-      {"POST", "/v1/advertisements", servePostAdvertisement},
+      {"POST", "/v1/advertisements", servePostAdvertisement, LogAs::kRedacted, Cost::kHeavy},
       {"GET", "/v1/advertisements/{id}", serveGetAdvertisement},
       {"GET", "/v1/tns/{tn}/cps", serveTnCps},
       {"GET", "/v1/certs/{sha256}", serveCertificates},
       {"GET", "/v1/meta", serveMeta},
-      {"GET", "/v1/snapshot", serveSnapshot, LogAs::kVerbatim},
-      {"GET", "/v1/changes", serveChanges, LogAs::kVerbatim},
+      {"GET", "/v1/snapshot", serveSnapshot, LogAs::kVerbatim, Cost::kHeavy},
+      {"GET", "/v1/changes", serveChanges, LogAs::kVerbatim, Cost::kHeavy},
       {"GET", "/v1/buckets/{hex}", serveBucket, LogAs::kVerbatim},
       {"GET", "/healthz", serveHealth},
       {"GET", "/metrics", serveMetrics},

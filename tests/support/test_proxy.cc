@@ -87,10 +87,11 @@ TestProxy::TestProxy(const std::string& upstream_url) : state_(std::make_shared<
   HttpServerOptions options;
   options.listen = "127.0.0.1:0";
   options.max_threads = 32;
+  options.core = "threads";
   auto server = HttpServer::listen(options);
   if (!server) throw std::runtime_error("test proxy: " + server.error().message);
   server_ = std::move(*server);
-  server_->start(new ForwardFactory(state_));
+  server_->startPocoFactory(new ForwardFactory(state_));
 }
 
 TestProxy::~TestProxy() { server_->stop(); }

@@ -1,0 +1,525 @@
+#include "directory/http/http_connection.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/NObserver.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Timestamp.h>
+
+#include <cstdio>
+#include <ostream>
+#include <streambuf>
+
+#include "directory/http/event_reactor.h"
+#include "directory/http/http_transport.h"
+#include "directory/http/reactor_core.h"
+#include "directory/http/router.h"
+
+namespace keydir {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using ReadObserver = Poco::NObserver<HttpConnection, Poco::Net::ReadableNotification>;
+using WriteObserver = Poco::NObserver<HttpConnection, Poco::Net::WritableNotification>;
+
+// Past this much unsent output the connection stops taking requests until
+// the client reads: a pipelining client cannot make the server buffer
+// answers without end.
+constexpr std::size_t kOutputHighWater = 256 * 1024;
+// A worker writes once this much waits, so a long stream is not held whole.
+constexpr std::size_t kWorkerWriteBytes = 64 * 1024;
+// After its last answer a closing connection reads and drops what the
+// client still sends, so that the client gets the answer and not a reset
+// (RFC 9112 section 9.6), for at most this long and this much.
+constexpr auto kLingerFor = std::chrono::seconds(2);
+constexpr std::size_t kLingerBytes = 1 << 20;
+// A read round stops once the parser holds this much beyond a whole
+// request's limits; the rest waits in the socket.
+constexpr std::size_t kReadSlack = 64 * 1024;
+
+// The Date header (RFC 9110 section 6.6.1), formatted once a second.
+const std::string& httpDate() {
+  thread_local std::string text;
+  thread_local std::time_t formatted_at = 0;
+  std::time_t now = std::time(nullptr);
+  if (now != formatted_at) {
+    text = Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(now),
+                                           Poco::DateTimeFormat::HTTP_FORMAT);
+    formatted_at = now;
+  }
+  return text;
+}
+
+std::string headBytes(const Poco::Net::HTTPResponse& response, bool close, bool http10) {
+  std::string head;
+  head.reserve(256);
+  head += "HTTP/1.1 ";
+  head += std::to_string(int(response.getStatus()));
+  head += ' ';
+  head += response.getReason();
+  head += "\r\nDate: ";
+  head += httpDate();
+  head += "\r\n";
+  for (const auto& [name, value] : response) {
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
+  }
+  if (close) {
+    head += "Connection: close\r\n";
+  } else if (http10) {
+    head += "Connection: Keep-Alive\r\n";
+  }
+  head += "\r\n";
+  return head;
+}
+
+// A streamed body, in chunks (RFC 9112 section 7.1) or, for an HTTP/1.0
+// client, as it comes until the connection closes.
+class StreamedBody : public std::streambuf {
+ public:
+  StreamedBody(HttpConnection& connection, bool chunked)
+      : connection_(connection), chunked_(chunked) {
+    setp(buffer_, buffer_ + sizeof buffer_);
+  }
+
+  // Sends what is buffered and the last chunk.
+  void finish() {
+    sync();
+    if (chunked_ && !connection_.broken()) connection_.queue("0\r\n\r\n");
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (emit() != 0) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return emit(); }
+
+ private:
+  int emit() {
+    const std::size_t size = std::size_t(pptr() - pbase());
+    setp(buffer_, buffer_ + sizeof buffer_);
+    if (connection_.broken()) return -1;
+    if (size == 0) return 0;
+    if (chunked_) {
+      char line[24];
+      int length = std::snprintf(line, sizeof line, "%zx\r\n", size);
+      connection_.queue({line, std::size_t(length)});
+      connection_.queue({buffer_, size});
+      connection_.queue("\r\n");
+    } else {
+      connection_.queue({buffer_, size});
+    }
+    return connection_.broken() ? -1 : 0;
+  }
+
+  HttpConnection& connection_;
+  bool chunked_;
+  char buffer_[16 * 1024];
+};
+
+// One request of an HttpConnection as the router sees it.
+class ConnectionTransport : public HttpTransport {
+ public:
+  ConnectionTransport(HttpConnection& connection, ParsedRequest& request, bool keep_alive)
+      : connection_(connection), request_(request), keep_alive_(keep_alive) {}
+
+  const Poco::Net::HTTPRequest& head() const override { return request_.head; }
+  std::string clientHost() const override { return connection_.clientHost(); }
+
+  Result<std::string> body(std::size_t limit) override {
+    if (request_.body.size() > limit) {
+      return fail(ErrorCode::kPayloadTooLarge,
+                  "request body of " + std::to_string(request_.body.size()) +
+                      " bytes is over the limit of " + std::to_string(limit));
+    }
+    return std::move(request_.body);
+  }
+
+  void send(Poco::Net::HTTPResponse& response, std::string_view body) override {
+    answered_ = true;
+    response.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    connection_.queue(headBytes(response, !keep_alive_, http10()));
+    if (request_.head.getMethod() != Poco::Net::HTTPRequest::HTTP_HEAD) connection_.queue(body);
+  }
+
+  std::ostream& startStream(Poco::Net::HTTPResponse& response) override {
+    answered_ = true;
+    // HTTP/1.0 has no chunks: the end of the connection ends the body.
+    const bool chunked = !http10();
+    if (chunked) {
+      response.setChunkedTransferEncoding(true);
+    } else {
+      keep_alive_ = false;
+    }
+    connection_.queue(headBytes(response, !keep_alive_, http10()));
+    body_ = std::make_unique<StreamedBody>(connection_, chunked);
+    stream_ = std::make_unique<std::ostream>(body_.get());
+    return *stream_;
+  }
+
+  void finish() {
+    if (body_) body_->finish();
+    if (!keep_alive_) connection_.closeAfterAnswer();
+  }
+  bool answered() const { return answered_; }
+
+ private:
+  bool http10() const { return request_.head.getVersion() == Poco::Net::HTTPMessage::HTTP_1_0; }
+
+  HttpConnection& connection_;
+  ParsedRequest& request_;
+  bool keep_alive_;
+  bool answered_ = false;
+  std::unique_ptr<StreamedBody> body_;
+  std::unique_ptr<std::ostream> stream_;
+};
+
+}  // namespace
+
+HttpConnection::HttpConnection(Poco::Net::StreamSocket& socket, Poco::Net::SocketReactor& reactor)
+    : socket_(socket),
+      reactor_(static_cast<EventReactor&>(reactor)),
+      parser_(reactor_.core().limits().request) {
+  socket_.setBlocking(false);
+  socket_.setNoDelay(true);
+  try {
+    client_host_ = socket_.peerAddress().host().toString();
+  } catch (const std::exception&) {
+    client_host_ = "unknown";  // gone already; the first read will say so
+  }
+  const int fd = socket_.impl()->sockfd();
+  if (const TlsServerContext* tls = core().tls()) {
+    channel_ = tls->channel(fd);
+    if (!channel_) throw std::runtime_error("cannot start TLS on a new connection");
+  } else {
+    channel_ = plainChannel(fd);
+    phase_ = Phase::kServing;
+  }
+  setDeadline(Clock::now() + core().limits().header_timeout);
+  reactor_.track(this);
+  // Last: from here on the event thread may serve the connection.
+  setInterest(true, false);
+}
+
+HttpConnection::~HttpConnection() = default;
+
+ReactorCore& HttpConnection::core() { return reactor_.core(); }
+
+void HttpConnection::onReadable(const Poco::AutoPtr<Poco::Net::ReadableNotification>&) {
+  advance();
+}
+
+void HttpConnection::onWritable(const Poco::AutoPtr<Poco::Net::WritableNotification>&) {
+  advance();
+}
+
+void HttpConnection::advance() {
+  if (phase_ == Phase::kHandshake) return handshake();
+  if (phase_ == Phase::kLingering) return linger();
+  // TLS may hold decrypted bytes the socket no longer signals: go on while
+  // it does and the connection still takes requests.
+  for (int round = 0; round < 16; ++round) {
+    if (!readArrived()) return destroy();
+    if (!serveArrived(false)) return;  // a worker has it now
+    if (!flush()) return destroy();
+    const bool takes_more =
+        !peer_closed_ && !close_after_flush_ && pendingOutput() < kOutputHighWater;
+    if (!takes_more || !channel_->hasBuffered()) break;
+  }
+  if (pendingOutput() == 0) {
+    if (close_after_flush_) return startClosing();
+    if (peer_closed_) return destroy();  // nothing more can come
+  }
+  updateDeadline();
+  const bool read = (!peer_closed_ && !close_after_flush_ && pendingOutput() < kOutputHighWater) ||
+                    write_wants_read_;
+  setInterest(read, pendingOutput() > 0 || read_wants_write_);
+}
+
+void HttpConnection::handshake() {
+  IoResult result = channel_->handshake();
+  switch (result.status) {
+    case IoStatus::kDone:
+      phase_ = Phase::kServing;
+      return advance();
+    case IoStatus::kWantRead:
+      return setInterest(true, false);
+    case IoStatus::kWantWrite:
+      return setInterest(false, true);
+    default:
+      return destroy();
+  }
+}
+
+void HttpConnection::linger() {
+  thread_local char buffer[16 * 1024];
+  for (;;) {
+    IoResult result = channel_->read(buffer, sizeof buffer);
+    if (result.status == IoStatus::kWantRead || result.status == IoStatus::kWantWrite) return;
+    if (result.status != IoStatus::kDone) return destroy();
+    lingered_bytes_ += result.bytes;
+    if (lingered_bytes_ > kLingerBytes) return destroy();
+  }
+}
+
+bool HttpConnection::readArrived() {
+  read_wants_write_ = false;
+  if (peer_closed_ || close_after_flush_ || pendingOutput() >= kOutputHighWater) return true;
+  const RequestLimits& limits = core().limits().request;
+  const std::size_t most = limits.max_header_bytes + limits.max_body_bytes + kReadSlack;
+  thread_local char buffer[64 * 1024];
+  while (parser_.buffered() < most) {
+    IoResult result = channel_->read(buffer, sizeof buffer);
+    switch (result.status) {
+      case IoStatus::kDone:
+        parser_.feed({buffer, result.bytes});
+        break;
+      case IoStatus::kWantRead:
+        return true;
+      case IoStatus::kWantWrite:
+        read_wants_write_ = true;
+        return true;
+      case IoStatus::kClosed:
+        peer_closed_ = true;
+        return true;
+      case IoStatus::kFailed:
+        return false;
+    }
+  }
+  return true;
+}
+
+bool HttpConnection::serveArrived(bool on_worker) {
+  while (!close_after_flush_ && !broken_ && (on_worker || pendingOutput() < kOutputHighWater)) {
+    std::optional<ParsedRequest> request = parser_.next();
+    if (!request) {
+      if (const auto& refusal = parser_.refusal()) {
+        answerRefusal(refusal->status, refusal->why);
+      } else if (parser_.takeContinue()) {
+        queue("HTTP/1.1 100 Continue\r\n\r\n");
+      }
+      break;
+    }
+    ++served_;
+    const bool keep_alive = request->head.getKeepAlive() &&
+                            served_ < core().limits().max_requests_per_connection &&
+                            !core().stopping();
+    if (!on_worker && core().router().mayWait(request->head)) {
+      away_.store(true, std::memory_order_release);
+      setInterest(false, false);
+      auto shared = std::make_shared<ParsedRequest>(std::move(*request));
+      core().workers().submit([this, shared, keep_alive] { serveOnWorker(shared, keep_alive); });
+      return false;
+    }
+    answer(*request, keep_alive);
+  }
+  return true;
+}
+
+void HttpConnection::answer(ParsedRequest& request, bool keep_alive) {
+  ConnectionTransport transport(*this, request, keep_alive);
+  core().router().handle(transport);
+  if (!transport.answered()) {
+    core().router().refuse(transport, 503, "the server gave no answer to this request");
+  }
+  transport.finish();
+}
+
+void HttpConnection::answerRefusal(int status, const std::string& why) {
+  ParsedRequest none;
+  none.head.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+  ConnectionTransport transport(*this, none, false);
+  core().router().refuse(transport, status, why);
+  transport.finish();
+}
+
+void HttpConnection::queue(std::string_view bytes) {
+  if (broken_ || bytes.empty()) return;
+  if (pendingOutput() == 0) last_progress_ = Clock::now();
+  out_.append(bytes);
+  if (blocking_ && pendingOutput() >= kWorkerWriteBytes) flushWaiting();
+}
+
+bool HttpConnection::flush() {
+  write_wants_read_ = false;
+  while (pendingOutput() > 0) {
+    IoResult result = channel_->write(out_.data() + out_sent_, pendingOutput());
+    if (result.status == IoStatus::kDone) {
+      out_sent_ += result.bytes;
+      last_progress_ = Clock::now();
+      continue;
+    }
+    if (result.status == IoStatus::kWantWrite) break;
+    if (result.status == IoStatus::kWantRead) {
+      write_wants_read_ = true;
+      break;
+    }
+    broken_ = true;
+    return false;
+  }
+  if (out_sent_ == out_.size()) {
+    out_sent_ = 0;
+    // An idle connection keeps no large buffer from a large answer.
+    if (out_.capacity() > 16 * 1024) {
+      std::string().swap(out_);
+    } else {
+      out_.clear();
+    }
+  }
+  return true;
+}
+
+bool HttpConnection::flushWaiting() {
+  const auto patience = core().limits().send_timeout;
+  Clock::time_point deadline = Clock::now() + patience;
+  while (!broken_ && pendingOutput() > 0) {
+    IoResult result = channel_->write(out_.data() + out_sent_, pendingOutput());
+    if (result.status == IoStatus::kDone) {
+      out_sent_ += result.bytes;
+      deadline = Clock::now() + patience;
+      continue;
+    }
+    if (result.status != IoStatus::kWantRead && result.status != IoStatus::kWantWrite) {
+      broken_ = true;
+      break;
+    }
+    // Short waits, so that a stopping server need not wait out a slow client.
+    const Clock::time_point until =
+        std::min(deadline, Clock::now() + std::chrono::milliseconds(200));
+    if (!waitFor(channel_->fd(), result.status, until) &&
+        (core().stopping() || Clock::now() >= deadline)) {
+      broken_ = true;
+    }
+  }
+  if (!broken_) flush();  // resets the buffer
+  return !broken_;
+}
+
+void HttpConnection::serveOnWorker(std::shared_ptr<ParsedRequest> request, bool keep_alive) {
+  blocking_ = true;
+  try {
+    // Answers queued before this request go first, then its own, then any
+    // whole requests that arrived behind it.
+    answer(*request, keep_alive);
+    serveArrived(true);
+    flushWaiting();
+  } catch (const std::exception&) {
+    broken_ = true;
+  }
+  blocking_ = false;
+  if (broken_ || core().stopping() || (peer_closed_ && !close_after_flush_)) return destroy();
+  handBack();
+}
+
+void HttpConnection::handBack() {
+  if (close_after_flush_) {
+    channel_->shutdownWrite();
+    phase_ = Phase::kLingering;
+    setDeadline(Clock::now() + kLingerFor);
+  } else {
+    updateDeadline();
+  }
+  // Under the reactor's lock, so that its deadline check sees the
+  // connection either away or wholly back; the event thread may serve it
+  // from the moment the interest is set.
+  std::lock_guard lock(reactor_.handBackMutex());
+  away_.store(false, std::memory_order_release);
+  // Bytes TLS already decrypted raise no readable event: a writable one,
+  // at once, makes the event thread read them.
+  setInterest(true, channel_->hasBuffered());
+}
+
+void HttpConnection::onDeadline() {
+  if (phase_ != Phase::kServing || pendingOutput() > 0 || !parser_.midRequest()) {
+    return destroy();  // a handshake, linger, idle wait or unread answer ran out
+  }
+  const auto& limits = core().limits();
+  if (parser_.awaitingBody()) {
+    answerRefusal(408, "the request's body did not arrive within " +
+                           std::to_string(limits.body_timeout.count()) + " s of its head");
+  } else {
+    answerRefusal(408, "the request's header block did not arrive within " +
+                           std::to_string(limits.header_timeout.count()) + " s");
+  }
+  if (!flush()) return destroy();
+  if (pendingOutput() == 0) return startClosing();
+  setDeadline(last_progress_ + limits.send_timeout);
+  setInterest(false, true);
+}
+
+void HttpConnection::setDeadline(Clock::time_point when) {
+  deadline_.store(when.time_since_epoch().count(), std::memory_order_release);
+}
+
+void HttpConnection::updateDeadline() {
+  const auto& limits = core().limits();
+  const Clock::time_point now = Clock::now();
+  if (pendingOutput() > 0) return setDeadline(last_progress_ + limits.send_timeout);
+  if (!parser_.midRequest()) {
+    started_for_ = kNone;
+    body_for_ = kNone;
+    return setDeadline(now + (served_ == 0 ? limits.header_timeout : limits.keep_alive_timeout));
+  }
+  // The deadlines run from the moment this request's first byte, and then
+  // its whole head, was seen.
+  if (started_for_ != served_) {
+    started_for_ = served_;
+    request_started_ = now;
+  }
+  if (!parser_.awaitingBody()) return setDeadline(request_started_ + limits.header_timeout);
+  if (body_for_ != served_) {
+    body_for_ = served_;
+    body_started_ = now;
+  }
+  setDeadline(body_started_ + limits.body_timeout);
+}
+
+void HttpConnection::setInterest(bool read, bool write) {
+  if (read == reading_ && write == writing_) return;
+  const bool drop_read = reading_ && !read;
+  const bool drop_write = writing_ && !write;
+  reading_ = read;
+  writing_ = write;
+  if (drop_read)
+    reactor_.removeEventHandler(socket_, ReadObserver(*this, &HttpConnection::onReadable));
+  if (drop_write) {
+    reactor_.removeEventHandler(socket_, WriteObserver(*this, &HttpConnection::onWritable));
+  }
+  // Adding an observer the socket has already makes Poco 1.11 compute its
+  // poll mode afresh, which removing one of two does not.
+  Poco::Net::StreamSocket socket = socket_;
+  if (read) reactor_.addEventHandler(socket, ReadObserver(*this, &HttpConnection::onReadable));
+  if (write) reactor_.addEventHandler(socket, WriteObserver(*this, &HttpConnection::onWritable));
+}
+
+void HttpConnection::startClosing() {
+  channel_->shutdownWrite();
+  phase_ = Phase::kLingering;
+  setDeadline(Clock::now() + kLingerFor);
+  setInterest(true, false);
+}
+
+void HttpConnection::destroy() {
+  reactor_.untrack(this);
+  abandon();
+}
+
+void HttpConnection::abandon() {
+  setInterest(false, false);
+  try {
+    socket_.close();
+  } catch (const std::exception&) {
+    // Closing what the peer reset already: nothing left to release.
+  }
+  core().release();
+  delete this;
+}
+
+}  // namespace keydir
