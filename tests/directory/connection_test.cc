@@ -6,41 +6,18 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include "tests/directory/directory_server_fixture.h"
+#include "tests/support/raw_socket.h"
 #include "tests/support/temp_dir.h"
 
 namespace keydir {
 namespace {
 
+using testing::readUntilClosed;
+using testing::sendText;
+
 class ConnectionTest : public testing::DirectoryServerTest {
  protected:
-  Poco::Net::StreamSocket connect() {
-    Poco::Net::StreamSocket socket(
-        Poco::Net::SocketAddress("127.0.0.1", Poco::UInt16(server_->port())));
-    // Generous: the server, not this timeout, is expected to end each wait.
-    socket.setReceiveTimeout(Poco::Timespan(20, 0));
-    return socket;
-  }
-
-  static void sendText(Poco::Net::StreamSocket& socket, const std::string& text) {
-    ASSERT_EQ(socket.sendBytes(text.data(), int(text.size())), int(text.size()));
-  }
-
-  // Everything the server sends until it closes the connection.
-  static std::string readUntilClosed(Poco::Net::StreamSocket& socket) {
-    std::string received;
-    char buffer[4096];
-    for (;;) {
-      int n = socket.receiveBytes(buffer, sizeof buffer);
-      if (n <= 0) return received;
-      received.append(buffer, std::size_t(n));
-    }
-  }
-
-  static std::size_t count(const std::string& text, const std::string& what) {
-    std::size_t found = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++found;
-    return found;
-  }
+  Poco::Net::StreamSocket connect() { return testing::connectTo(server_->port()); }
 
   static constexpr const char* kHealth =
       "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n";
@@ -54,7 +31,7 @@ TEST_F(ConnectionTest, PipelinedRequestsAreAllAnswered) {
   sendText(socket, std::string(kHealth) + kHealth +
                        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   std::string answers = readUntilClosed(socket);
-  EXPECT_EQ(count(answers, "HTTP/1.1 200"), 3u) << answers;
+  EXPECT_EQ(testing::countOf(answers, "HTTP/1.1 200"), 3u) << answers;
 }
 
 TEST_F(ConnectionTest, IdleKeepAliveConnectionIsClosedAfterTheTimeout) {
@@ -64,7 +41,7 @@ TEST_F(ConnectionTest, IdleKeepAliveConnectionIsClosedAfterTheTimeout) {
   sendText(socket, kHealth);
   // The answer, then nothing more: the server closes once idle for 1 s.
   std::string answers = readUntilClosed(socket);
-  EXPECT_EQ(count(answers, "HTTP/1.1 200"), 1u) << answers;
+  EXPECT_EQ(testing::countOf(answers, "HTTP/1.1 200"), 1u) << answers;
 }
 
 TEST_F(ConnectionTest, KeepAliveConnectionServesRequestsOneAfterAnother) {
@@ -98,7 +75,7 @@ TEST_F(ConnectionTest, AccessLogNamesTheClientAddress) {
   get("/healthz");
   stopServer();
   std::string log = testing::readText(dir_ / "access.log");
-  EXPECT_EQ(count(log, R"("client":"127.0.0.1)"), 2u) << log;
+  EXPECT_EQ(testing::countOf(log, R"("client":"127.0.0.1)"), 2u) << log;
 }
 
 }  // namespace

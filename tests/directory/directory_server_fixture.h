@@ -24,6 +24,20 @@ class DirectoryServerTest : public SharedPkiTest {
     config_.access_log = (dir_ / "access.log").string();
   }
   void TearDown() override { stopServer(); }
+  // Serves HTTPS with a certificate for 127.0.0.1 made by openssl, which
+  // the test's client trusts.
+  void useTls() {
+    std::string output;
+    int status = runCommand("cd " + dir_.path().string() +
+                                " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256"
+                                " -nodes -keyout tls.key -out tls.pem -days 2 -subj /CN=127.0.0.1"
+                                " -addext subjectAltName=IP:127.0.0.1,DNS:localhost",
+                            &output);
+    ASSERT_EQ(status, 0) << output;
+    config_.tls_cert = (dir_ / "tls.pem").string();
+    config_.tls_key = (dir_ / "tls.key").string();
+    tls_ca_ = config_.tls_cert;
+  }
 
   void startServer() {
     auto server = DirectoryServer::create(config_, clock_.get());

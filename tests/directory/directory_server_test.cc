@@ -275,18 +275,7 @@ class DirectoryTlsTest : public DirectoryServerTest {
  protected:
   void SetUp() override {
     DirectoryServerTest::SetUp();
-    std::string output;
-    std::string d = dir_.path().string();
-    int status = testing::runCommand(
-        "cd " + d +
-            " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-            " -keyout tls.key -out tls.pem -days 2 -subj /CN=127.0.0.1"
-            " -addext subjectAltName=IP:127.0.0.1,DNS:localhost",
-        &output);
-    ASSERT_EQ(status, 0) << output;
-    config_.tls_cert = (dir_ / "tls.pem").string();
-    config_.tls_key = (dir_ / "tls.key").string();
-    tls_ca_ = config_.tls_cert;
+    useTls();
   }
 };
 
