@@ -7,6 +7,7 @@
 #include <Poco/Timestamp.h>
 
 #include <cstdio>
+#include <iostream>
 #include <ostream>
 #include <streambuf>
 
@@ -213,11 +214,23 @@ HttpConnection::~HttpConnection() = default;
 ReactorCore& HttpConnection::core() { return reactor_.core(); }
 
 void HttpConnection::onReadable(const Poco::AutoPtr<Poco::Net::ReadableNotification>&) {
-  advance();
+  advanceOrClose();
 }
 
 void HttpConnection::onWritable(const Poco::AutoPtr<Poco::Net::WritableNotification>&) {
-  advance();
+  advanceOrClose();
+}
+
+void HttpConnection::advanceOrClose() {
+  try {
+    advance();
+  } catch (const std::exception& error) {
+    // The router answers what a route throws; this is the machinery
+    // itself failing (out of memory, a socket call): this connection ends,
+    // the others go on.
+    std::cerr << "keydir: closing a connection after an error: " << error.what() << "\n";
+    destroy();
+  }
 }
 
 void HttpConnection::advance() {

@@ -61,6 +61,7 @@ class HttpConnection {
 
   ~HttpConnection();
   ReactorCore& core();
+  void advanceOrClose();
   void advance();
   void handshake();
   void linger();
