@@ -28,7 +28,10 @@ void Exchange::sendText(int status, const std::string& content_type, std::string
 
 void Exchange::sendProblem(const Error& error, int status) {
   if (status == 0) status = httpStatusFor(error.code);
-  send(status, "application/problem+json", problemJson(error, status).dump());
+  // A detail may quote what the client sent, which need not be UTF-8 (a
+  // path with %ff): such bytes become U+FFFD instead of failing the answer.
+  send(status, "application/problem+json",
+       problemJson(error, status).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max_age,

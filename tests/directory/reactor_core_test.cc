@@ -135,8 +135,7 @@ TEST_F(ReactorCoreTest, OversizeHeadersAreAProblem431) {
   EXPECT_EQ(answer.rfind("HTTP/1.1 431 ", 0), 0u) << answer;
   nlohmann::json problem = lastBody(answer);
   EXPECT_EQ(problem["type"], "https://keydir.example/problems/payload-too-large");
-  EXPECT_NE(problem["detail"].get<std::string>().find("over 2048"), std::string::npos)
-      << problem;
+  EXPECT_NE(problem["detail"].get<std::string>().find("over 2048"), std::string::npos) << problem;
   expectServing();
 }
 
@@ -270,6 +269,31 @@ TEST_F(ReactorCoreTest, TwoThousandIdleAndHalfFinishedConnectionsStarveNoOne) {
   // And the idle ones are still open, served once they speak.
   sendText(idle.front(), kHealth);
   EXPECT_EQ(readAnswer(idle.front()).rfind("HTTP/1.1 200", 0), 0u);
+}
+
+TEST_F(ReactorCoreTest, StatusLinesCarryTheirOwnReasonPhrases) {
+  startServer();
+  auto socket = connect();
+  sendText(socket, "GET /v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(readAnswer(socket).rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
+  sendText(socket, "DELETE /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(readAnswer(socket).rfind("HTTP/1.1 405 Method Not Allowed\r\n", 0), 0u);
+  sendText(socket, "GARBAGE\r\n\r\n");
+  std::string answer = readUntilClosed(socket);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << answer;
+  EXPECT_EQ(answer.find("GARBAGE"), std::string::npos) << answer;  // nothing echoed
+}
+
+TEST_F(ReactorCoreTest, PathsThatAreNotUtf8AreAClientErrorNotAnOutage) {
+  startServer();
+  for (const std::string path : {"/v1/tns/%ff/keys", "/v1/tns/%ff/cps", "/v1/keys/%ff",
+                                 "/v1/certs/%ff", "/v1/%ff/nothing"}) {
+    HttpAnswer answer = get(path);
+    EXPECT_GE(answer.status, 400) << path << " " << answer.body;
+    EXPECT_LT(answer.status, 500) << path << " " << answer.body;
+    EXPECT_FALSE(nlohmann::json::parse(answer.body, nullptr, false).is_discarded())
+        << path << " " << answer.body;
+  }
 }
 
 class ReactorCoreTlsTest : public ReactorCoreTest {
