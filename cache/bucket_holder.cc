@@ -8,6 +8,7 @@
 #include "cache/backoff.h"
 #include "cache/cache_log.h"
 #include "cache/decoys.h"
+#include "certs/json_fields.h"
 #include "directory/feed_records.h"
 #include "directory/store/feed_hashes.h"
 
@@ -168,7 +169,7 @@ void BucketHolder::refuse(std::uint32_t bucket, const std::string& kind, const s
 Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& answer) {
   const std::string hex = bucketHex(bucket, bits_);
   auto body = nlohmann::json::parse(answer.body, nullptr, false);
-  if (!body.is_object() || body.value("bucket", "") != hex || !body.contains("seq") ||
+  if (!body.is_object() || textField(body, "bucket") != hex || !body.contains("seq") ||
       !body["seq"].is_number_integer()) {
     return fail(ErrorCode::kMalformed,
                 "the answer for bucket " + hex + " does not name it with its \"seq\"");
@@ -198,7 +199,7 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
     return body.contains(name) && body[name].is_array() ? body[name] : nlohmann::json::array();
   };
   for (const auto& record : items("keys")) {
-    std::string id = record.is_object() ? record.value("id", "") : "";
+    std::string id = record.is_object() ? textField(record, "id") : "";
     auto key = verifiedFeedKey(id, record, trust, now, spc_map);
     if (!key) {
       refuse(bucket, "key", id, refusalReason(key.error()), key.error().message);
@@ -213,7 +214,7 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
     members.emplace_back("key", id);
   }
   for (const auto& item : items("ads")) {
-    std::string id = item.is_object() ? item.value("id", "") : "";
+    std::string id = item.is_object() ? textField(item, "id") : "";
     auto ad = verifiedFeedAd(id, item, trust, now, spc_map);
     if (!ad) {
       refuse(bucket, "ad", id, refusalReason(ad.error()), ad.error().message);
@@ -232,7 +233,7 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
     if (stored) members.emplace_back("ad", id);
   }
   for (const auto& item : items("spc")) {
-    std::string id = item.is_object() ? item.value("scope", "") : "";
+    std::string id = item.is_object() ? textField(item, "scope") : "";
     auto entry = parsedFeedSpcEntry(id, item);
     if (!entry) {
       refuse(bucket, "spc", id, refusalReason(entry.error()), entry.error().message);

@@ -7,6 +7,7 @@
 #include "cache/backoff.h"
 #include "cache/cache_log.h"
 #include "cache/resnapshot.h"
+#include "certs/json_fields.h"
 
 namespace keydir {
 namespace {
@@ -68,8 +69,8 @@ Result<SyncReport> FeedPoller::pollOnce() {
     if (!meta) return std::unexpected(meta.error());
     auto body = nlohmann::json::parse(meta->body, nullptr, false);
     if (body.is_object()) {
-      follower_.setExpectedRecords(body.value("keys", std::int64_t(0)) +
-                                   body.value("spc_map_entries", std::int64_t(0)));
+      follower_.setExpectedRecords(fieldOr(body, "keys", std::int64_t(0)) +
+                                   fieldOr(body, "spc_map_entries", std::int64_t(0)));
     }
   }
   auto report = follower_.sync();

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "certs/base64.h"
+#include "certs/json_fields.h"
 #include "certs/key_pair.h"
 #include "certs/openssl_error.h"
 
@@ -205,7 +206,7 @@ Result<DecryptedJwe> decryptJwe(std::string_view compact, EVP_PKEY* recipient) {
   auto split = splitJwe(compact);
   if (!split) return std::unexpected(split.error());
   const nlohmann::json& header = split->header;
-  const std::string alg = header.value("alg", ""), enc = header.value("enc", "");
+  const std::string alg = textField(header, "alg"), enc = textField(header, "enc");
   if (alg != kAlg || enc != kEnc) {
     return fail(ErrorCode::kUnsupportedKey, "a JWE with alg \"" + alg + "\" and enc \"" + enc +
                                                 "\" is not supported; keydir uses ECDH-ES with "

@@ -6,6 +6,7 @@
 
 #include "certs/base64.h"
 #include "certs/i2d.h"
+#include "certs/json_fields.h"
 #include "certs/openssl_error.h"
 
 namespace keydir {
@@ -95,7 +96,7 @@ Result<EvpPkeyPtr> p256FromJwk(const nlohmann::json& jwk) {
 
 Result<EvpPkeyPtr> keyFromJwk(const nlohmann::json& jwk) {
   if (!jwk.is_object()) return fail(ErrorCode::kMalformed, "a JWK is a JSON object");
-  const std::string kty = jwk.value("kty", ""), crv = jwk.value("crv", "");
+  const std::string kty = textField(jwk, "kty"), crv = textField(jwk, "crv");
   if (kty == "OKP" && crv == "X25519") return x25519FromJwk(jwk);
   if (kty == "EC" && crv == "P-256") return p256FromJwk(jwk);
   return fail(ErrorCode::kUnsupportedKey, "a JWK of kty \"" + kty + "\" crv \"" + crv +

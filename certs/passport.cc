@@ -5,6 +5,7 @@
 #include "certs/encompassment.h"
 #include "certs/es256.h"
 #include "certs/hex.h"
+#include "certs/json_fields.h"
 #include "certs/jws.h"
 #include "certs/tn.h"
 
@@ -96,7 +97,7 @@ Result<VerifiedPassport> verifyPassport(std::string_view compact, const Passport
   auto parsed = parseJws(compact);
   if (!parsed) return refuse(parsed.error().code, "ppt", parsed.error().message);
   const nlohmann::json& header = parsed->header;
-  if (header.value("typ", "") != "passport") {
+  if (textField(header, "typ") != "passport") {
     return refuse(ErrorCode::kMalformed, "ppt", "the header's typ is not \"passport\"");
   }
   nlohmann::json claims = nlohmann::json::parse(parsed->payload, nullptr, false);

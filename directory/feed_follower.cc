@@ -5,6 +5,7 @@
 #include <limits>
 #include <memory>
 
+#include "certs/json_fields.h"
 #include "directory/feed_format.h"
 #include "directory/feed_records.h"
 #include "directory/on_threads.h"
@@ -203,7 +204,7 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
   };
   auto streamed = upstream_.streamLines(feedPath("/v1/snapshot"), [&](std::string_view text) {
     nlohmann::json line = nlohmann::json::parse(text, nullptr, false);
-    std::string kind = line.is_object() ? line.value("kind", "") : "";
+    std::string kind = line.is_object() ? textField(line, "kind") : "";
     const std::string where = "snapshot line " + std::to_string(report.applied + 2) + ": ";
     if (begin_seq < 0) {
       if (kind != "begin" || !line.contains("seq") || !line["seq"].is_number_integer()) {

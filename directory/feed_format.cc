@@ -1,5 +1,7 @@
 #include "directory/feed_format.h"
 
+#include "certs/json_fields.h"
+
 namespace keydir {
 namespace {
 
@@ -105,9 +107,9 @@ Result<ParsedChange> parseChange(const nlohmann::json& change) {
     return parsed;
   }
   if (parsed.op != "remove") return fail(ErrorCode::kMalformed, at + ": unknown op");
-  parsed.reason = change.value("reason", "");
-  parsed.proof = change.value("proof", "");
-  parsed.by = change.value("by", "");
+  parsed.reason = textField(change, "reason");
+  parsed.proof = textField(change, "proof");
+  parsed.by = textField(change, "by");
   if (parsed.reason != "revoked" && parsed.reason != "expired" && parsed.reason != "replaced" &&
       parsed.reason != "withdrawn") {
     return fail(ErrorCode::kMalformed, at + ": unknown removal reason '" + parsed.reason + "'");

@@ -2,6 +2,7 @@
 
 #include "advertise/advertisement_verifier.h"
 #include "certs/base64.h"
+#include "certs/json_fields.h"
 #include "certs/pem.h"
 #include "directory/key_record.h"
 
@@ -47,8 +48,8 @@ Result<NewAdvertisement> verifiedFeedAd(const std::string& id, const nlohmann::j
 }
 
 Result<SpcAssignment> parsedFeedSpcEntry(const std::string& id, const nlohmann::json& body) {
-  auto scope = TnScope::parse(body.is_object() ? body.value("scope", "") : "");
-  std::string spc = body.is_object() ? body.value("spc", "") : "";
+  auto scope = TnScope::parse(body.is_object() ? textField(body, "scope") : "");
+  std::string spc = body.is_object() ? textField(body, "spc") : "";
   if (!scope || scope->kind() == TnScope::Kind::kSpc || spc.empty() || scope->toString() != id) {
     return fail(ErrorCode::kMalformed,
                 "an SPC-map entry needs a range or number \"scope\" equal to its id and an "

@@ -4,6 +4,7 @@
 
 #include "certs/base64.h"
 #include "certs/encompassment.h"
+#include "certs/json_fields.h"
 #include "certs/jws.h"
 #include "directory/store/key_store.h"
 
@@ -43,8 +44,8 @@ Result<VerifiedCredential> verifyKeyRecord(const nlohmann::json& record, const T
     return fail(ErrorCode::kBadSignature,
                 std::string("key record's \"") + field + "\" does not match its signed credential");
   };
-  if (record.value("id", "") != verified->id) return disagrees("id");
-  if (record.value("alg", "") != keyTypeName(verified->key_type)) return disagrees("alg");
+  if (textField(record, "id") != verified->id) return disagrees("id");
+  if (textField(record, "alg") != keyTypeName(verified->key_type)) return disagrees("alg");
   if (!record.contains("jwk") || record["jwk"] != publicJwk(verified->public_key.get())) {
     return disagrees("jwk");
   }
@@ -52,7 +53,7 @@ Result<VerifiedCredential> verifyKeyRecord(const nlohmann::json& record, const T
       record["scope"] != nlohmann::json(scopeStrings(verified->chain.authority))) {
     return disagrees("scope");
   }
-  if (record.value("expires", "") != rfc3339(verified->expires)) return disagrees("expires");
+  if (textField(record, "expires") != rfc3339(verified->expires)) return disagrees("expires");
   if (!tn.empty()) {
     bool inside =
         std::any_of(verified->chain.authority.begin(), verified->chain.authority.end(),

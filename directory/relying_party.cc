@@ -4,6 +4,7 @@
 
 #include "advertise/advertisement_verifier.h"
 #include "certs/encompassment.h"
+#include "certs/json_fields.h"
 #include "directory/key_record.h"
 
 namespace keydir {
@@ -23,8 +24,8 @@ Result<void> checkCpsEntry(const nlohmann::json& item, std::string_view tn, cons
   }
   auto verified = verifyAdvertisement(item["jws"].get<std::string>(), trust, now, &spc_map);
   if (!verified) return std::unexpected(verified.error());
-  if (item.value("ad", "") != verified->id) {
-    return fail(ErrorCode::kMalformed, "CPS entry names advertisement " + item.value("ad", "") +
+  if (textField(item, "ad") != verified->id) {
+    return fail(ErrorCode::kMalformed, "CPS entry names advertisement " + textField(item, "ad") +
                                            " but its JWS is " + verified->id);
   }
   auto scope = TnScope::parse(item["scope"].get<std::string>());
@@ -54,7 +55,7 @@ Checked checkKeyRecords(const nlohmann::json& records, std::string_view tn, cons
       checked.accepted.push_back(record);
     } else {
       checked.rejected.push_back(
-          rejection(record.is_object() ? record.value("id", "") : "", check.error()));
+          rejection(record.is_object() ? textField(record, "id") : "", check.error()));
     }
   }
   return checked;
@@ -64,12 +65,12 @@ Checked checkCpsEntries(const nlohmann::json& entries, std::string_view tn, cons
                         const SpcMap& spc_map, Instant now, bool accept_provisioned) {
   Checked checked;
   for (const auto& item : entries) {
-    if (item.is_object() && item.value("provisioned", false)) {
+    if (item.is_object() && fieldOr(item, "provisioned", false)) {
       if (accept_provisioned) {
         checked.accepted.push_back(item);
       } else {
         checked.rejected.push_back(rejection(
-            item.value("uri", ""),
+            textField(item, "uri"),
             {ErrorCode::kUntrustedChain,
              "a provisioned entry carries no signature; pass --accept-provisioned to take the "
              "directory's word for it"}));
@@ -80,7 +81,7 @@ Checked checkCpsEntries(const nlohmann::json& entries, std::string_view tn, cons
       checked.accepted.push_back(item);
     } else {
       checked.rejected.push_back(
-          rejection(item.is_object() ? item.value("ad", "") : "", ok.error()));
+          rejection(item.is_object() ? textField(item, "ad") : "", ok.error()));
     }
   }
   return checked;

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "certs/json_fields.h"
+
 namespace keydir {
 namespace {
 
@@ -33,8 +35,8 @@ std::string lowercase(std::string text) {
 
 Error errorFromProblem(const HttpAnswer& answer) {
   nlohmann::json problem = nlohmann::json::parse(answer.body, nullptr, false);
-  std::string type = problem.is_object() ? problem.value("type", "") : "";
-  std::string detail = problem.is_object() ? problem.value("detail", "") : "";
+  std::string type = problem.is_object() ? textField(problem, "type") : "";
+  std::string detail = problem.is_object() ? textField(problem, "detail") : "";
   for (ErrorCode code : kAllCodes) {
     std::string_view name = errorTypeName(code);
     if (type.size() >= name.size() &&

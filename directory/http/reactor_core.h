@@ -24,7 +24,7 @@
 
 namespace keydir {
 
-class HttpService;
+struct HttpService;
 class Router;
 
 struct ReactorLimits {

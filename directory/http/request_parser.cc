@@ -80,6 +80,14 @@ std::optional<ParsedRequest> RequestParser::next() {
   } catch (const Poco::Exception& error) {
     return refuse(400, "the request's head does not parse: " + error.message());
   }
+  // RFC 9110 section 9.1: a method is a token.
+  const std::string& method = request.head.getMethod();
+  if (method.empty() ||
+      method.find_first_not_of("!#$%&'*+-.^_`|~0123456789"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "abcdefghijklmnopqrstuvwxyz") != std::string::npos) {
+    return refuse(400, "the request's method is not a token (RFC 9110 section 9.1)");
+  }
   const std::string& version = request.head.getVersion();
   if (!version.starts_with("HTTP/")) {
     return refuse(400,

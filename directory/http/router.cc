@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "directory/http/poco_server_transport.h"
@@ -114,10 +115,14 @@ void Router::handle(HttpTransport& transport) {
       exchange.sendProblem({ErrorCode::kMalformed, "request URI does not parse"});
     } else if (path_known) {
       exchange.setHeader("Allow", allowedMethods(path));
+      // Built as JSON, not pasted: the method is whatever the client sent.
+      const nlohmann::json problem = {
+          {"type", "about:blank"},
+          {"title", "method not allowed"},
+          {"status", 405},
+          {"detail", request.getMethod() + " is not served on this path"}};
       exchange.sendText(405, "application/problem+json",
-                        R"({"type":"about:blank","title":"method not allowed","status":405,)"
-                        R"("detail":")" +
-                            request.getMethod() + " is not served on this path\"}");
+                        problem.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
       exchange.sendProblem({ErrorCode::kNotFound,
                             "no such endpoint: " + request.getMethod() + " " + routeHint(path)});

@@ -109,6 +109,22 @@ INSTANTIATE_TEST_SUITE_P(BothKeyTypes, JweRoundTrip,
                            return info.param == KeyType::kX25519 ? "X25519" : "P256";
                          });
 
+// Found by the JWE fuzz target: a header member of the wrong JSON type
+// threw out of decryptJwe (and would have ended `keydir decrypt`).
+TEST(JweTest, HeaderMembersOfTheWrongTypeAreRefusedNotThrown) {
+  EvpPkeyPtr key = generateKey(KeyType::kX25519);
+  for (const char* header :
+       {R"({"alg":{"kty":"OKP"},"enc":"A256GCM"})", R"({"alg":"ECDH-ES","enc":7})",
+        R"({"alg":"ECDH-ES","enc":"A256GCM","epk":{"kty":["OKP"],"crv":"X25519","x":"AA"}})",
+        R"({"alg":"ECDH-ES","enc":"A256GCM","epk":"key"})"}) {
+    const std::string compact =
+        base64UrlEncode(header) + "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA";
+    Result<DecryptedJwe> decrypted = fail(ErrorCode::kMalformed, "not run");
+    EXPECT_NO_THROW(decrypted = decryptJwe(compact, key.get())) << header;
+    EXPECT_FALSE(decrypted) << header;
+  }
+}
+
 TEST(JweTest, FixedRandomnessGivesTheSameJweTwice) {
   auto bob = keyFromJwk(kBob).value();
   auto alice = keyFromJwk(kAlice).value();

@@ -114,7 +114,11 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{"NOT A REQUEST\r\n\r\n", 400, "does not parse"},
         Refused{"GET / HTTP/1.1\r\nNo colon here\r\n\r\n", 400, "does not parse"},
         // A space before the colon has smuggled requests past proxies.
-        Refused{"GET / HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello", 400, "'name: value'"}),
+        Refused{"GET / HTTP/1.1\r\nContent-Length : 5\r\n\r\nhello", 400, "'name: value'"},
+        // Found by the router fuzz target: a method with a NUL and a '%'.
+        Refused{std::string("DELE\0% /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 37), 400,
+                "method is not a token"},
+        Refused{"GE\"T / HTTP/1.1\r\n\r\n", 400, "method is not a token"}),
     [](const auto& info) { return "Case" + std::to_string(info.index); });
 
 }  // namespace

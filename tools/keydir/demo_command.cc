@@ -18,6 +18,7 @@
 #include "cache/cache_server.h"
 #include "certs/base64.h"
 #include "certs/credential_issuer.h"
+#include "certs/json_fields.h"
 #include "certs/jwe.h"
 #include "certs/key_pair.h"
 #include "certs/passport.h"
@@ -224,8 +225,8 @@ class Demo {
       throw DemoFailure{"the directory took a key outside its signer's numbers"};
     nlohmann::json problem = nlohmann::json::parse(answer.body, nullptr, false);
     say("A key for +14155550100-199 under the reseller, which holds none of them:");
-    refused(std::to_string(answer.status) + " " + problem.value("title", "") + ": " +
-            problem.value("detail", ""));
+    refused(std::to_string(answer.status) + " " + textField(problem, "title") + ": " +
+            textField(problem, "detail"));
   }
 
   void startCache() {
@@ -275,7 +276,7 @@ class Demo {
     }
     say("Resolved +" + std::string(kCallee) +
             " through the cache: " + std::to_string(keys.accepted.size()) + " keys and the CPS " +
-            cps.accepted[0].value("uri", "") + ",",
+            textField(cps.accepted[0], "uri") + ",",
         "each checked here against the STI-CA, not taken on trust (resolve.json).");
     return keys.accepted;
   }
@@ -308,11 +309,11 @@ class Demo {
   std::string calleeDecrypts(const nlohmann::json& jwes) {
     // acme's verification service holds acme's key alone.
     for (const auto& jwe : jwes) {
-      auto own = encryption_keys_.find(jwe.value("kid", ""));
+      auto own = encryption_keys_.find(textField(jwe, "kid"));
       if (own == encryption_keys_.end() || own->second != "acme-encryption-key.pem") continue;
       auto key = orFail(loadPrivateKey(dir_ / own->second), "loading acme's key");
       std::string passport =
-          orFail(decryptJwe(jwe.value("jwe", ""), key.get()), "decrypting").plaintext;
+          orFail(decryptJwe(textField(jwe, "jwe"), key.get()), "decrypting").plaintext;
       say("The callee (acme) decrypted the JWE for its key with acme-encryption-key.pem;",
           "the others are not for it and stay closed.");
       return passport;
@@ -334,7 +335,7 @@ class Demo {
         "with +" + std::string(kCaller) +
             " in the signer's TNAuthList, freshness, signature: "
             "attestation " +
-            verified.claims.value("attest", "") + ".");
+            textField(verified.claims, "attest") + ".");
     // Another called number in the claims, under the original signature.
     const std::size_t first = decrypted.find('.'), last = decrypted.rfind('.');
     nlohmann::json claims = verified.claims;

@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "certs/json_fields.h"
 #include "certs/jwe.h"
 #include "certs/pem.h"
 #include "tools/keydir/client_options.h"
@@ -40,7 +41,7 @@ int runEncrypt(const std::vector<std::string_view>& args) {
   nlohmann::json rejected_keys = keys->rejected;
   for (const auto& rejected : encrypted.rejected) rejected_keys.push_back(rejected);
   nlohmann::json uris = nlohmann::json::array();
-  for (const auto& entry : cps->accepted) uris.push_back(entry.value("uri", ""));
+  for (const auto& entry : cps->accepted) uris.push_back(textField(entry, "uri"));
   printJson(nlohmann::json{{"tn", tn},
                            {"jwes", encrypted.jwes},
                            {"cps", uris},

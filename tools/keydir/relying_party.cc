@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "certs/json_fields.h"
 #include "certs/jwe.h"
 #include "certs/key_pair.h"
 #include "certs/tn.h"
@@ -76,7 +77,7 @@ Result<Checked> checkedKeys(DirectoryClient& client, const std::string& tn,
 Encrypted encryptToKeys(std::string_view passport, const nlohmann::json& records) {
   Encrypted out;
   for (const auto& record : records) {
-    const std::string id = record.value("id", "");
+    const std::string id = textField(record, "id");
     auto key = keyFromJwk(record.value("jwk", nlohmann::json()));
     auto jwe = key ? encryptJwe(passport, key->get(), id) : std::unexpected(key.error());
     if (!jwe) {
@@ -85,7 +86,7 @@ Encrypted encryptToKeys(std::string_view passport, const nlohmann::json& records
                               {"detail", jwe.error().message}});
       continue;
     }
-    out.jwes.push_back({{"kid", id}, {"alg", record.value("alg", "")}, {"jwe", *jwe}});
+    out.jwes.push_back({{"kid", id}, {"alg", textField(record, "alg")}, {"jwe", *jwe}});
   }
   return out;
 }
