@@ -1,0 +1,62 @@
+// The feed as a cache reads it from a directory that may lie: a changes
+// page, then each change's record verified against a trust store the
+// input cannot have signed for. Every input is refused or taken, never a
+// crash.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+
+#include "certs/clock.h"
+#include "certs/in_memory_spc_map.h"
+#include "certs/pki_directory.h"
+#include "certs/trust_store.h"
+#include "directory/feed_format.h"
+#include "directory/feed_records.h"
+
+namespace {
+
+struct Anchors {
+  Anchors() {
+    auto dir =
+        std::filesystem::temp_directory_path() / ("keydir-fuzz-feed-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    auto pki = keydir::PkiDirectory::init(dir, clock.now());
+    if (!pki) __builtin_trap();
+    auto loaded = keydir::TrustStore::load(pki->trustFile(), {});
+    if (!loaded) __builtin_trap();
+    trust = std::make_unique<keydir::TrustStore>(std::move(*loaded));
+    std::filesystem::remove_all(dir);
+  }
+  keydir::SystemClock clock;
+  std::unique_ptr<keydir::TrustStore> trust;
+  keydir::InMemorySpcMap spc_map;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static Anchors anchors;
+  const keydir::Instant now = anchors.clock.now();
+  auto verify = [&](const std::string& kind, const std::string& id, const nlohmann::json& body) {
+    if (kind == "key")
+      (void)keydir::verifiedFeedKey(id, body, *anchors.trust, now, anchors.spc_map);
+    if (kind == "ad") (void)keydir::verifiedFeedAd(id, body, *anchors.trust, now, anchors.spc_map);
+    if (kind == "spc") (void)keydir::parsedFeedSpcEntry(id, body);
+  };
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (auto page = keydir::parseChangePage(text); page) {
+    for (const auto& change : page->changes) {
+      if (change.op == "put") verify(change.kind, change.id, change.body);
+    }
+    return 0;
+  }
+  // Otherwise the bytes as one record of each kind, as a snapshot line or a
+  // bucket answer carries it.
+  auto record = nlohmann::json::parse(text, nullptr, false);
+  if (record.is_discarded()) return 0;
+  for (const char* kind : {"key", "ad", "spc"}) verify(kind, "id", record);
+  return 0;
+}
