@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <nlohmann/json.hpp>
 
 #include "cache/backoff.h"
 #include "cache/cache_log.h"
 #include "cache/decoys.h"
-#include "certs/json_fields.h"
-#include "directory/feed_records.h"
+#include "directory/bucket_answer.h"
 #include "directory/store/feed_hashes.h"
 
 namespace keydir {
@@ -25,11 +23,6 @@ std::chrono::seconds maxAgeOf(const HttpAnswer& answer) {
   } catch (const std::exception&) {
     return std::chrono::seconds(0);
   }
-}
-
-bool narrowIn(const std::vector<TnScope>& scopes, std::uint32_t bucket, int bits,
-              long long wide_threshold) {
-  return !isWide(scopes, wide_threshold) && bucketsTouched(scopes, bits).contains(bucket);
 }
 
 }  // namespace
@@ -167,88 +160,50 @@ void BucketHolder::refuse(std::uint32_t bucket, const std::string& kind, const s
 }
 
 Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& answer) {
+  const Instant now = service_.clock->now();
+  auto read = readBucketAnswer(answer.body, {bucket, bits_, wide_threshold_}, *service_.trust, now,
+                               service_.store->spcMap());
+  if (!read) return std::unexpected(read.error());
   const std::string hex = bucketHex(bucket, bits_);
-  auto body = nlohmann::json::parse(answer.body, nullptr, false);
-  if (!body.is_object() || textField(body, "bucket") != hex || !body.contains("seq") ||
-      !body["seq"].is_number_integer()) {
-    return fail(ErrorCode::kMalformed,
-                "the answer for bucket " + hex + " does not name it with its \"seq\"");
-  }
-  const std::int64_t seq = body["seq"].get<std::int64_t>();
   std::int64_t reached = service_.status->sequence();
   {
     std::lock_guard lock(mutex_);
     if (auto it = held_.find(bucket); it != held_.end())
       reached = std::max(reached, it->second.seq);
   }
-  if (seq < reached) {
-    std::string why = "bucket " + hex + " answered at sequence " + std::to_string(seq) +
+  if (read->seq < reached) {
+    std::string why = "bucket " + hex + " answered at sequence " + std::to_string(read->seq) +
                       ", before the " + std::to_string(reached) +
                       " already reached (rollback refused)";
     noteRollbackRefused(service_, why);
     return fail(ErrorCode::kMalformed, why);
   }
-  const Instant now = service_.clock->now();
+  for (const auto& refused : read->refused) {
+    refuse(bucket, refused.kind, refused.id, refused.reason, refused.detail);
+  }
   const std::chrono::seconds max_age = maxAgeOf(answer);
-  const TrustStore& trust = *service_.trust;
-  const SpcMap& spc_map = service_.store->spcMap();
 
   std::lock_guard store(store_mutex_);
   std::vector<RecordName> members;
-  auto items = [&](const char* name) {
-    return body.contains(name) && body[name].is_array() ? body[name] : nlohmann::json::array();
-  };
-  for (const auto& record : items("keys")) {
-    std::string id = record.is_object() ? textField(record, "id") : "";
-    auto key = verifiedFeedKey(id, record, trust, now, spc_map);
-    if (!key) {
-      refuse(bucket, "key", id, refusalReason(key.error()), key.error().message);
-      continue;
-    }
-    if (!narrowIn(key->scopes, bucket, bits_, wide_threshold_)) {
-      refuse(bucket, "key", id, "not-in-bucket", "its numbers are not in this bucket");
-      continue;
-    }
-    auto stored = service_.store->insertKey(*key, now, std::numeric_limits<std::size_t>::max());
+  for (const auto& key : read->keys) {
+    auto stored = service_.store->insertKey(key, now, std::numeric_limits<std::size_t>::max());
     if (!stored) return std::unexpected(stored.error());
-    members.emplace_back("key", id);
+    members.emplace_back("key", key.id);
   }
-  for (const auto& item : items("ads")) {
-    std::string id = item.is_object() ? textField(item, "id") : "";
-    auto ad = verifiedFeedAd(id, item, trust, now, spc_map);
-    if (!ad) {
-      refuse(bucket, "ad", id, refusalReason(ad.error()), ad.error().message);
-      continue;
-    }
-    std::vector<TnScope> scopes;
-    for (const auto& entry : ad->entries) scopes.push_back(entry.scope);
-    if (!narrowIn(scopes, bucket, bits_, wide_threshold_)) {
-      refuse(bucket, "ad", id, "not-in-bucket", "its numbers are not in this bucket");
-      continue;
-    }
-    auto stored = service_.advertisement_store->publishAdvertisement(*ad, now);
+  for (const auto& ad : read->ads) {
+    auto stored = service_.advertisement_store->publishAdvertisement(ad, now);
     if (!stored && stored.error().code != ErrorCode::kExpired) {
       return std::unexpected(stored.error());
     }
-    if (stored) members.emplace_back("ad", id);
+    if (stored) members.emplace_back("ad", ad.id);
   }
-  for (const auto& item : items("spc")) {
-    std::string id = item.is_object() ? textField(item, "scope") : "";
-    auto entry = parsedFeedSpcEntry(id, item);
-    if (!entry) {
-      refuse(bucket, "spc", id, refusalReason(entry.error()), entry.error().message);
-      continue;
-    }
-    if (!narrowIn({entry->scope}, bucket, bits_, wide_threshold_)) {
-      refuse(bucket, "spc", id, "not-in-bucket", "its numbers are not in this bucket");
-      continue;
-    }
-    auto stored = service_.feed->putSpcEntry(*entry, now);
+  for (const auto& spc : read->spc) {
+    auto stored = service_.feed->putSpcEntry(spc.entry, now);
     if (!stored) return std::unexpected(stored.error());
-    members.emplace_back("spc", id);
+    members.emplace_back("spc", spc.id);
   }
   const Instant expires = now + max_age;
-  auto orphaned = held_buckets_.hold({bucket, seq, expires}, members);
+  auto orphaned = held_buckets_.hold({bucket, read->seq, expires}, members);
   if (!orphaned) return std::unexpected(orphaned.error());
   for (const auto& [kind, id] : *orphaned) {
     auto removed =
@@ -257,7 +212,7 @@ Result<void> BucketHolder::keepAnswer(std::uint32_t bucket, const HttpAnswer& an
   }
   std::lock_guard lock(mutex_);
   Entry& entry = held_[bucket];
-  entry.seq = seq;
+  entry.seq = read->seq;
   entry.fetched = now;
   entry.expires = expires;
   // Ahead of expiry by 5 to 20% of the answer's life, so that buckets

@@ -2,43 +2,16 @@
 // page, then each change's record verified against a trust store the
 // input cannot have signed for. Every input is refused or taken, never a
 // crash.
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <string_view>
 
-#include "certs/clock.h"
-#include "certs/in_memory_spc_map.h"
-#include "certs/pki_directory.h"
-#include "certs/trust_store.h"
 #include "directory/feed_format.h"
 #include "directory/feed_records.h"
-
-namespace {
-
-struct Anchors {
-  Anchors() {
-    auto dir =
-        std::filesystem::temp_directory_path() / ("keydir-fuzz-feed-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    auto pki = keydir::PkiDirectory::init(dir, clock.now());
-    if (!pki) __builtin_trap();
-    auto loaded = keydir::TrustStore::load(pki->trustFile(), {});
-    if (!loaded) __builtin_trap();
-    trust = std::make_unique<keydir::TrustStore>(std::move(*loaded));
-    std::filesystem::remove_all(dir);
-  }
-  keydir::SystemClock clock;
-  std::unique_ptr<keydir::TrustStore> trust;
-  keydir::InMemorySpcMap spc_map;
-};
-
-}  // namespace
+#include "tests/fuzz/fuzz_pki.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static Anchors anchors;
+  static keydir::fuzz::FuzzPki anchors;
   const keydir::Instant now = anchors.clock.now();
   auto verify = [&](const std::string& kind, const std::string& id, const nlohmann::json& body) {
     if (kind == "key")
