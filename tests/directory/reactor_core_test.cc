@@ -7,6 +7,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -294,6 +295,25 @@ TEST_F(ReactorCoreTest, PathsThatAreNotUtf8AreAClientErrorNotAnOutage) {
     EXPECT_FALSE(nlohmann::json::parse(answer.body, nullptr, false).is_discarded())
         << path << " " << answer.body;
   }
+}
+
+TEST_F(ReactorCoreTest, AccessLogLinesStayJsonWhateverBytesThePathHolds) {
+  startServer();
+  auto socket = connect();
+  // Raw bytes that are not UTF-8 in the request line, and their escapes.
+  sendText(socket, "GET /v1/tns/\xff\xfe/keys HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(readAnswer(socket).rfind("HTTP/1.1 400", 0), 0u);
+  sendText(socket, "GET /v1/keys/%ff%c0 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(readAnswer(socket).rfind("HTTP/1.1 4", 0), 0u);
+  stopServer();
+  std::istringstream log(testing::readText(dir_ / "access.log"));
+  int lines = 0;
+  for (std::string line; std::getline(log, line); ++lines) {
+    auto entry = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_FALSE(entry.is_discarded()) << line;
+    EXPECT_TRUE(entry["path"].is_string()) << line;
+  }
+  EXPECT_EQ(lines, 2);
 }
 
 class ReactorCoreTlsTest : public ReactorCoreTest {
