@@ -10,4 +10,20 @@ std::shared_ptr<void> DirectoryService::holdForEventThread() {
   return std::make_shared<ConnectionPool::Pin>(sqlite->pool());
 }
 
+Result<StoreCounts> DirectoryService::counts(Instant now) {
+  constexpr auto kReuseFor = std::chrono::seconds(5);
+  auto last = store->lastChange();
+  if (!last) return std::unexpected(last.error());
+  std::lock_guard lock(counts_mutex_);
+  if (counts_ && counts_->sequence == *last && now >= counted_at_ &&
+      now - counted_at_ < kReuseFor) {
+    return *counts_;
+  }
+  auto counted = store->counts(now);
+  if (!counted) return std::unexpected(counted.error());
+  counts_ = *counted;
+  counted_at_ = now;
+  return counted;
+}
+
 }  // namespace keydir

@@ -361,6 +361,10 @@ void HttpConnection::setInterest(bool read, bool write) {
   Poco::Net::StreamSocket socket = socket_;
   if (read) reactor_.addEventHandler(socket, ReadObserver(*this, &HttpConnection::onReadable));
   if (write) reactor_.addEventHandler(socket, WriteObserver(*this, &HttpConnection::onWritable));
+  // A reactor with no socket to watch sleeps out its timeout rather than
+  // poll (Poco 1.11's SocketReactor::run), so a connection accepted or
+  // handed back by a worker would wait up to 100 ms for its first read.
+  if (!drop_read && !drop_write) reactor_.wakeUp();
 }
 
 void HttpConnection::startClosing() {

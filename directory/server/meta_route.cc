@@ -7,7 +7,7 @@ namespace keydir {
 
 void serveMeta(Exchange& exchange) {
   const DirectoryConfig& config = directory(exchange).config;
-  auto counts = directory(exchange).store->counts(exchange.now());
+  auto counts = directory(exchange).counts(exchange.now());
   if (!counts) return exchange.sendProblem(counts.error());
   auto feed = directory(exchange).feed->status();
   if (!feed) return exchange.sendProblem(feed.error());

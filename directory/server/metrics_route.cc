@@ -4,7 +4,7 @@ namespace keydir {
 
 void serveMetrics(Exchange& exchange) {
   DirectoryService& service = directory(exchange);
-  if (auto counts = service.store->counts(exchange.now())) {
+  if (auto counts = service.counts(exchange.now())) {
     service.metrics->setLiveKeys(double(counts->keys));
     service.metrics->setSequence(double(counts->sequence));
   }

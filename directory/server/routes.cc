@@ -12,12 +12,13 @@ std::span<const Route> directoryRoutes() {
       {"GET", "/v1/advertisements/{id}", serveGetAdvertisement},
       {"GET", "/v1/tns/{tn}/cps", serveTnCps},
       {"GET", "/v1/certs/{sha256}", serveCertificates},
-      {"GET", "/v1/meta", serveMeta},
+      // Both count the live keys: not on an event thread.
+      {"GET", "/v1/meta", serveMeta, LogAs::kRedacted, Cost::kHeavy},
       {"GET", "/v1/snapshot", serveSnapshot, LogAs::kVerbatim, Cost::kHeavy},
       {"GET", "/v1/changes", serveChanges, LogAs::kVerbatim, Cost::kHeavy},
       {"GET", "/v1/buckets/{hex}", serveBucket, LogAs::kVerbatim},
       {"GET", "/healthz", serveHealth},
-      {"GET", "/metrics", serveMetrics},
+      {"GET", "/metrics", serveMetrics, LogAs::kRedacted, Cost::kHeavy},
   };
   return kRoutes;
 }
