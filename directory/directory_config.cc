@@ -86,6 +86,8 @@ const std::map<std::string, Setter>& setters() {
       {"write_rate_per_second", number(&DirectoryConfig::write_rate_per_second)},
       {"write_burst", number(&DirectoryConfig::write_burst)},
       {"lookup_max_age_seconds", number(&DirectoryConfig::lookup_max_age_seconds)},
+      {"lookup_answers_mib", number(&DirectoryConfig::lookup_answers_mib)},
+      {"lookup_answers_prefill", boolean(&DirectoryConfig::lookup_answers_prefill)},
       {"http_core", text(&DirectoryConfig::http_core)},
       {"event_threads", number(&DirectoryConfig::event_threads)},
       {"worker_threads", number(&DirectoryConfig::worker_threads)},
@@ -185,6 +187,9 @@ Result<void> DirectoryConfig::validate() const {
                 "http_core must be reactor or threads, not '" + http_core + "'");
   }
   if (worker_threads < 1) return fail(ErrorCode::kMalformed, "worker_threads must be at least 1");
+  if (lookup_answers_mib < 0) {
+    return fail(ErrorCode::kMalformed, "lookup_answers_mib must be 0 (off) or more");
+  }
   if (max_connections < 1) return fail(ErrorCode::kMalformed, "max_connections must be at least 1");
   if (header_timeout_seconds < 1 || body_timeout_seconds < 1 || send_timeout_seconds < 1 ||
       keep_alive_timeout_seconds < 1) {
@@ -258,6 +263,8 @@ nlohmann::json DirectoryConfig::toJson() const {
           {"write_rate_per_second", write_rate_per_second},
           {"write_burst", write_burst},
           {"lookup_max_age_seconds", lookup_max_age_seconds},
+          {"lookup_answers_mib", lookup_answers_mib},
+          {"lookup_answers_prefill", lookup_answers_prefill},
           {"http_core", http_core},
           {"event_threads", event_threads},
           {"worker_threads", worker_threads},

@@ -36,6 +36,11 @@ struct DirectoryConfig {
   double write_rate_per_second = 50;
   double write_burst = 100;
   long long lookup_max_age_seconds = 300;
+  // Finished lookup answers kept in memory (directory/lookup_answers.h);
+  // 0 turns them off. With prefill, the answers of every number with a
+  // key of its own are made at start, until the budget is spent.
+  long long lookup_answers_mib = 256;
+  bool lookup_answers_prefill = false;
 
   // The serving core (directory/http/http_server.h): "reactor" or "threads".
   std::string http_core = "reactor";

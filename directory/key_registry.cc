@@ -76,9 +76,10 @@ Result<StoredKey> KeyRegistry::key(const std::string& id) {
 Result<TnKeys> KeyRegistry::lookup(std::string_view tn, Instant now) {
   auto canonical = canonicalTn(tn);
   if (!canonical) return std::unexpected(canonical.error());
-  auto keys = store_.keysForTn(*canonical, now);
+  std::int64_t as_of = 0;
+  auto keys = store_.keysForTn(*canonical, now, &as_of);
   if (!keys) return std::unexpected(keys.error());
-  return TnKeys{std::move(*canonical), std::move(*keys)};
+  return TnKeys{std::move(*canonical), std::move(*keys), as_of};
 }
 
 Result<StoredKey> KeyRegistry::revoke(const std::string& id, std::string_view jws, Instant now) {

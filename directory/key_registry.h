@@ -31,6 +31,7 @@ struct Registration {
 struct TnKeys {
   std::string tn;               // canonical
   std::vector<StoredKey> keys;  // most specific first
+  std::int64_t as_of = 0;       // the feed's last change as of the answer
 };
 
 class KeyRegistry {

@@ -34,10 +34,17 @@ void Exchange::sendProblem(const Error& error, int status) {
        problemJson(error, status).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+std::string etagFor(std::string_view tagged) {
+  return "\"" + base64UrlEncode(sha256(tagged)).substr(0, 27) + "\"";
+}
+
 void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max_age,
                                  std::string_view tagged) {
-  std::string etag =
-      "\"" + base64UrlEncode(sha256(tagged.empty() ? json : tagged)).substr(0, 27) + "\"";
+  sendTaggedJson(json, max_age, etagFor(tagged.empty() ? json : tagged));
+}
+
+void Exchange::sendTaggedJson(std::string_view json, std::chrono::seconds max_age,
+                              const std::string& etag) {
   response_.set("Cache-Control",
                 "public, max-age=" + std::to_string(std::max<long long>(0, max_age.count())));
   if (answeredNotModified(etag)) return;

@@ -47,6 +47,8 @@ class Exchange {
   // that is empty: an answer mostly padding is tagged by what it pads.
   void sendCacheableJson(std::string_view json, std::chrono::seconds max_age,
                          std::string_view tagged = {});
+  // The same with an ETag made earlier by etagFor().
+  void sendTaggedJson(std::string_view json, std::chrono::seconds max_age, const std::string& etag);
   // Sets `etag`; when If-None-Match names it, answers 304 and returns true.
   bool answeredNotModified(const std::string& etag);
   // Starts a streamed (chunked) answer. The caller writes to the stream,
@@ -73,5 +75,8 @@ class Exchange {
   int status_ = 0;
   std::size_t bytes_ = 0;
 };
+
+// The ETag of an answer: a quoted hash of `tagged`.
+std::string etagFor(std::string_view tagged);
 
 }  // namespace keydir

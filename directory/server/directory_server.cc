@@ -1,5 +1,6 @@
 #include "directory/server/directory_server.h"
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 
@@ -138,6 +139,10 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   if (!rules) return std::unexpected(rules.error());
   service->advertisements = std::make_unique<AdvertisementRegistry>(
       *service->advertisement_store, service->store->spcMap(), *service->trust, std::move(*rules));
+  if (config.lookup_answers_mib > 0) {
+    service->lookup_answers = std::make_unique<LookupAnswers>(
+        *service->store, std::size_t(config.lookup_answers_mib) << 20);
+  }
   server->service_ = std::move(service);
   return server;
 }
@@ -146,6 +151,9 @@ DirectoryServer::~DirectoryServer() { stop(); }
 
 void DirectoryServer::start() {
   http_->start(new Router(*service_, directoryRoutes()));
+  if (service_->lookup_answers && service_->config.lookup_answers_prefill) {
+    prefiller_.start([this] { prefillLookupAnswers(); });
+  }
   sweeper_.start([this] {
     const auto period = std::chrono::seconds(service_->config.expiry_sweep_seconds);
     while (sweeper_.sleep(period)) {
@@ -158,7 +166,37 @@ void DirectoryServer::start() {
 
 void DirectoryServer::stop() {
   sweeper_.stop();
+  prefiller_.stop();
   if (http_) http_->stop();
+}
+
+void DirectoryServer::prefillLookupAnswers() {
+  auto& store = static_cast<SqliteKeyStore&>(*service_->store);
+  LookupAnswers& answers = *service_->lookup_answers;
+  const auto started = std::chrono::steady_clock::now();
+  std::string after;
+  std::size_t made = 0;
+  while (!prefiller_.stopping() && !answers.full()) {
+    auto numbers = store.liveNumbersAfter(after, 1000);
+    if (!numbers) {
+      std::cerr << "keydir: making lookup answers ahead: " << numbers.error().message << "\n";
+      return;
+    }
+    if (numbers->empty()) break;
+    if (!answers.catchUp()) return;
+    const Instant now = service_->clock->now();
+    for (const std::string& tn : *numbers) {
+      std::int64_t as_of = 0;
+      auto answer = tnKeysAnswer(*service_->registry, tn, now, &as_of);
+      if (answer) answers.keep(tn, as_of, std::move(*answer));
+      ++made;
+    }
+    after = numbers->back();
+  }
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  std::cerr << "keydir: lookup answers made ahead: " << answers.count() << " held ("
+            << (answers.bytes() >> 20) << " MiB) of " << made << " numbers, in "
+            << std::lround(took.count()) << " s\n";
 }
 
 Result<std::size_t> DirectoryServer::sweepFeed() {

@@ -33,11 +33,15 @@ class DirectoryServer {
 
  private:
   DirectoryServer() = default;
+  // Makes the lookup answers of every number with a key of its own, in
+  // order, until the budget is spent (lookup_answers_prefill).
+  void prefillLookupAnswers();
 
   SystemClock system_clock_;
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<HttpServer> http_;
   BackgroundThread sweeper_;
+  BackgroundThread prefiller_;
 };
 
 // The listener a configuration asks for.

@@ -1,22 +1,33 @@
+#include "certs/tn.h"
 #include "directory/server/routes.h"
 
 namespace keydir {
 
 void serveTnKeys(Exchange& exchange) {
-  Instant now = exchange.now();
-  auto found = directory(exchange).registry->lookup(exchange.param(0), now);
-  if (!found) return exchange.sendProblem(found.error());
-  // The stored records are JSON already: join them rather than re-encode.
-  std::string body = "{\"tn\":\"" + found->tn + "\",\"keys\":[";
-  auto max_age = std::chrono::seconds(directory(exchange).config.lookup_max_age_seconds);
-  for (std::size_t i = 0; i < found->keys.size(); ++i) {
-    if (i) body += ',';
-    body += found->keys[i].record;
-    max_age = std::min(
-        max_age, std::chrono::duration_cast<std::chrono::seconds>(found->keys[i].expires - now));
+  DirectoryService& service = directory(exchange);
+  const Instant now = exchange.now();
+  auto send = [&](const LookupAnswers::Answer& answer) {
+    auto max_age = std::chrono::seconds(service.config.lookup_max_age_seconds);
+    if (answer.earliest_expiry) {
+      max_age = std::min(
+          max_age, std::chrono::duration_cast<std::chrono::seconds>(*answer.earliest_expiry - now));
+    }
+    exchange.sendTaggedJson(answer.body, max_age, answer.etag);
+  };
+  auto tn = canonicalTn(exchange.param(0));
+  if (!tn) return exchange.sendProblem(tn.error());
+  // Held answers are used only once they have caught up with the store;
+  // if that fails, the store answers (or says why it cannot).
+  LookupAnswers* held = service.lookup_answers.get();
+  if (held && !held->catchUp()) held = nullptr;
+  if (held) {
+    if (auto answer = held->find(*tn, now)) return send(*answer);
   }
-  body += "]}";
-  exchange.sendCacheableJson(body, max_age);
+  std::int64_t as_of = 0;
+  auto made = tnKeysAnswer(*service.registry, *tn, now, &as_of);
+  if (!made) return exchange.sendProblem(made.error());
+  send(*made);
+  if (held) held->keep(*tn, as_of, std::move(*made));
 }
 
 }  // namespace keydir

@@ -37,6 +37,18 @@ struct StoredKey {
 
 enum class InsertOutcome { kInserted, kAlreadyPresent };
 
+// The changes after some sequence, as those who keep answers made from the
+// store (LookupAnswers) need them: the scopes of every key put or removed,
+// up to change `to`. `everything` when an answer anywhere may have changed:
+// an SPC-map entry changed (an SPC scope's numbers moved), a key with an
+// SPC scope changed, the changes asked for are no longer kept, or there
+// were more than asked for.
+struct ChangedScopes {
+  std::int64_t to = 0;
+  bool everything = false;
+  std::vector<TnScope> scopes;
+};
+
 struct StoreCounts {
   std::int64_t sequence = 0;  // last change number
   std::int64_t keys = 0;      // live: unrevoked and unexpired
@@ -59,8 +71,15 @@ class KeyStore {
                                                                 std::size_t max_active) = 0;
   virtual Result<std::optional<StoredKey>> findKey(const std::string& id) = 0;
   // Live keys whose scope holds canonical `tn` (SPC scopes through the SPC
-  // map), most specific first.
-  virtual Result<std::vector<StoredKey>> keysForTn(const std::string& tn, Instant now) = 0;
+  // map), most specific first. With `as_of`, also the feed's last change
+  // as of the same read.
+  virtual Result<std::vector<StoredKey>> keysForTn(const std::string& tn, Instant now,
+                                                   std::int64_t* as_of = nullptr) = 0;
+  // The feed's last change number. Every write to the live set raises it
+  // in its own transaction, whichever process makes it.
+  virtual Result<std::int64_t> lastChange() = 0;
+  // At most `limit` changes after `since` (see ChangedScopes).
+  virtual Result<ChangedScopes> scopesChangedSince(std::int64_t since, std::size_t limit) = 0;
   // Marks a key revoked and spends `jti`; the feed's removal carries
   // `proof`, the revocation accepted. kNotFound for an unknown key,
   // kNotAuthorized for a jti already spent.

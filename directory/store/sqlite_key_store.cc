@@ -185,11 +185,101 @@ Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) 
   return std::optional<StoredKey>(readKey(*statement));
 }
 
-Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, Instant now) {
+namespace {
+
+Result<std::int64_t> readLastChange(Database& db) {
+  auto select = db.prepare("SELECT sequence, pruned_through FROM feed_state");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
+  return select->integer(0);
+}
+
+}  // namespace
+
+Result<std::int64_t> SqliteKeyStore::lastChange() {
+  auto db = pool_->borrow();
+  return readLastChange(*db);
+}
+
+Result<ChangedScopes> SqliteKeyStore::scopesChangedSince(std::int64_t since, std::size_t limit) {
+  auto db = pool_->borrow();
+  Transaction snapshot(*db, TransactionKind::kRead);
+  if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
+  auto state = db->prepare("SELECT sequence, pruned_through FROM feed_state");
+  if (!state) return std::unexpected(state.error());
+  auto row = state->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
+  ChangedScopes changed;
+  changed.to = state->integer(0);
+  const std::int64_t pruned_through = state->integer(1);
+  state->reset();
+  if (since < pruned_through) {
+    changed.everything = true;
+    return changed;
+  }
+  auto select = db->prepare(
+      "SELECT f.kind, k.scope FROM feed f LEFT JOIN keys k ON f.kind = 'key' AND k.id = f.id"
+      " WHERE f.seq > ?1 AND f.seq <= ?2 ORDER BY f.seq LIMIT ?3");
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, since).bind(2, changed.to).bind(3, std::int64_t(limit + 1));
+  std::size_t rows = 0;
+  for (;;) {
+    auto next = select->step();
+    if (!next) return std::unexpected(next.error());
+    if (!*next) break;
+    const std::string kind = select->text(0);
+    if (++rows > limit || kind == "spc") {
+      changed.everything = true;
+      break;
+    }
+    if (kind != "key") continue;
+    for (auto& scope : scopesFromText(select->text(1))) {
+      if (scope.kind() == TnScope::Kind::kSpc) changed.everything = true;
+      changed.scopes.push_back(std::move(scope));
+    }
+  }
+  if (changed.everything) changed.scopes.clear();
+  return changed;
+}
+
+Result<std::vector<std::string>> SqliteKeyStore::liveNumbersAfter(const std::string& after,
+                                                                  std::size_t limit) {
+  auto db = pool_->borrow();
+  // A number scope is stored as a block as long as its prefix, keyed
+  // "<tn>/<digits>" (PrefixBlock::key).
+  auto select = db->prepare(
+      "SELECT DISTINCT b.block FROM key_blocks b JOIN keys k ON k.id = b.key_id"
+      " WHERE b.block > ?1 AND k.revoked IS NULL AND k.removed IS NULL"
+      " AND CAST(substr(b.block, instr(b.block, '/') + 1) AS INTEGER) = instr(b.block, '/') - 1"
+      " ORDER BY b.block LIMIT ?2");
+  if (!select) return std::unexpected(select.error());
+  const std::string after_block = after.empty() ? "" : PrefixBlock{after, after.size()}.key();
+  select->bind(1, after_block).bind(2, std::int64_t(limit));
+  std::vector<std::string> numbers;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    std::string block = select->text(0);
+    numbers.push_back(block.substr(0, block.find('/')));
+  }
+  return numbers;
+}
+
+Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, Instant now,
+                                                         std::int64_t* as_of) {
   auto db = pool_->borrow();
   auto built = TnQuery::begin(*db, "key", tn);
   if (!built) return std::unexpected(built.error());
   const TnQuery& query = *built;
+  if (as_of) {
+    auto last = readLastChange(*db);
+    if (!last) return std::unexpected(last.error());
+    *as_of = *last;
+  }
   auto statement = db->prepare(
       "SELECT k.id, k.record, k.expires, k.scope, k.revoked, MIN(x.spec) AS spec FROM ("
       " SELECT key_id, specificity AS spec FROM key_blocks WHERE block IN " +

@@ -28,7 +28,13 @@ class SqliteKeyStore : public KeyStore {
                                                         Instant now,
                                                         std::size_t max_active) override;
   Result<std::optional<StoredKey>> findKey(const std::string& id) override;
-  Result<std::vector<StoredKey>> keysForTn(const std::string& tn, Instant now) override;
+  Result<std::vector<StoredKey>> keysForTn(const std::string& tn, Instant now,
+                                           std::int64_t* as_of = nullptr) override;
+  Result<std::int64_t> lastChange() override;
+  Result<ChangedScopes> scopesChangedSince(std::int64_t since, std::size_t limit) override;
+  // Canonical TNs of live keys with a number scope, in order, after
+  // `after`: what is worth computing ahead (LookupAnswers).
+  Result<std::vector<std::string>> liveNumbersAfter(const std::string& after, std::size_t limit);
   Result<StoredKey> revokeKey(const std::string& id, const std::string& jti, std::string_view proof,
                               Instant now) override;
   Result<std::optional<std::string>> certificatesPem(const std::string& sha256_hex) override;

@@ -1,0 +1,132 @@
+#include "directory/lookup_answers.h"
+
+#include "directory/http/http_exchange.h"
+
+namespace keydir {
+namespace {
+
+// More changes than this at once and every answer is dropped instead:
+// reading the scopes of each would cost more than answering again.
+constexpr std::size_t kMostChangesApplied = 1000;
+// A map node, the shared pointer's control block and the strings' own
+// headers, roughly.
+constexpr std::size_t kOverheadBytes = 160;
+
+std::size_t sizeOf(const std::string& tn, const LookupAnswers::Answer& answer) {
+  return tn.size() + answer.body.size() + answer.etag.size() + kOverheadBytes;
+}
+
+}  // namespace
+
+Result<void> LookupAnswers::catchUp() {
+  auto last = store_.lastChange();
+  if (!last) return std::unexpected(last.error());
+  {
+    std::shared_lock read(mutex_);
+    if (applied_ == *last) return {};
+  }
+  std::lock_guard one_at_a_time(catching_up_);
+  std::int64_t from;
+  {
+    std::shared_lock read(mutex_);
+    from = applied_;
+  }
+  if (from >= *last) return {};  // another thread caught up meanwhile
+  if (from < 0) {
+    std::unique_lock write(mutex_);
+    dropAll();
+    applied_ = *last;
+    return {};
+  }
+  auto changed = store_.scopesChangedSince(from, kMostChangesApplied);
+  if (!changed) return std::unexpected(changed.error());
+  std::unique_lock write(mutex_);
+  if (changed->everything) {
+    dropAll();
+  } else {
+    for (const TnScope& scope : changed->scopes) dropScope(scope);
+  }
+  applied_ = changed->to;
+  return {};
+}
+
+std::shared_ptr<const LookupAnswers::Answer> LookupAnswers::find(const std::string& tn,
+                                                                 Instant now) const {
+  std::shared_lock read(mutex_);
+  auto it = answers_.find(tn);
+  if (it == answers_.end()) return nullptr;
+  const auto& expiry = it->second->earliest_expiry;
+  if (expiry && *expiry <= now) return nullptr;
+  return it->second;
+}
+
+void LookupAnswers::keep(const std::string& tn, std::int64_t as_of, Answer answer) {
+  const std::size_t size = sizeOf(tn, answer);
+  std::unique_lock write(mutex_);
+  // Made before a change already applied, it may be what that change
+  // dropped; and before the first catch-up nothing is known to be current.
+  if (applied_ < 0 || as_of < applied_) return;
+  auto it = answers_.find(tn);
+  if (it != answers_.end()) {
+    bytes_ -= sizeOf(tn, *it->second);
+    answers_.erase(it);
+  }
+  if (bytes_ + size > budget_bytes_) return;
+  answers_.emplace(tn, std::make_shared<const Answer>(std::move(answer)));
+  bytes_ += size;
+}
+
+void LookupAnswers::dropScope(const TnScope& scope) {
+  // Numbers of one length sort as their values do, so a range is one
+  // stretch of the map; longer numbers that sort inside it go too, which
+  // costs only their recomputation.
+  auto first = answers_.lower_bound(scope.value());
+  auto end = answers_.upper_bound(scope.last());
+  while (first != end) {
+    bytes_ -= sizeOf(first->first, *first->second);
+    first = answers_.erase(first);
+  }
+}
+
+void LookupAnswers::dropAll() {
+  answers_.clear();
+  bytes_ = 0;
+}
+
+Result<LookupAnswers::Answer> tnKeysAnswer(KeyRegistry& registry, const std::string& tn,
+                                           Instant now, std::int64_t* as_of) {
+  auto found = registry.lookup(tn, now);
+  if (!found) return std::unexpected(found.error());
+  *as_of = found->as_of;
+  LookupAnswers::Answer answer;
+  // The stored records are JSON already: join them rather than re-encode.
+  answer.body = "{\"tn\":\"" + found->tn + "\",\"keys\":[";
+  for (std::size_t i = 0; i < found->keys.size(); ++i) {
+    if (i) answer.body += ',';
+    answer.body += found->keys[i].record;
+    const Instant expires = found->keys[i].expires;
+    if (!answer.earliest_expiry || expires < *answer.earliest_expiry) {
+      answer.earliest_expiry = expires;
+    }
+  }
+  answer.body += "]}";
+  answer.etag = etagFor(answer.body);
+  return answer;
+}
+
+std::size_t LookupAnswers::count() const {
+  std::shared_lock read(mutex_);
+  return answers_.size();
+}
+
+std::size_t LookupAnswers::bytes() const {
+  std::shared_lock read(mutex_);
+  return bytes_;
+}
+
+bool LookupAnswers::full() const {
+  std::shared_lock read(mutex_);
+  return bytes_ + kOverheadBytes >= budget_bytes_;
+}
+
+}  // namespace keydir

@@ -1,0 +1,73 @@
+#pragma once
+// Finished answers of GET /v1/tns/{tn}/keys, kept in memory by canonical TN
+// (issue 12), so that a lookup whose answer is held skips SQLite.
+//
+// No answer is served stale. Before each use, catchUp() reads the feed's
+// last change number (one small row); when it has moved, the changes since
+// are read and every held answer they may touch is dropped: the numbers of
+// each key put or removed, or everything for an SPC-map change or a key
+// with an SPC scope. Every write to the live set is such a change, made in
+// the write's own transaction by whichever process wrote (the server, an
+// import, `keydir withdraw`), so the very next lookup sees it. An answer
+// also lapses when its first key expires, before the expiry sweep says so.
+// An answer computed before a change that has since been applied is not
+// kept, since it may predate that change.
+//
+// Memory is bounded by `budget_bytes`; past it, new answers are not kept.
+// Thread-safe.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+
+#include "directory/key_registry.h"
+#include "directory/store/key_store.h"
+
+namespace keydir {
+
+class LookupAnswers {
+ public:
+  struct Answer {
+    std::string body;  // the whole JSON answer
+    std::string etag;
+    std::optional<Instant> earliest_expiry;  // of its keys; none when it has none
+  };
+
+  LookupAnswers(KeyStore& store, std::size_t budget_bytes)
+      : store_(store), budget_bytes_(budget_bytes) {}
+
+  // Drops what changed in the store since the last call.
+  Result<void> catchUp();
+  // The held answer for canonical `tn`, if its keys are all live at `now`.
+  // Call catchUp() first.
+  std::shared_ptr<const Answer> find(const std::string& tn, Instant now) const;
+  // Keeps `answer` for `tn`, made from the store as of change `as_of`.
+  void keep(const std::string& tn, std::int64_t as_of, Answer answer);
+
+  std::size_t count() const;
+  std::size_t bytes() const;
+  bool full() const;
+
+ private:
+  void dropScope(const TnScope& scope);  // under mutex_, exclusively
+  void dropAll();
+
+  KeyStore& store_;
+  const std::size_t budget_bytes_;
+  std::mutex catching_up_;  // one catch-up at a time reads the changes
+  mutable std::shared_mutex mutex_;
+  std::map<std::string, std::shared_ptr<const Answer>, std::less<>> answers_;
+  std::size_t bytes_ = 0;
+  std::int64_t applied_ = -1;  // the last change applied; -1 before the first catch-up
+};
+
+// The answer of GET /v1/tns/{tn}/keys for canonical `tn`, made from the
+// store, with the feed's last change it was made as of in `as_of`.
+Result<LookupAnswers::Answer> tnKeysAnswer(KeyRegistry& registry, const std::string& tn,
+                                           Instant now, std::int64_t* as_of);
+
+}  // namespace keydir

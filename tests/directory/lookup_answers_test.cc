@@ -1,0 +1,126 @@
+// Lookup answers held in memory (directory/lookup_answers.h, issue 12):
+// every way the live set changes is seen by the very next lookup, whether
+// the server made the change or another process wrote the file, and the
+// answers really are served from memory in between.
+#include "directory/lookup_answers.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/directory/feed_fixture.h"
+#include "tests/support/keydir_cli.h"
+
+namespace keydir {
+namespace {
+
+using std::chrono::hours;
+
+class LookupAnswersTest : public testing::FeedTest {
+ protected:
+  LookupAnswers& held() { return *server_->service().lookup_answers; }
+  // Looks `tn` up twice: the second must come from memory and agree.
+  std::vector<std::string> lookedUpTwice(const std::string& tn) {
+    std::vector<std::string> first = idsFor(tn);
+    const std::size_t held_before = held().count();
+    std::vector<std::string> second = idsFor(tn);
+    EXPECT_EQ(first, second) << tn;
+    EXPECT_EQ(held().count(), held_before) << tn << " was answered again rather than held";
+    EXPECT_TRUE(held().find(tn, clock_->now())) << tn << " is not held";
+    return second;
+  }
+};
+
+TEST_F(LookupAnswersTest, ARegistrationAndARevocationAreSeenByTheNextLookup) {
+  startServer();
+  EXPECT_TRUE(lookedUpTwice("12025550150").empty());  // "no keys" is held too
+  EXPECT_TRUE(lookedUpTwice("12025550199").empty());
+  std::string id = registered(pki_->acme);
+  EXPECT_EQ(idsFor("12025550150"), std::vector<std::string>{id});
+  EXPECT_EQ(lookedUpTwice("12025550199"), std::vector<std::string>{id});
+  ASSERT_EQ(revoke(id, "j1").status, 200);
+  EXPECT_TRUE(idsFor("12025550150").empty());
+  EXPECT_TRUE(idsFor("12025550199").empty());
+}
+
+TEST_F(LookupAnswersTest, ANumberOfARangeHeldBeforeARegistrationIsAnsweredAfresh) {
+  startServer();
+  EXPECT_TRUE(lookedUpTwice("12025550101").empty());
+  EXPECT_TRUE(lookedUpTwice("12025550200").empty());  // outside acme's range: stays held
+  std::string id = registered(pki_->acme);
+  ASSERT_TRUE(held().catchUp());  // what the next lookup does first
+  EXPECT_FALSE(held().find("12025550101", clock_->now()));
+  EXPECT_TRUE(held().find("12025550200", clock_->now()));
+  EXPECT_EQ(idsFor("12025550101"), std::vector<std::string>{id});
+}
+
+TEST_F(LookupAnswersTest, AnExpiredKeyIsGoneFromTheNextLookupBeforeTheSweepSaysSo) {
+  startServer();
+  std::string id = registered(pki_->acme, hours(1));
+  EXPECT_EQ(lookedUpTwice("12025550150"), std::vector<std::string>{id});
+  clock_->advance(hours(1));
+  EXPECT_TRUE(idsFor("12025550150").empty());
+  ASSERT_EQ(server_->sweepFeed().value(), 1u);
+  EXPECT_TRUE(idsFor("12025550150").empty());
+}
+
+TEST_F(LookupAnswersTest, AnSpcMapChangeIsSeenByTheNextLookup) {
+  startServer();
+  std::string carrier = registered(pki_->carrier);  // 0-1234: through the map
+  EXPECT_EQ(lookedUpTwice("12025559999"), std::vector<std::string>{carrier});
+  // The map now gives SPC 1234 only the first hundred numbers.
+  ASSERT_TRUE(directory_store().importSpcMap(
+      {{TnScope::parse("1-12025550000-100").value(), "1234"}}, {}, true));
+  EXPECT_TRUE(idsFor("12025559999").empty());
+  EXPECT_EQ(idsFor("12025550050"), std::vector<std::string>{carrier});
+}
+
+TEST_F(LookupAnswersTest, AWithdrawalByAnotherProcessIsSeenByTheNextLookup) {
+  startServer();
+  std::string id = registered(pki_->acme);
+  EXPECT_EQ(lookedUpTwice("12025550150"), std::vector<std::string>{id});
+  auto run = testing::keydir("withdraw " + id + " --db " + config_.db + " --reason 'key leaked'");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_TRUE(idsFor("12025550150").empty());
+}
+
+TEST_F(LookupAnswersTest, PastTheBudgetAnswersAreMadeButNotKept) {
+  config_.lookup_answers_mib = 1;
+  startServer();
+  std::string carrier = registered(pki_->carrier);  // every number of SPC 1234
+  // Each answer holds the carrier's key, about 2 KB: a mebibyte holds
+  // some five hundred.
+  for (int i = 0; i < 700; ++i) {
+    ASSERT_EQ(idsFor("1202555" + std::to_string(1000 + i)), std::vector<std::string>{carrier});
+  }
+  EXPECT_LE(held().bytes(), std::size_t(1) << 20);
+  EXPECT_GT(held().count(), 300u);
+  EXPECT_LT(held().count(), 700u);
+  EXPECT_EQ(idsFor("12025559999"), std::vector<std::string>{carrier});
+}
+
+TEST_F(LookupAnswersTest, PrefillMakesTheAnswersOfNumbersWithTheirOwnKeysAtStart) {
+  auto direct = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
+                                                  "intermediate", {"2-14155550123"}));
+  startServer();
+  std::string id = registered(direct);
+  stopServer();
+  config_.lookup_answers_prefill = true;
+  startServer();
+  for (int i = 0; i < 100 && !held().find("14155550123", clock_->now()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(held().find("14155550123", clock_->now()));
+  EXPECT_EQ(idsFor("14155550123"), std::vector<std::string>{id});
+}
+
+TEST_F(LookupAnswersTest, OffMeansNoneAreHeld) {
+  config_.lookup_answers_mib = 0;
+  startServer();
+  EXPECT_EQ(server_->service().lookup_answers, nullptr);
+  std::string id = registered(pki_->acme);
+  EXPECT_EQ(idsFor("12025550150"), std::vector<std::string>{id});
+}
+
+}  // namespace
+}  // namespace keydir
