@@ -31,15 +31,18 @@ struct DirectoryService : HttpService {
   std::shared_ptr<void> holdForEventThread() override;
 
   // The store's counts, for /v1/meta and /metrics. Counting the live keys
-  // walks an index of all of them (0.1 s at 100,000 keys), so a count is
-  // used again while the feed has not moved, for up to 5 s: expiry changes
-  // the count without a change until the sweep enters it.
+  // walks an index of all of them, so a count is used again while the feed
+  // has not moved, for up to 5 s (expiry changes the count without a change
+  // until the sweep enters it); and while one request counts, others take
+  // the last count rather than count too, so a flood of them costs one
+  // count at a time.
   Result<StoreCounts> counts(Instant now);
 
  private:
   std::mutex counts_mutex_;
   std::optional<StoreCounts> counts_;
   Instant counted_at_;
+  bool counting_ = false;
 };
 
 }  // namespace keydir

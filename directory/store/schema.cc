@@ -231,6 +231,13 @@ UPDATE bucket_members SET
           WHERE spc_map.scope = bucket_members.id)
   WHERE kind = 'spc';
 )sql",
+    // Version 7: withdrawals (`removed`) came after version 2's index, so
+    // counting live keys looked up each key's row to test it: 0.1 s at
+    // 100,000 keys. The index now holds exactly the keys the count asks for.
+    R"sql(
+DROP INDEX keys_live_by_expiry;
+CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL AND removed IS NULL;
+)sql",
 };
 
 }  // namespace

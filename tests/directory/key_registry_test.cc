@@ -178,7 +178,9 @@ TEST_F(KeyRegistryTest, UpgradingAnOlderDatabaseKeepsEveryKeyFindable) {
   {
     auto db = Database::open(dir_ / "keydir.db").value();
     ASSERT_TRUE(db->execute(
-        "DROP TABLE block_shapes; DROP TABLE feed; DROP TABLE feed_state;"
+        "DROP INDEX keys_live_by_expiry;"
+        " CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL;"
+        " DROP TABLE block_shapes; DROP TABLE feed; DROP TABLE feed_state;"
         " DROP TABLE bucket_members; DROP TABLE bucket_sizes; DROP TABLE follower_state;"
         " DROP TABLE follower_refused; DROP TABLE follower_snapshot_seen;"
         " DROP INDEX keys_in_feed; DROP INDEX keys_wide_in_feed; DROP INDEX ads_in_feed;"
