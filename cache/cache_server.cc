@@ -98,6 +98,9 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
   service->advertisements = std::make_unique<AdvertisementRegistry>(
       *service->advertisement_store, service->store->spcMap(), *service->trust,
       AdvertisementRules{});
+  // The replica changes only through its own feed, as the directory's file
+  // does, so the same held answers serve hits.
+  service->lookup_answers = lookupAnswersFromConfig(*service->store, config);
   server->upstream_->onAnswer(
       [metrics = service->cache_metrics.get()](const std::string& path, int status) {
         metrics->countUpstream(upstreamKind(path), status);

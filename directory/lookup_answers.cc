@@ -13,7 +13,7 @@ constexpr std::size_t kMostChangesApplied = 1000;
 constexpr std::size_t kOverheadBytes = 160;
 
 std::size_t sizeOf(const std::string& tn, const LookupAnswers::Answer& answer) {
-  return tn.size() + answer.body.size() + answer.etag.size() + kOverheadBytes;
+  return tn.size() + answer.body.capacity() + answer.etag.capacity() + kOverheadBytes;
 }
 
 }  // namespace
@@ -99,8 +99,15 @@ Result<LookupAnswers::Answer> tnKeysAnswer(KeyRegistry& registry, const std::str
   if (!found) return std::unexpected(found.error());
   *as_of = found->as_of;
   LookupAnswers::Answer answer;
+  // One allocation of the exact size: a string grown by appending keeps up
+  // to twice what it holds, and a million held answers would carry it.
+  std::size_t size = found->tn.size() + 20;
+  for (const auto& key : found->keys) size += key.record.size() + 1;
+  answer.body.reserve(size);
   // The stored records are JSON already: join them rather than re-encode.
-  answer.body = "{\"tn\":\"" + found->tn + "\",\"keys\":[";
+  answer.body += "{\"tn\":\"";
+  answer.body += found->tn;
+  answer.body += "\",\"keys\":[";
   for (std::size_t i = 0; i < found->keys.size(); ++i) {
     if (i) answer.body += ',';
     answer.body += found->keys[i].record;

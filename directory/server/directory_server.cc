@@ -64,6 +64,12 @@ Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config) 
   return {};
 }
 
+std::unique_ptr<LookupAnswers> lookupAnswersFromConfig(KeyStore& store,
+                                                       const DirectoryConfig& config) {
+  if (config.lookup_answers_mib <= 0) return nullptr;
+  return std::make_unique<LookupAnswers>(store, std::size_t(config.lookup_answers_mib) << 20);
+}
+
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config) {
   KeyPolicy policy;
   policy.credential.max_validity = std::chrono::seconds(config.max_credential_validity_seconds);
@@ -139,10 +145,7 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   if (!rules) return std::unexpected(rules.error());
   service->advertisements = std::make_unique<AdvertisementRegistry>(
       *service->advertisement_store, service->store->spcMap(), *service->trust, std::move(*rules));
-  if (config.lookup_answers_mib > 0) {
-    service->lookup_answers = std::make_unique<LookupAnswers>(
-        *service->store, std::size_t(config.lookup_answers_mib) << 20);
-  }
+  service->lookup_answers = lookupAnswersFromConfig(*service->store, config);
   server->service_ = std::move(service);
   return server;
 }

@@ -57,6 +57,9 @@ Result<std::unique_ptr<TrustStore>> trustStoreFromConfig(const DirectoryConfig& 
 // The access log, metrics, write limit and body limit a configuration asks
 // for, which every keydir server has.
 Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config);
+// Lookup answers held in memory as a configuration asks; null when off.
+std::unique_ptr<LookupAnswers> lookupAnswersFromConfig(KeyStore& store,
+                                                       const DirectoryConfig& config);
 // The key rules a configuration asks for.
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
 // The SQLite connections `keydir serve` and `keydir import` open alike.

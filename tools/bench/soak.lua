@@ -6,7 +6,8 @@
 --    3% GET /v1/meta
 --    1% POST /v1/keys               the next registration of this thread's
 --                                   file, REGS.1 or REGS.2, each sent once
---                                   (a file that runs out starts again)
+--                                   (a file that runs out starts again, and
+--                                   its repeats are answered 200)
 -- DELAY_MS is each connection's pause between requests, which sets the
 -- rate. done() prints one line of figures for the driver to read.
 local tns = {}
