@@ -187,36 +187,38 @@ Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) 
 
 namespace {
 
-Result<std::int64_t> readLastChange(Database& db) {
+struct FeedPosition {
+  std::int64_t sequence = 0;        // the last change
+  std::int64_t pruned_through = 0;  // changes up to here are no longer kept
+};
+
+Result<FeedPosition> readFeedPosition(Database& db) {
   auto select = db.prepare("SELECT sequence, pruned_through FROM feed_state");
   if (!select) return std::unexpected(select.error());
   auto row = select->step();
   if (!row) return std::unexpected(row.error());
   if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
-  return select->integer(0);
+  return FeedPosition{select->integer(0), select->integer(1)};
 }
 
 }  // namespace
 
 Result<std::int64_t> SqliteKeyStore::lastChange() {
   auto db = pool_->borrow();
-  return readLastChange(*db);
+  auto position = readFeedPosition(*db);
+  if (!position) return std::unexpected(position.error());
+  return position->sequence;
 }
 
 Result<ChangedScopes> SqliteKeyStore::scopesChangedSince(std::int64_t since, std::size_t limit) {
   auto db = pool_->borrow();
   Transaction snapshot(*db, TransactionKind::kRead);
   if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
-  auto state = db->prepare("SELECT sequence, pruned_through FROM feed_state");
-  if (!state) return std::unexpected(state.error());
-  auto row = state->step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
+  auto position = readFeedPosition(*db);
+  if (!position) return std::unexpected(position.error());
   ChangedScopes changed;
-  changed.to = state->integer(0);
-  const std::int64_t pruned_through = state->integer(1);
-  state->reset();
-  if (since < pruned_through) {
+  changed.to = position->sequence;
+  if (since < position->pruned_through) {
     changed.everything = true;
     return changed;
   }
@@ -276,9 +278,9 @@ Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, 
   if (!built) return std::unexpected(built.error());
   const TnQuery& query = *built;
   if (as_of) {
-    auto last = readLastChange(*db);
-    if (!last) return std::unexpected(last.error());
-    *as_of = *last;
+    auto position = readFeedPosition(*db);
+    if (!position) return std::unexpected(position.error());
+    *as_of = position->sequence;
   }
   auto statement = db->prepare(
       "SELECT k.id, k.record, k.expires, k.scope, k.revoked, MIN(x.spec) AS spec FROM ("

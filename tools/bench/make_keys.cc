@@ -14,10 +14,8 @@
 #include <thread>
 #include <vector>
 
-#include "certs/certificate_issuer.h"
-#include "certs/credential_issuer.h"
-#include "certs/key_pair.h"
 #include "certs/pem.h"
+#include "tools/bench/number_registration.h"
 
 namespace {
 
@@ -25,24 +23,10 @@ using namespace keydir;
 
 std::string registrationLine(std::uint64_t index, const X509* issuer, EVP_PKEY* issuer_key,
                              Instant now) {
-  std::string tn = "1" + std::to_string(2000000000ull + index);
-  CertificateRequest request;
-  request.common_name = "bench " + tn;
-  request.tn_auth_list = {TnScope::number(tn).value()};
-  request.delegation_usage = true;
-  request.not_before = now - std::chrono::hours(1);
-  request.not_after = now + std::chrono::hours(24 * 30);
-  EvpPkeyPtr key = generateKey(KeyType::kP256);
-  auto certificate = issueCertificate(request, key.get(), issuer, issuer_key);
-  if (!certificate) throw std::runtime_error(certificate.error().message);
-  std::vector<X509Ptr> chain;
-  chain.push_back(std::move(*certificate));
-  X509_up_ref(const_cast<X509*>(issuer));
-  chain.emplace_back(const_cast<X509*>(issuer));
-  auto issued =
-      issueCredential(chain, key.get(), KeyType::kX25519, std::chrono::hours(24 * 6), now);
-  if (!issued) throw std::runtime_error(issued.error().message);
-  return registrationBody(issued->credential, chain).dump();
+  auto made = bench::numberRegistration("1" + std::to_string(2000000000ull + index), issuer,
+                                        issuer_key, now);
+  if (!made) throw std::runtime_error(made.error().message);
+  return std::move(made->body);
 }
 
 }  // namespace

@@ -39,14 +39,13 @@
 #include <vector>
 
 #include "certs/base64.h"
-#include "certs/certificate_issuer.h"
-#include "certs/credential_issuer.h"
 #include "certs/jws.h"
 #include "certs/key_pair.h"
 #include "certs/pem.h"
 #include "directory/client/directory_client.h"
 #include "directory/store/feed_hashes.h"
 #include "directory/store/sqlite.h"
+#include "tools/bench/number_registration.h"
 
 namespace {
 
@@ -86,27 +85,13 @@ struct Counts {
 };
 
 Result<Registered> newRegistration(const Issuer& issuer, std::uint64_t index, std::string* body) {
-  std::string tn = "1" + std::to_string(3000000000ull + index);
-  const Instant now = nowInstant();
-  CertificateRequest request;
-  request.common_name = "crash round " + tn;
-  request.tn_auth_list = {TnScope::number(tn).value()};
-  request.delegation_usage = true;
-  request.not_before = now - std::chrono::hours(1);
-  request.not_after = now + std::chrono::hours(24 * 30);
-  EvpPkeyPtr key = generateKey(KeyType::kP256);
-  auto certificate =
-      issueCertificate(request, key.get(), issuer.certificate.get(), issuer.key.get());
-  if (!certificate) return std::unexpected(certificate.error());
+  auto made = bench::numberRegistration("1" + std::to_string(3000000000ull + index),
+                                        issuer.certificate.get(), issuer.key.get(), nowInstant());
+  if (!made) return std::unexpected(made.error());
+  *body = std::move(made->body);
   Registered registered;
-  registered.chain.push_back(std::move(*certificate));
-  X509_up_ref(issuer.certificate.get());
-  registered.chain.emplace_back(issuer.certificate.get());
-  auto issued = issueCredential(registered.chain, key.get(), KeyType::kX25519,
-                                std::chrono::hours(24 * 6), now);
-  if (!issued) return std::unexpected(issued.error());
-  *body = registrationBody(issued->credential, registered.chain).dump();
-  registered.key = std::move(key);
+  registered.chain = std::move(made->chain);
+  registered.key = std::move(made->key);
   return registered;
 }
 
