@@ -53,10 +53,8 @@ Result<X509Ptr> issueCertificate(const CertificateRequest& request, EVP_PKEY* su
   X509Ptr certificate(X509_new());
   X509_set_version(certificate.get(), X509_VERSION_3);
   X509_set_serialNumber(certificate.get(), randomSerial().get());
-  ASN1_TIME_set(X509_getm_notBefore(certificate.get()),
-                std::chrono::system_clock::to_time_t(request.not_before));
-  ASN1_TIME_set(X509_getm_notAfter(certificate.get()),
-                std::chrono::system_clock::to_time_t(request.not_after));
+  ASN1_TIME_set(X509_getm_notBefore(certificate.get()), unixTime(request.not_before));
+  ASN1_TIME_set(X509_getm_notAfter(certificate.get()), unixTime(request.not_after));
   X509_set_pubkey(certificate.get(), subject_key);
 
   X509NamePtr name(X509_NAME_new());
@@ -107,9 +105,8 @@ Result<X509CrlPtr> issueCrl(const X509* issuer, EVP_PKEY* issuer_key,
   X509CrlPtr crl(X509_CRL_new());
   X509_CRL_set_version(crl.get(), X509_CRL_VERSION_2);
   X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer));
-  Asn1TimePtr last(ASN1_TIME_set(nullptr, std::chrono::system_clock::to_time_t(this_update)));
-  Asn1TimePtr next(
-      ASN1_TIME_set(nullptr, std::chrono::system_clock::to_time_t(this_update + validity)));
+  Asn1TimePtr last(ASN1_TIME_set(nullptr, unixTime(this_update)));
+  Asn1TimePtr next(ASN1_TIME_set(nullptr, unixTime(this_update + validity)));
   X509_CRL_set1_lastUpdate(crl.get(), last.get());
   X509_CRL_set1_nextUpdate(crl.get(), next.get());
   for (const X509* certificate : revoked) {

@@ -41,7 +41,7 @@ std::vector<X509Ptr> verifyLeafStep(X509* leaf, const VerifiedIssuers::Path& iss
     ERR_clear_error();
     return {};
   }
-  X509_STORE_CTX_set_time(context.get(), 0, std::chrono::system_clock::to_time_t(at));
+  X509_STORE_CTX_set_time(context.get(), 0, unixTime(at));
   // Only the leaf's CRL: the issuers' were checked when the path was verified.
   X509_STORE_CTX_set_flags(context.get(),
                            X509_V_FLAG_PARTIAL_CHAIN | (check_crls ? X509_V_FLAG_CRL_CHECK : 0));
@@ -72,7 +72,7 @@ Result<std::vector<X509Ptr>> verifyFullPath(const std::vector<X509Ptr>& chain,
   if (!X509_STORE_CTX_init(context.get(), trust.store(), chain[0].get(), untrusted.get())) {
     return fail(ErrorCode::kUnavailable, drainOpensslErrors("cannot start chain validation"));
   }
-  X509_STORE_CTX_set_time(context.get(), 0, std::chrono::system_clock::to_time_t(at));
+  X509_STORE_CTX_set_time(context.get(), 0, unixTime(at));
   if (trust.hasCrls()) {
     X509_STORE_CTX_set_flags(context.get(), X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
     X509_STORE_CTX_set_verify_cb(context.get(), acceptMissingCrl);

@@ -13,9 +13,13 @@ Instant fromAsn1Time(const ASN1_TIME* time) {
 }
 
 std::string rfc3339(Instant instant) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(instant);
+  std::time_t seconds = unixTime(instant);
   std::tm parts{};
-  gmtime_r(&seconds, &parts);
+  if (gmtime_r(&seconds, &parts) == nullptr) {
+    // Only a time whose year does not fit an int gets here; say so rather
+    // than print whatever the buffer held.
+    return "(" + std::to_string(seconds) + " s since 1970, beyond any calendar year)";
+  }
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &parts);
   return text;
@@ -48,6 +52,13 @@ Result<std::chrono::seconds> parseDuration(std::string_view text) {
   if (text.empty() || ec != std::errc() || amount < 0 || scale == 0) {
     return fail(ErrorCode::kMalformed,
                 "duration '" + std::string(text) + "' should be a whole number with s, m, h or d");
+  }
+  // A thousand years is past any validity keydir issues, and keeps "now plus
+  // the duration" far from where the seconds would overflow.
+  constexpr long long kLongestSeconds = 1000LL * 366 * 86400;
+  if (amount > kLongestSeconds / scale) {
+    return fail(ErrorCode::kMalformed,
+                "duration '" + std::string(text) + "' is longer than 1000 years");
   }
   return std::chrono::seconds(amount * scale);
 }

@@ -5,6 +5,7 @@
 #include <openssl/asn1.h>
 
 #include <chrono>
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,11 @@ using Instant = std::chrono::sys_seconds;
 inline Instant nowInstant() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
+
+// Seconds since 1970 without passing through system_clock's nanoseconds,
+// which overflow after the year 2262; certificates and records may carry
+// later dates, and a hostile one any date ASN.1 or JSON can spell.
+inline std::time_t unixTime(Instant instant) { return instant.time_since_epoch().count(); }
 
 Instant fromAsn1Time(const ASN1_TIME* time);
 // "2026-11-22T10:00:00Z"
