@@ -4,6 +4,16 @@
 #include "directory/server/routes.h"
 
 namespace keydir {
+namespace {
+
+// The envelope every bucket answer at `sequence` wraps around its records.
+BucketContents emptyBucketAt(std::int64_t sequence) {
+  BucketContents empty;
+  empty.seq = sequence;
+  return empty;
+}
+
+}  // namespace
 
 void serveMeta(Exchange& exchange) {
   const DirectoryConfig& config = directory(exchange).config;
@@ -30,7 +40,7 @@ void serveMeta(Exchange& exchange) {
            ? 0
            : feed->largest_bucket_bytes +
                  std::int64_t(bucketJson(std::string(std::size_t(config.bucket_bits / 4), '0'),
-                                         BucketContents{feed->sequence, {}, {}, {}, {}})
+                                         emptyBucketAt(feed->sequence))
                                   .size())},
       {"feed_retention_seconds", config.feed_retention_seconds},
       {"oldest_since", feed->oldest_since},
