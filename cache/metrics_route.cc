@@ -9,6 +9,7 @@ void serveCacheMetrics(Exchange& exchange) {
       double(service.status->ageSeconds(now)),
       double(service.status->upstreamSequence() - service.status->sequence()));
   service.metrics->setSequence(double(service.status->sequence()));
+  if (service.lookup_answers) service.lookup_answers->report(*service.metrics);
   exchange.sendText(200, "text/plain; version=0.0.4", service.metrics->render());
 }
 

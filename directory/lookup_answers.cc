@@ -1,6 +1,7 @@
 #include "directory/lookup_answers.h"
 
 #include "directory/http/http_exchange.h"
+#include "directory/http/metrics.h"
 
 namespace keydir {
 namespace {
@@ -119,6 +120,11 @@ Result<LookupAnswers::Answer> tnKeysAnswer(KeyRegistry& registry, const std::str
   answer.body += "]}";
   answer.etag = etagFor(answer.body);
   return answer;
+}
+
+void LookupAnswers::report(Metrics& metrics) const {
+  std::shared_lock read(mutex_);
+  metrics.setHeldAnswers(double(answers_.size()), double(bytes_));
 }
 
 std::size_t LookupAnswers::count() const {

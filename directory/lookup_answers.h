@@ -29,6 +29,8 @@
 
 namespace keydir {
 
+class Metrics;
+
 class LookupAnswers {
  public:
   struct Answer {
@@ -51,6 +53,8 @@ class LookupAnswers {
   std::size_t count() const;
   std::size_t bytes() const;
   bool full() const;
+  // Puts count() and bytes() into `metrics` for /metrics.
+  void report(Metrics& metrics) const;
 
  private:
   void dropScope(const TnScope& scope);  // under mutex_, exclusively

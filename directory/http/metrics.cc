@@ -24,6 +24,16 @@ Metrics::Metrics()
                     .Help("Number of the last change stored")
                     .Register(*registry_)
                     .Add({})),
+      held_answers_(prometheus::BuildGauge()
+                        .Name("keydir_lookup_answers_held")
+                        .Help("Finished lookup answers held in memory")
+                        .Register(*registry_)
+                        .Add({})),
+      held_answer_bytes_(prometheus::BuildGauge()
+                             .Name("keydir_lookup_answers_bytes")
+                             .Help("Bytes the held lookup answers count against lookup_answers_mib")
+                             .Register(*registry_)
+                             .Add({})),
       registration_family_(prometheus::BuildCounter()
                                .Name("keydir_key_registrations_total")
                                .Help("Key registrations accepted, by whether the key was new")

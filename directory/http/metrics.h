@@ -20,6 +20,12 @@ class Metrics {
   void observeRequest(const std::string& route, int status, double seconds);
   void setLiveKeys(double count) { live_keys_.Set(count); }
   void setSequence(double sequence) { sequence_.Set(sequence); }
+  // Finished lookup answers held in memory, and what the budget counts
+  // them as taking.
+  void setHeldAnswers(double count, double bytes) {
+    held_answers_.Set(count);
+    held_answer_bytes_.Set(bytes);
+  }
   void countRegistration(bool created) {
     (created ? registrations_ : re_registrations_).Increment();
   }
@@ -35,6 +41,8 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Gauge& live_keys_;
   prometheus::Gauge& sequence_;
+  prometheus::Gauge& held_answers_;
+  prometheus::Gauge& held_answer_bytes_;
   prometheus::Family<prometheus::Counter>& registration_family_;
   prometheus::Counter& registrations_;
   prometheus::Counter& re_registrations_;

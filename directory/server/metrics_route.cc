@@ -8,6 +8,7 @@ void serveMetrics(Exchange& exchange) {
     service.metrics->setLiveKeys(double(counts->keys));
     service.metrics->setSequence(double(counts->sequence));
   }
+  if (service.lookup_answers) service.lookup_answers->report(*service.metrics);
   exchange.sendText(200, "text/plain; version=0.0.4", service.metrics->render());
 }
 
