@@ -1,5 +1,7 @@
 #include "directory/feed_format.h"
 
+#include <algorithm>
+
 #include "certs/json_fields.h"
 
 namespace keydir {
@@ -52,35 +54,68 @@ std::string changePageJson(const FeedPage& page) {
   return out + "]}";
 }
 
-std::string bucketJson(const std::string& bucket_hex, const BucketContents& contents,
-                       std::size_t pad_bytes) {
+namespace {
+
+constexpr std::string_view kBucketEnd = "\"}";
+
+// The dots padding is made of, shared by every answer.
+std::string_view dotBlock() {
+  static const std::string block(64 * 1024, '.');
+  return block;
+}
+
+}  // namespace
+
+std::size_t BucketJson::size() const { return records.size() + dots + kBucketEnd.size(); }
+
+std::vector<BodyPiece> BucketJson::pieces() const {
+  const std::string_view block = dotBlock();
+  std::vector<BodyPiece> out;
+  out.reserve(3 + dots / block.size());
+  out.push_back({records});
+  for (std::size_t left = dots; left > 0;) {
+    const std::size_t take = std::min(left, block.size());
+    out.push_back({block.substr(0, take), true});
+    left -= take;
+  }
+  out.push_back({kBucketEnd, true});
+  return out;
+}
+
+std::string BucketJson::whole() const {
+  std::string out;
+  out.reserve(size());
+  for (const BodyPiece& piece : pieces()) out += piece.bytes;
+  return out;
+}
+
+BucketJson bucketJson(const std::string& bucket_hex, const BucketContents& contents,
+                      std::size_t pad_bytes) {
   const std::string head =
       "{\"bucket\":\"" + bucket_hex + "\",\"seq\":" + std::to_string(contents.seq) + ",\"keys\":[";
   constexpr std::string_view kAds = "],\"ads\":[", kSpc = "],\"spc\":[", kPad = "],\"pad\":\"";
-  constexpr std::string_view kEnd = "\"}";
-  std::size_t size = head.size() + kAds.size() + kSpc.size() + kPad.size() + kEnd.size();
+  std::size_t size = head.size() + kAds.size() + kSpc.size() + kPad.size();
   for (const auto* items : {&contents.keys, &contents.ads, &contents.spc}) {
     for (const auto& item : *items) size += item.size() + 1;
     if (!items->empty()) --size;
   }
-  const std::size_t padded = pad_bytes == 0 ? size : (size + pad_bytes - 1) / pad_bytes * pad_bytes;
-  std::string out;
-  out.reserve(padded);
-  out += head;
+  BucketJson out;
+  out.records.reserve(size);
+  out.records += head;
   auto append = [&](const std::vector<std::string>& items) {
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (i) out += ',';
-      out += items[i];
+      if (i) out.records += ',';
+      out.records += items[i];
     }
   };
   append(contents.keys);
-  out += kAds;
+  out.records += kAds;
   append(contents.ads);
-  out += kSpc;
+  out.records += kSpc;
   append(contents.spc);
-  out += kPad;
-  out.append(padded - size, '.');
-  out += kEnd;
+  out.records += kPad;
+  const std::size_t unpadded = size + kBucketEnd.size();
+  if (pad_bytes > 0) out.dots = (unpadded + pad_bytes - 1) / pad_bytes * pad_bytes - unpadded;
   return out;
 }
 

@@ -61,8 +61,9 @@ std::shared_ptr<const LookupAnswers::Answer> LookupAnswers::find(const std::stri
   return it->second;
 }
 
-void LookupAnswers::keep(const std::string& tn, std::int64_t as_of, Answer answer) {
-  const std::size_t size = sizeOf(tn, answer);
+void LookupAnswers::keep(const std::string& tn, std::int64_t as_of,
+                         std::shared_ptr<const Answer> answer) {
+  const std::size_t size = sizeOf(tn, *answer);
   std::unique_lock write(mutex_);
   // Made before a change already applied, it may be what that change
   // dropped; and before the first catch-up nothing is known to be current.
@@ -73,7 +74,7 @@ void LookupAnswers::keep(const std::string& tn, std::int64_t as_of, Answer answe
     answers_.erase(it);
   }
   if (bytes_ + size > budget_bytes_) return;
-  answers_.emplace(tn, std::make_shared<const Answer>(std::move(answer)));
+  answers_.emplace(tn, std::move(answer));
   bytes_ += size;
 }
 

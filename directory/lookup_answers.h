@@ -48,7 +48,7 @@ class LookupAnswers {
   // Call catchUp() first.
   std::shared_ptr<const Answer> find(const std::string& tn, Instant now) const;
   // Keeps `answer` for `tn`, made from the store as of change `as_of`.
-  void keep(const std::string& tn, std::int64_t as_of, Answer answer);
+  void keep(const std::string& tn, std::int64_t as_of, std::shared_ptr<const Answer> answer);
 
   std::size_t count() const;
   std::size_t bytes() const;

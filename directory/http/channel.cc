@@ -3,7 +3,9 @@
 #include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "certs/openssl_error.h"
@@ -35,6 +37,29 @@ class PlainChannel : public Channel {
     for (;;) {
       // MSG_NOSIGNAL: a client gone away is an error to handle, not SIGPIPE.
       ssize_t sent = ::send(fd_, from, size, MSG_NOSIGNAL);
+      if (sent >= 0) return {IoStatus::kDone, std::size_t(sent)};
+      if (errno == EINTR) continue;
+      IoResult result = fromErrno();
+      if (result.status == IoStatus::kWantRead) result.status = IoStatus::kWantWrite;
+      return result;
+    }
+  }
+
+  IoResult writeGathered(const std::string_view* pieces, std::size_t count) override {
+    // A bucket answer is its records and a shared block of padding: one
+    // system call sends both without copying them together first.
+    constexpr std::size_t kMostPieces = 64;
+    iovec vectors[kMostPieces];
+    const std::size_t used = std::min(count, kMostPieces);
+    for (std::size_t i = 0; i < used; ++i) {
+      vectors[i].iov_base = const_cast<char*>(pieces[i].data());
+      vectors[i].iov_len = pieces[i].size();
+    }
+    msghdr message{};
+    message.msg_iov = vectors;
+    message.msg_iovlen = used;
+    for (;;) {
+      ssize_t sent = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
       if (sent >= 0) return {IoStatus::kDone, std::size_t(sent)};
       if (errno == EINTR) continue;
       IoResult result = fromErrno();
@@ -120,6 +145,20 @@ bool waitFor(int fd, IoStatus status, std::chrono::steady_clock::time_point dead
     if (ready > 0) return true;
     if (ready < 0 && errno != EINTR) return true;  // the next call reports the error
   }
+}
+
+IoResult Channel::writeGathered(const std::string_view* pieces, std::size_t count) {
+  std::size_t written = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (pieces[i].empty()) continue;
+    IoResult result = write(pieces[i].data(), pieces[i].size());
+    if (result.status != IoStatus::kDone) {
+      return written > 0 ? IoResult{IoStatus::kDone, written} : result;
+    }
+    written += result.bytes;
+    if (result.bytes < pieces[i].size()) break;
+  }
+  return {IoStatus::kDone, written};
 }
 
 std::unique_ptr<Channel> plainChannel(int fd) { return std::make_unique<PlainChannel>(fd); }

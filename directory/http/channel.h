@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "certs/error.h"
 #include "certs/openssl_ptr.h"
@@ -37,6 +38,11 @@ class Channel {
   virtual IoResult handshake() = 0;
   virtual IoResult read(char* into, std::size_t size) = 0;
   virtual IoResult write(const char* from, std::size_t size) = 0;
+  // Writes `pieces` in order as far as the socket takes them: kDone with
+  // the bytes written across all of them (possibly fewer than their sum),
+  // or what write() would say of the first. A plain socket takes them in
+  // one call; the default writes piece by piece.
+  virtual IoResult writeGathered(const std::string_view* pieces, std::size_t count);
   // No more bytes from us: TLS sends close_notify, then the socket's write
   // side is shut, so that the client reads the end of the last answer.
   virtual void shutdownWrite() = 0;

@@ -120,11 +120,21 @@ Result<std::string> ConnectionTransport::body(std::size_t limit) {
   return std::move(request_.body);
 }
 
-void ConnectionTransport::send(Poco::Net::HTTPResponse& response, std::string_view body) {
+void ConnectionTransport::sendPieces(Poco::Net::HTTPResponse& response,
+                                     std::span<const BodyPiece> body) {
   answered_ = true;
-  response.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  std::size_t length = 0;
+  for (const BodyPiece& piece : body) length += piece.bytes.size();
+  response.setContentLength64(static_cast<Poco::Int64>(length));
   connection_.queue(headBytes(response, !keep_alive_, http10()));
-  if (request_.head.getMethod() != Poco::Net::HTTPRequest::HTTP_HEAD) connection_.queue(body);
+  if (request_.head.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD) return;
+  for (const BodyPiece& piece : body) {
+    if (piece.lasting) {
+      connection_.queueLasting(piece.bytes);
+    } else {
+      connection_.queue(piece.bytes);
+    }
+  }
 }
 
 std::ostream& ConnectionTransport::startStream(Poco::Net::HTTPResponse& response) {

@@ -24,7 +24,7 @@ class ConnectionTransport : public HttpTransport {
   const Poco::Net::HTTPRequest& head() const override { return request_.head; }
   std::string clientHost() const override;
   Result<std::string> body(std::size_t limit) override;
-  void send(Poco::Net::HTTPResponse& response, std::string_view body) override;
+  void sendPieces(Poco::Net::HTTPResponse& response, std::span<const BodyPiece> body) override;
   std::ostream& startStream(Poco::Net::HTTPResponse& response) override;
 
   // Ends a streamed body, and the connection after this answer when it

@@ -211,12 +211,18 @@ void HttpConnection::queue(std::string_view bytes) {
   if (blocking_ && pendingOutput() >= kWorkerWriteBytes) flushWaiting();
 }
 
+void HttpConnection::queueLasting(std::string_view bytes) {
+  if (broken_ || bytes.empty()) return;
+  if (pendingOutput() == 0) last_progress_ = Clock::now();
+  out_.appendLasting(bytes);
+  if (blocking_ && pendingOutput() >= kWorkerWriteBytes) flushWaiting();
+}
+
 bool HttpConnection::flush() {
   write_wants_read_ = false;
   while (pendingOutput() > 0) {
-    IoResult result = channel_->write(out_.data() + out_sent_, pendingOutput());
+    IoResult result = out_.writeTo(*channel_);
     if (result.status == IoStatus::kDone) {
-      out_sent_ += result.bytes;
       last_progress_ = Clock::now();
       continue;
     }
@@ -228,15 +234,6 @@ bool HttpConnection::flush() {
     broken_ = true;
     return false;
   }
-  if (out_sent_ == out_.size()) {
-    out_sent_ = 0;
-    // An idle connection keeps no large buffer from a large answer.
-    if (out_.capacity() > 16 * 1024) {
-      std::string().swap(out_);
-    } else {
-      out_.clear();
-    }
-  }
   return true;
 }
 
@@ -244,9 +241,8 @@ bool HttpConnection::flushWaiting() {
   const auto patience = core().limits().send_timeout;
   Clock::time_point deadline = Clock::now() + patience;
   while (!broken_ && pendingOutput() > 0) {
-    IoResult result = channel_->write(out_.data() + out_sent_, pendingOutput());
+    IoResult result = out_.writeTo(*channel_);
     if (result.status == IoStatus::kDone) {
-      out_sent_ += result.bytes;
       deadline = Clock::now() + patience;
       continue;
     }
@@ -262,7 +258,7 @@ bool HttpConnection::flushWaiting() {
       broken_ = true;
     }
   }
-  if (!broken_) flush();  // resets the buffer
+  if (!broken_) write_wants_read_ = false;
   return !broken_;
 }
 

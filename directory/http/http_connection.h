@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "directory/http/channel.h"
+#include "directory/http/output_queue.h"
 #include "directory/http/request_parser.h"
 
 namespace keydir {
@@ -51,6 +52,9 @@ class HttpConnection {
   const std::string& clientHost() const { return client_host_; }
   // Queues bytes of an answer; a worker writes them out once enough wait.
   void queue(std::string_view bytes);
+  // Queues bytes that outlive the connection (a static block) without
+  // copying them.
+  void queueLasting(std::string_view bytes);
   // True once the client cannot be written to any more.
   bool broken() const { return broken_; }
   // Ends the connection once the current answer is out.
@@ -83,7 +87,7 @@ class HttpConnection {
   void setInterest(bool read, bool write);
   void startClosing();
   void destroy();
-  std::size_t pendingOutput() const { return out_.size() - out_sent_; }
+  std::size_t pendingOutput() const { return out_.size(); }
 
   Poco::Net::StreamSocket socket_;
   EventReactor& reactor_;
@@ -94,8 +98,7 @@ class HttpConnection {
   std::atomic<bool> away_{false};
   std::atomic<Clock::rep> deadline_{0};
 
-  std::string out_;
-  std::size_t out_sent_ = 0;
+  OutputQueue out_;
   Clock::time_point last_progress_{};
   Clock::time_point request_started_{};
   Clock::time_point body_started_{};

@@ -10,12 +10,18 @@ namespace keydir {
 Result<std::string> Exchange::body() { return transport_.body(service_.max_body_bytes); }
 
 void Exchange::send(int status, const std::string& content_type, std::string_view body) {
+  const BodyPiece whole{body};
+  send(status, content_type, std::span<const BodyPiece>(&whole, 1));
+}
+
+void Exchange::send(int status, const std::string& content_type, std::span<const BodyPiece> body) {
   sent_ = true;
   status_ = status;
-  bytes_ = body.size();
+  bytes_ = 0;
+  for (const BodyPiece& piece : body) bytes_ += piece.bytes.size();
   response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   if (!content_type.empty()) response_.setContentType(content_type);
-  transport_.send(response_, body);
+  transport_.sendPieces(response_, body);
 }
 
 void Exchange::sendJson(int status, std::string_view json) {
@@ -38,17 +44,22 @@ std::string etagFor(std::string_view tagged) {
   return "\"" + base64UrlEncode(sha256(tagged)).substr(0, 27) + "\"";
 }
 
-void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max_age,
-                                 std::string_view tagged) {
-  sendTaggedJson(json, max_age, etagFor(tagged.empty() ? json : tagged));
+void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max_age) {
+  sendTaggedJson(json, max_age, etagFor(json));
 }
 
 void Exchange::sendTaggedJson(std::string_view json, std::chrono::seconds max_age,
                               const std::string& etag) {
+  const BodyPiece whole{json};
+  sendTaggedJson(std::span<const BodyPiece>(&whole, 1), max_age, etag);
+}
+
+void Exchange::sendTaggedJson(std::span<const BodyPiece> json, std::chrono::seconds max_age,
+                              const std::string& etag) {
   response_.set("Cache-Control",
                 "public, max-age=" + std::to_string(std::max<long long>(0, max_age.count())));
   if (answeredNotModified(etag)) return;
-  sendJson(200, json);
+  send(200, "application/json", json);
 }
 
 bool Exchange::answeredNotModified(const std::string& etag) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,13 +43,15 @@ class Exchange {
   void sendText(int status, const std::string& content_type, std::string_view text);
   // A problem for `error`, with its own status or `status` when given.
   void sendProblem(const Error& error, int status = 0);
-  // 200 with an ETag and Cache-Control max-age, or 304 when If-None-Match
-  // names the same ETag. The ETag is a hash of `tagged`, or of `json` when
-  // that is empty: an answer mostly padding is tagged by what it pads.
-  void sendCacheableJson(std::string_view json, std::chrono::seconds max_age,
-                         std::string_view tagged = {});
+  // 200 with an ETag (a hash of `json`) and Cache-Control max-age, or 304
+  // when If-None-Match names the same ETag.
+  void sendCacheableJson(std::string_view json, std::chrono::seconds max_age);
   // The same with an ETag made earlier by etagFor().
   void sendTaggedJson(std::string_view json, std::chrono::seconds max_age, const std::string& etag);
+  // The same for JSON in pieces, sent one after another without being
+  // joined first (a bucket answer and its padding).
+  void sendTaggedJson(std::span<const BodyPiece> json, std::chrono::seconds max_age,
+                      const std::string& etag);
   // Sets `etag`; when If-None-Match names it, answers 304 and returns true.
   bool answeredNotModified(const std::string& etag);
   // Starts a streamed (chunked) answer. The caller writes to the stream,
@@ -66,6 +69,7 @@ class Exchange {
 
  private:
   void send(int status, const std::string& content_type, std::string_view body);
+  void send(int status, const std::string& content_type, std::span<const BodyPiece> body);
 
   HttpTransport& transport_;
   Poco::Net::HTTPResponse response_;  // the answer's head, until sent

@@ -57,22 +57,30 @@ void PocoServerTransport::copyHead(const Poco::Net::HTTPResponse& response) {
   for (const auto& [name, value] : response) response_.set(name, value);
 }
 
-void PocoServerTransport::send(Poco::Net::HTTPResponse& response, std::string_view body) {
+void PocoServerTransport::sendPieces(Poco::Net::HTTPResponse& response,
+                                     std::span<const BodyPiece> body) {
   copyHead(response);
-  response_.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  std::size_t length = 0;
+  for (const BodyPiece& piece : body) length += piece.bytes.size();
+  response_.setContentLength64(static_cast<Poco::Int64>(length));
   std::ostream& out = response_.send();
   auto* direct = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request_);
-  if (body.size() < kDirectSendBytes || direct == nullptr || request_.getMethod() == "HEAD") {
-    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  if (length < kDirectSendBytes || direct == nullptr || request_.getMethod() == "HEAD") {
+    for (const BodyPiece& piece : body) {
+      out.write(piece.bytes.data(), static_cast<std::streamsize>(piece.bytes.size()));
+    }
     return;
   }
   out.flush();
   Poco::Net::StreamSocket& socket = direct->socket();
-  std::size_t sent = 0;
-  while (sent < body.size()) {
-    int now = socket.sendBytes(body.data() + sent, static_cast<int>(body.size() - sent));
-    if (now <= 0) throw Poco::IOException("connection closed while sending the answer");
-    sent += std::size_t(now);
+  for (const BodyPiece& piece : body) {
+    const std::string_view bytes = piece.bytes;
+    std::size_t sent = 0;
+    while (sent < bytes.size()) {
+      int now = socket.sendBytes(bytes.data() + sent, static_cast<int>(bytes.size() - sent));
+      if (now <= 0) throw Poco::IOException("connection closed while sending the answer");
+      sent += std::size_t(now);
+    }
   }
 }
 

@@ -18,7 +18,7 @@ class PocoServerTransport : public HttpTransport {
   const Poco::Net::HTTPRequest& head() const override { return request_; }
   std::string clientHost() const override { return request_.clientAddress().host().toString(); }
   Result<std::string> body(std::size_t limit) override;
-  void send(Poco::Net::HTTPResponse& response, std::string_view body) override;
+  void sendPieces(Poco::Net::HTTPResponse& response, std::span<const BodyPiece> body) override;
   std::ostream& startStream(Poco::Net::HTTPResponse& response) override;
 
  private:

@@ -20,8 +20,8 @@ void serveBucket(Exchange& exchange) {
   const std::string tag = exchange.param(0) + "/" + std::to_string(contents->seq) + "/" +
                           contents->digest + "/" + std::to_string(config.wide_threshold) + "/" +
                           std::to_string(config.bucket_pad_bytes);
-  exchange.sendCacheableJson(bucketJson(exchange.param(0), *contents, config.bucket_pad_bytes),
-                             max_age, tag);
+  const BucketJson json = bucketJson(exchange.param(0), *contents, config.bucket_pad_bytes);
+  exchange.sendTaggedJson(json.pieces(), max_age, etagFor(tag));
 }
 
 }  // namespace keydir

@@ -191,7 +191,9 @@ void DirectoryServer::prefillLookupAnswers() {
     for (const std::string& tn : *numbers) {
       std::int64_t as_of = 0;
       auto answer = tnKeysAnswer(*service_->registry, tn, now, &as_of);
-      if (answer) answers.keep(tn, as_of, std::move(*answer));
+      if (answer) {
+        answers.keep(tn, as_of, std::make_shared<const LookupAnswers::Answer>(std::move(*answer)));
+      }
       ++made;
     }
     after = numbers->back();

@@ -26,8 +26,11 @@ void serveTnKeys(Exchange& exchange) {
   std::int64_t as_of = 0;
   auto made = tnKeysAnswer(*service.registry, *tn, now, &as_of);
   if (!made) return exchange.sendProblem(made.error());
-  send(*made);
-  if (held) held->keep(*tn, as_of, std::move(*made));
+  // Kept before it is sent: the answer may reach the client at once, and
+  // what the client does next may look for it.
+  auto answer = std::make_shared<const LookupAnswers::Answer>(std::move(*made));
+  if (held) held->keep(*tn, as_of, answer);
+  send(*answer);
 }
 
 }  // namespace keydir

@@ -28,10 +28,12 @@ class CapturingTransport : public keydir::HttpTransport {
   const Poco::Net::HTTPRequest& head() const override { return request_.head; }
   std::string clientHost() const override { return "127.0.0.1"; }
   keydir::Result<std::string> body(std::size_t) override { return request_.body; }
-  void send(Poco::Net::HTTPResponse& response, std::string_view body) override {
+  void sendPieces(Poco::Net::HTTPResponse& response,
+                  std::span<const keydir::BodyPiece> body) override {
     status = int(response.getStatus());
     content_type = response.getContentType();
-    answer = std::string(body);
+    answer.clear();
+    for (const keydir::BodyPiece& piece : body) answer += piece.bytes;
   }
   std::ostream& startStream(Poco::Net::HTTPResponse& response) override {
     status = int(response.getStatus());
