@@ -58,31 +58,51 @@ Result<void> setColumn(Database& db, std::string_view kind, const char* column, 
 
 // Adds (sign +1) or takes (sign -1) the item to or from its buckets.
 Result<void> indexBuckets(Database& db, const FeedItem& item, int bits, int sign) {
-  auto member = db.prepare(sign > 0 ? "INSERT OR IGNORE INTO bucket_members(bucket, kind, id, "
-                                      "item, expires) VALUES (?1, ?2, ?3, ?4, ?5)"
-                                    : "DELETE FROM bucket_members WHERE bucket = ?1 AND "
-                                      "kind = ?2 AND id = ?3");
+  // A new member takes the slot after its bucket's last one (slots are
+  // never reused: a bucket has 2^32 of them).
+  auto add = db.prepare(
+      "INSERT OR IGNORE INTO bucket_members(bucket, kind, id, place) VALUES (?1, ?2, ?3,"
+      " (SELECT COALESCE(MAX(place), ?1 << 32) + 1 FROM bucket_items"
+      "  WHERE place > ?1 << 32 AND place < (?1 + 1) << 32))");
+  auto add_item = db.prepare(
+      "INSERT INTO bucket_items(place, item, expires) SELECT place, ?4, ?5 FROM bucket_members"
+      " WHERE bucket = ?1 AND kind = ?2 AND id = ?3");
+  auto take = db.prepare(
+      "DELETE FROM bucket_members WHERE bucket = ?1 AND kind = ?2 AND id = ?3 RETURNING place");
+  auto take_item = db.prepare("DELETE FROM bucket_items WHERE place = ?1");
   auto size = db.prepare(
       "INSERT INTO bucket_sizes(bucket, bytes) VALUES (?1, ?2) "
       "ON CONFLICT(bucket) DO UPDATE SET bytes = bytes + excluded.bytes");
   auto empty = db.prepare("DELETE FROM bucket_sizes WHERE bucket = ?1 AND bytes <= 0");
-  if (!member) return std::unexpected(member.error());
-  if (!size) return std::unexpected(size.error());
-  if (!empty) return std::unexpected(empty.error());
+  for (auto* statement : {&add, &add_item, &take, &take_item, &size, &empty}) {
+    if (!*statement) return std::unexpected(statement->error());
+  }
   const auto bytes = std::int64_t(item.bucket_json.size() + 1) * sign;
   for (std::uint32_t bucket : bucketsTouched(item.scopes, bits)) {
-    member->reset();
-    member->bind(1, std::int64_t(bucket)).bind(2, item.kind).bind(3, item.id);
     if (sign > 0) {
-      member->bind(4, item.bucket_json);
+      add->reset();
+      add->bind(1, std::int64_t(bucket)).bind(2, item.kind).bind(3, item.id);
+      if (auto ok = add->run(); !ok) return ok;
+      if (db.changes() == 0) continue;
+      add_item->reset();
+      add_item->bind(1, std::int64_t(bucket)).bind(2, item.kind).bind(3, item.id);
+      add_item->bind(4, item.bucket_json);
       if (item.expires)
-        member->bind(5, unixSeconds(*item.expires));
+        add_item->bind(5, unixSeconds(*item.expires));
       else
-        member->bindNull(5);
+        add_item->bindNull(5);
+      if (auto ok = add_item->run(); !ok) return ok;
+    } else {
+      take->reset();
+      take->bind(1, std::int64_t(bucket)).bind(2, item.kind).bind(3, item.id);
+      auto row = take->step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) continue;
+      const std::int64_t place = take->integer(0);
+      if (auto rest = take->step(); !rest) return std::unexpected(rest.error());
+      take_item->reset();
+      if (auto ok = take_item->bind(1, place).run(); !ok) return ok;
     }
-    auto ok = member->run();
-    if (!ok) return ok;
-    if (db.changes() == 0) continue;
     size->reset();
     if (auto added = size->bind(1, std::int64_t(bucket)).bind(2, bytes).run(); !added) {
       return added;
@@ -255,8 +275,9 @@ Result<void> prepareFeed(Database& db, const FeedSettings& settings,
     }
   }
   for (const char* sql :
-       {"DELETE FROM feed", "DELETE FROM bucket_members", "DELETE FROM bucket_sizes",
-        "UPDATE keys SET wide = 0", "UPDATE ads SET wide = 0", "UPDATE spc_map SET wide = 0"}) {
+       {"DELETE FROM feed", "DELETE FROM bucket_members", "DELETE FROM bucket_items",
+        "DELETE FROM bucket_sizes", "UPDATE keys SET wide = 0", "UPDATE ads SET wide = 0",
+        "UPDATE spc_map SET wide = 0"}) {
     if (auto ok = db.execute(sql); !ok) return ok;
   }
   FeedState rebuilt{state->sequence, {}, {}, settings.bucket_bits, settings.wide_threshold};

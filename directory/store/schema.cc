@@ -238,6 +238,37 @@ UPDATE bucket_members SET
 DROP INDEX keys_live_by_expiry;
 CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL AND removed IS NULL;
 )sql",
+    // Version 8: a bucket's members side by side in a table B-tree. As a
+    // WITHOUT ROWID table, bucket_members was an index B-tree, and such a
+    // tree keeps whole rows in its interior pages too: with each member's
+    // JSON (about 2.3 KB) a 16 KiB page held some six, so the tree was deep
+    // and mostly outside the page cache (SQLite advises rows under a
+    // twentieth of a page). Now the members' JSON lives in bucket_items,
+    // numbered bucket * 2^32 + slot so that one bucket is one stretch of
+    // rowids, and bucket_members keeps only the names and the slot.
+    R"sql(
+CREATE TABLE bucket_items (
+  place INTEGER PRIMARY KEY,      -- bucket * 2^32 + a slot unique within the bucket
+  item TEXT NOT NULL,             -- the member's JSON, as a bucket answer carries it
+  expires INTEGER                 -- unix seconds; NULL for what does not expire
+);
+CREATE TABLE bucket_members_8 (
+  bucket INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  place INTEGER NOT NULL,         -- bucket_items.place
+  PRIMARY KEY (bucket, kind, id)
+) WITHOUT ROWID;
+CREATE TEMP TABLE numbered AS
+  SELECT bucket, kind, id, item, expires,
+         (bucket << 32) + row_number() OVER (PARTITION BY bucket ORDER BY kind, id) AS place
+  FROM bucket_members;
+INSERT INTO bucket_items(place, item, expires) SELECT place, item, expires FROM numbered ORDER BY place;
+INSERT INTO bucket_members_8(bucket, kind, id, place) SELECT bucket, kind, id, place FROM numbered;
+DROP TABLE numbered;
+DROP TABLE bucket_members;
+ALTER TABLE bucket_members_8 RENAME TO bucket_members;
+)sql",
 };
 
 }  // namespace

@@ -11,7 +11,7 @@
 
 namespace keydir {
 
-inline constexpr std::int64_t kSchemaVersion = 7;
+inline constexpr std::int64_t kSchemaVersion = 8;
 
 // Brings the database to kSchemaVersion in one transaction. kUnavailable if
 // the file is from a newer keydir.

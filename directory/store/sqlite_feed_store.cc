@@ -206,7 +206,8 @@ Result<BucketContents> SqliteFeedStore::bucket(std::uint32_t bucket) {
   contents.seq = status->sequence;
   contents.digest = status->digest;
   auto select = db->prepare(
-      "SELECT kind, item, expires FROM bucket_members WHERE bucket = ?1 ORDER BY kind, id");
+      "SELECT m.kind, i.item, i.expires FROM bucket_members AS m"
+      " JOIN bucket_items AS i ON i.place = m.place WHERE m.bucket = ?1 ORDER BY m.kind, m.id");
   if (!select) return std::unexpected(select.error());
   select->bind(1, std::int64_t(bucket));
   auto note_expiry = [&](std::int64_t seconds) {

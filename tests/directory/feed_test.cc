@@ -183,9 +183,28 @@ TEST_F(FeedTest, AnOlderDatabaseUpgradesInPlaceWithItsIndexAndDigest) {
   EXPECT_EQ(version, kSchemaVersion);
 }
 
-TEST_F(FeedTest, UpgradingFromSchema5FillsTheBucketIndexWithEachMembersJson) {
+// The bucket index as schemas 5 to 7 laid it out, made from a current file.
+constexpr const char* kBucketIndexOfSchema5 =
+    "CREATE TABLE old_members (bucket INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,"
+    " PRIMARY KEY (bucket, kind, id)) WITHOUT ROWID;"
+    " INSERT INTO old_members SELECT bucket, kind, id FROM bucket_members;"
+    " DROP TABLE bucket_members; DROP TABLE bucket_items;"
+    " ALTER TABLE old_members RENAME TO bucket_members; PRAGMA user_version = 5;";
+constexpr const char* kBucketIndexOfSchema7 =
+    "CREATE TABLE old_members (bucket INTEGER NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,"
+    " item TEXT NOT NULL DEFAULT '', expires INTEGER, PRIMARY KEY (bucket, kind, id))"
+    " WITHOUT ROWID;"
+    " INSERT INTO old_members SELECT m.bucket, m.kind, m.id, i.item, i.expires"
+    " FROM bucket_members AS m JOIN bucket_items AS i ON i.place = m.place;"
+    " DROP TABLE bucket_members; DROP TABLE bucket_items;"
+    " ALTER TABLE old_members RENAME TO bucket_members; PRAGMA user_version = 7;";
+
+class BucketIndexUpgrade : public FeedTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(BucketIndexUpgrade, AnOlderBucketIndexUpgradesToTheSameAnswers) {
   startServer();
   registered(pki_->acme);
+  registered(pki_->carrier);  // wide: in no bucket
   std::string jws =
       signAdvertisement({testing::cpsEntries({{"1-12025550100-100", "https://cps.acme.example"}}),
                          clock_->now(),
@@ -198,13 +217,9 @@ TEST_F(FeedTest, UpgradingFromSchema5FillsTheBucketIndexWithEachMembersJson) {
   HttpAnswer before = get(path);
   ASSERT_EQ(before.status, 200);
   stopServer();
-  // Schema 5 kept only the members' ids in the index.
   {
     auto db = Database::open(dir_ / "keydir.db").value();
-    ASSERT_TRUE(
-        db->execute("ALTER TABLE bucket_members DROP COLUMN item;"
-                    " ALTER TABLE bucket_members DROP COLUMN expires;"
-                    " PRAGMA user_version = 5;"));
+    ASSERT_TRUE(db->execute(GetParam()));
   }
   startServer();
   HttpAnswer after = get(path);
@@ -214,7 +229,16 @@ TEST_F(FeedTest, UpgradingFromSchema5FillsTheBucketIndexWithEachMembersJson) {
   EXPECT_EQ(answer["keys"].size(), 1u);
   EXPECT_EQ(answer["ads"].size(), 1u);
   EXPECT_EQ(after.headers.at("cache-control"), before.headers.at("cache-control"));
+  // Upgraded, the index goes on taking members and letting them go.
+  std::string second = registered(pki_->acme, std::chrono::hours(2));
+  EXPECT_EQ(nlohmann::json::parse(get(path).body)["keys"].size(), 2u);
+  ASSERT_EQ(revoke(second, "j-upgrade").status, 200);
+  EXPECT_EQ(nlohmann::json::parse(get(path).body)["keys"].size(), 1u);
 }
+
+INSTANTIATE_TEST_SUITE_P(FromSchema, BucketIndexUpgrade,
+                         ::testing::Values(kBucketIndexOfSchema5, kBucketIndexOfSchema7),
+                         [](const auto& info) { return info.index == 0 ? "5" : "7"; });
 
 }  // namespace
 }  // namespace keydir
