@@ -34,6 +34,12 @@ Result<SyncReport> snapshotInto(const std::filesystem::path& aside, CacheService
   auto store = SqliteKeyStore::open(aside, PoolOptions{2, 16},
                                     FeedSettings{own->bucket_bits, own->wide_threshold});
   if (!store) return failWithContext(store.error(), aside.string());
+  // Lookup answers held from the replica are dropped by the changes they
+  // see; the copy's changes come after the replica's, and say that
+  // everything changed.
+  auto last = service.store->lastChange();
+  if (!last) return std::unexpected(last.error());
+  if (auto ok = (*store)->numberChangesAfter(*last); !ok) return std::unexpected(ok.error());
   SqliteAdvertisementStore ads((*store)->pool());
   SqliteFeedStore feed((*store)->pool(), (*store)->file());
   FeedFollower follower(upstream, **store, ads, feed, *service.trust, *service.clock, options);

@@ -210,6 +210,17 @@ Result<std::int64_t> SqliteKeyStore::lastChange() {
   return position->sequence;
 }
 
+Result<void> SqliteKeyStore::numberChangesAfter(std::int64_t sequence) {
+  auto db = pool_->borrow();
+  // One number past it, with no change of its own: even a file that gets
+  // no records has moved on from the one it replaces.
+  auto update = db->prepare(
+      "UPDATE feed_state SET sequence = MAX(sequence, ?1 + 1),"
+      " pruned_through = MAX(pruned_through, ?1 + 1)");
+  if (!update) return std::unexpected(update.error());
+  return update->bind(1, sequence).run();
+}
+
 Result<ChangedScopes> SqliteKeyStore::scopesChangedSince(std::int64_t since, std::size_t limit) {
   auto db = pool_->borrow();
   Transaction snapshot(*db, TransactionKind::kRead);

@@ -32,6 +32,11 @@ class SqliteKeyStore : public KeyStore {
                                            std::int64_t* as_of = nullptr) override;
   Result<std::int64_t> lastChange() override;
   Result<ChangedScopes> scopesChangedSince(std::int64_t since, std::size_t limit) override;
+  // For a file made to replace another whose changes someone followed up
+  // to `sequence` (a cache's fresh snapshot, taken aside): its own changes
+  // are numbered after it, and everything up to it counts as no longer
+  // kept, so that whoever asks what changed since then is told everything.
+  Result<void> numberChangesAfter(std::int64_t sequence);
   // Canonical TNs of live keys with a number scope, in order, after
   // `after`: what is worth computing ahead (LookupAnswers).
   Result<std::vector<std::string>> liveNumbersAfter(const std::string& after, std::size_t limit);

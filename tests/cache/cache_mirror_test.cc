@@ -267,6 +267,37 @@ TEST_F(CacheTest, AFreshSnapshotIsSwappedInWholeOnlyOnceItChecksOut) {
   EXPECT_EQ(secret(), secret_before) << "the cache's secret survives the swap";
 }
 
+TEST_F(CacheTest, AnswersHeldBeforeAFreshSnapshotIsSwappedInAreNotServedAfter) {
+  startDirectory();
+  std::string revoked = registerKey()["id"];
+  startCache();
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+  // Held in memory: the second lookup is answered from it.
+  for (int i = 0; i < 2; ++i) {
+    auto ids = keyIds(getJson(*cache_, "/v1/tns/12025550123/keys"));
+    ASSERT_EQ(std::count(ids.begin(), ids.end(), revoked), 1);
+  }
+  // The pages leave the revocation out, so the cache's digest disagrees
+  // and a fresh snapshot, which lacks the key, is swapped in.
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
+    if (!target.starts_with("/v1/changes")) return;
+    auto page = nlohmann::json::parse(body);
+    nlohmann::json kept = nlohmann::json::array();
+    for (const auto& change : page["changes"]) {
+      if (change["id"] != revoked) kept.push_back(change);
+    }
+    page["changes"] = kept;
+    body = page.dump();
+  });
+  revokeKey(revoked);
+  ASSERT_TRUE(eventually([&] {
+    return cache_->log().find("swapped in a fresh snapshot") != std::string::npos;
+  })) << cache_->log();
+  auto ids = keyIds(getJson(*cache_, "/v1/tns/12025550123/keys"));
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), revoked), 0)
+      << "an answer held from the file before the swap was served";
+}
+
 TEST_F(CacheTest, ServesThroughAnOutageMarkedStaleAndCatchesUpAfter) {
   startDirectory();
   std::string id = registerKey()["id"];
