@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cache/cache_log.h"
 #include "cache/routes.h"
 #include "certs/tn.h"
 #include "directory/server/directory_server.h"
@@ -74,7 +75,8 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
     if (!learned) return std::unexpected(learned.error());
     settings = *learned;
   }
-  auto store = SqliteKeyStore::open(config.db, poolOptionsFromConfig(config), settings);
+  auto store = SqliteKeyStore::open(config.db, poolOptionsFromConfig(config), settings, {},
+                                    [](const std::string& note) { cacheSay(note); });
   if (!store) return failWithContext(store.error(), config.db);
   service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
   service->feed = std::make_unique<SqliteFeedStore>((*store)->pool(), (*store)->file());

@@ -39,12 +39,14 @@ FeedSettings feedSettingsFromConfig(const DirectoryConfig& config) {
 Result<std::unique_ptr<SqliteKeyStore>> openDirectoryStore(const DirectoryConfig& config,
                                                            const PoolOptions& pool) {
   return SqliteKeyStore::open(
-      config.db, pool, feedSettingsFromConfig(config), [](std::size_t done, std::size_t total) {
+      config.db, pool, feedSettingsFromConfig(config),
+      [](std::size_t done, std::size_t total) {
         if (total >= 10000) {
           std::cerr << "keydir: building the feed's bucket index and digests: " << done << " of "
                     << total << " records\n";
         }
-      });
+      },
+      [](const std::string& note) { std::cerr << "keydir: " << note << "\n"; });
 }
 
 Result<std::unique_ptr<TrustStore>> trustStoreFromConfig(const DirectoryConfig& config) {

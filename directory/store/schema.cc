@@ -271,9 +271,24 @@ ALTER TABLE bucket_members_8 RENAME TO bucket_members;
 )sql",
 };
 
+// Steps that rewrite the records of a populated file, with what to expect:
+// a long silent start looks like a hang.
+std::string upgradeNote(std::int64_t to_version) {
+  switch (to_version) {
+    case 6:
+      return "copying each bucket member's JSON into the bucket index (about a minute per "
+             "million keys)";
+    case 8:
+      return "laying out the bucket index by bucket (about 45 s per million keys; the old "
+             "index's pages stay in the file as free space, VACUUM returns them)";
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
-Result<void> migrateSchema(Database& db) {
+Result<void> migrateSchema(Database& db, const std::function<void(const std::string&)>& say) {
   Transaction transaction(db);
   if (auto ok = transaction.begun(); !ok) return ok;
   auto version = db.userVersion();
@@ -284,6 +299,10 @@ Result<void> migrateSchema(Database& db) {
                                              std::to_string(kSchemaVersion) + "); upgrade keydir");
   }
   for (std::int64_t next = *version; next < kSchemaVersion; ++next) {
+    // A file with no schema yet is being made, not upgraded.
+    if (const std::string note = upgradeNote(next + 1); say && *version > 0 && !note.empty()) {
+      say("upgrading the database to schema " + std::to_string(next + 1) + ": " + note);
+    }
     if (auto ok = db.execute(kMigrations[next]); !ok) return ok;
   }
   if (auto ok = db.execute("PRAGMA user_version = " + std::to_string(kSchemaVersion)); !ok) {

@@ -7,14 +7,18 @@
 // holds a TN is one indexed look-up of its own 16 prefixes, whatever the
 // number of records.
 
+#include <functional>
+#include <string>
+
 #include "directory/store/sqlite.h"
 
 namespace keydir {
 
 inline constexpr std::int64_t kSchemaVersion = 8;
 
-// Brings the database to kSchemaVersion in one transaction. kUnavailable if
-// the file is from a newer keydir.
-Result<void> migrateSchema(Database& db);
+// Brings the database to kSchemaVersion in one transaction, telling `say`
+// of each step that rewrites much of a large file before it starts.
+// kUnavailable if the file is from a newer keydir.
+Result<void> migrateSchema(Database& db, const std::function<void(const std::string&)>& say = {});
 
 }  // namespace keydir

@@ -67,12 +67,13 @@ std::string chainAddress(const std::vector<std::string>& chain_der) {
 Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(
     const std::filesystem::path& file, const PoolOptions& pool_options,
     const std::optional<FeedSettings>& feed,
-    const std::function<void(std::size_t, std::size_t)>& progress) {
+    const std::function<void(std::size_t, std::size_t)>& progress,
+    const std::function<void(const std::string&)>& say) {
   auto pool = ConnectionPool::open(file, pool_options);
   if (!pool) return std::unexpected(pool.error());
   {
     auto db = (*pool)->borrow();
-    if (auto ok = migrateSchema(*db); !ok) return failWithContext(ok.error(), file.string());
+    if (auto ok = migrateSchema(*db, say); !ok) return failWithContext(ok.error(), file.string());
     Transaction transaction(*db);
     if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
     auto settings = db->prepare("SELECT bucket_bits, wide_threshold FROM feed_state");

@@ -15,13 +15,15 @@ namespace keydir {
 
 class SqliteKeyStore : public KeyStore {
  public:
-  // Opens or creates the file and migrates its schema. With `feed`, makes
-  // the feed's settings these (rebuilding its index if they differ, with
+  // Opens or creates the file and migrates its schema, telling `say` of
+  // each upgrade step before it runs. With `feed`, makes the feed's
+  // settings these (rebuilding its index if they differ, with
   // `progress(done, total)`); without, keeps those the file has.
   static Result<std::unique_ptr<SqliteKeyStore>> open(
       const std::filesystem::path& file, const PoolOptions& pool = {},
       const std::optional<FeedSettings>& feed = std::nullopt,
-      const std::function<void(std::size_t, std::size_t)>& progress = {});
+      const std::function<void(std::size_t, std::size_t)>& progress = {},
+      const std::function<void(const std::string&)>& say = {});
 
   Result<InsertOutcome> insertKey(const NewKey& key, Instant now, std::size_t max_active) override;
   Result<std::vector<Result<InsertOutcome>>> insertKeys(const std::vector<NewKey>& keys,

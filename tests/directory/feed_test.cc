@@ -221,7 +221,12 @@ TEST_P(BucketIndexUpgrade, AnOlderBucketIndexUpgradesToTheSameAnswers) {
     auto db = Database::open(dir_ / "keydir.db").value();
     ASSERT_TRUE(db->execute(GetParam()));
   }
+  ::testing::internal::CaptureStderr();
   startServer();
+  const std::string said = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(said.find("keydir: upgrading the database to schema 8: laying out the bucket index"),
+            std::string::npos)
+      << said;
   HttpAnswer after = get(path);
   ASSERT_EQ(after.status, 200);
   auto answer = nlohmann::json::parse(after.body);
