@@ -19,10 +19,10 @@ import() {  # import FILE DB -> keys per second
   echo "$lines $start $end" | awk '{printf "%.0f", $1 / ($3 - $2)}'
 }
 
-start_keydir() {  # start_keydir LOG ARGS... : sets $port and $server_pid
+start_keydir() {  # start_keydir LOG ARGS... : sets $port and $server_pid; $listen, if set, is the address
   local log_file=$1
   shift
-  "$keydir" "$@" --listen 127.0.0.1:0 --access-log "" >/dev/null 2>"$log_file" &
+  "$keydir" "$@" --listen "${listen:-127.0.0.1:0}" --access-log "" >/dev/null 2>"$log_file" &
   server_pid=$!
   pids+=("$server_pid")
   port=""
@@ -35,8 +35,8 @@ start_keydir() {  # start_keydir LOG ARGS... : sets $port and $server_pid
   exit 1
 }
 
-serve() {  # serve DB: starts the directory on DB
-  start_keydir "$1.serve.log" serve --db "$1" --trust "$work/pki/trust.pem"
+serve() {  # serve DB [ARGS...]: starts the directory on DB
+  start_keydir "$1.serve.log" serve --db "$1" --trust "$work/pki/trust.pem" "${@:2}"
 }
 
 stop_server() {
