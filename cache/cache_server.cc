@@ -100,9 +100,11 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
   service->advertisements = std::make_unique<AdvertisementRegistry>(
       *service->advertisement_store, service->store->spcMap(), *service->trust,
       AdvertisementRules{});
-  // The replica changes only through its own feed, as the directory's file
-  // does, so the same held answers serve hits.
-  service->lookup_answers = lookupAnswersFromConfig(*service->store, config);
+  // The replica changes only through this process (its feed, its buckets,
+  // a fresh snapshot swapped in), so the same held answers serve hits, and
+  // ask SQLite whether the file moved only after this process wrote it.
+  service->lookup_answers =
+      lookupAnswersFromConfig(*service->store, config, LookupAnswers::Writers::kThisProcessOnly);
   server->upstream_->onAnswer(
       [metrics = service->cache_metrics.get()](const std::string& path, int status) {
         metrics->countUpstream(upstreamKind(path), status);

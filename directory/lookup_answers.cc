@@ -2,6 +2,7 @@
 
 #include "directory/http/http_exchange.h"
 #include "directory/http/metrics.h"
+#include "directory/store/sqlite.h"
 
 namespace keydir {
 namespace {
@@ -20,6 +21,23 @@ std::size_t sizeOf(const std::string& tn, const LookupAnswers::Answer& answer) {
 }  // namespace
 
 Result<void> LookupAnswers::catchUp() {
+  if (writers_ == Writers::kAnyProcess) return catchUpWithStore();
+  // Read before the store, so that a commit counted after this read is
+  // looked for again by the next call.
+  const std::uint64_t commits = commitsInThisProcess();
+  std::uint64_t caught_up = commits_caught_up_.load(std::memory_order_acquire);
+  if (caught_up == commits) return {};
+  auto ok = catchUpWithStore();
+  if (!ok) return ok;
+  // Raised, never lowered: a later count caught up by another thread
+  // covers this one.
+  while ((caught_up == kNoCommitsSeen || caught_up < commits) &&
+         !commits_caught_up_.compare_exchange_weak(caught_up, commits, std::memory_order_acq_rel)) {
+  }
+  return {};
+}
+
+Result<void> LookupAnswers::catchUpWithStore() {
   auto last = store_.lastChange();
   if (!last) return std::unexpected(last.error());
   {

@@ -13,9 +13,15 @@
 // An answer computed before a change that has since been applied is not
 // kept, since it may predate that change.
 //
+// A cache's replica is written by the cache alone (its feed, its buckets,
+// a fresh snapshot swapped in), so there the read of the feed's last change
+// is skipped while this process has committed nothing since the last one
+// (Writers::kThisProcessOnly; commitsInThisProcess() in store/sqlite.h).
+//
 // Memory is bounded by `budget_bytes`; past it, new answers are not kept.
 // Thread-safe.
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -39,8 +45,12 @@ class LookupAnswers {
     std::optional<Instant> earliest_expiry;  // of its keys; none when it has none
   };
 
-  LookupAnswers(KeyStore& store, std::size_t budget_bytes)
-      : store_(store), budget_bytes_(budget_bytes) {}
+  // Who writes the store: any process (a directory's file, which
+  // `keydir import` and `keydir withdraw` write too), or this one only.
+  enum class Writers { kAnyProcess, kThisProcessOnly };
+
+  LookupAnswers(KeyStore& store, std::size_t budget_bytes, Writers writers = Writers::kAnyProcess)
+      : store_(store), budget_bytes_(budget_bytes), writers_(writers) {}
 
   // Drops what changed in the store since the last call.
   Result<void> catchUp();
@@ -57,11 +67,17 @@ class LookupAnswers {
   void report(Metrics& metrics) const;
 
  private:
+  Result<void> catchUpWithStore();
   void dropScope(const TnScope& scope);  // under mutex_, exclusively
   void dropAll();
 
   KeyStore& store_;
   const std::size_t budget_bytes_;
+  const Writers writers_;
+  // With kThisProcessOnly: the count of this process's commits read before
+  // the latest catch-up that has finished; none before the first.
+  std::atomic<std::uint64_t> commits_caught_up_{kNoCommitsSeen};
+  static constexpr std::uint64_t kNoCommitsSeen = ~std::uint64_t(0);
   std::mutex catching_up_;  // one catch-up at a time reads the changes
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<const Answer>, std::less<>> answers_;

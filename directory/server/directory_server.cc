@@ -67,9 +67,11 @@ Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config) 
 }
 
 std::unique_ptr<LookupAnswers> lookupAnswersFromConfig(KeyStore& store,
-                                                       const DirectoryConfig& config) {
+                                                       const DirectoryConfig& config,
+                                                       LookupAnswers::Writers writers) {
   if (config.lookup_answers_mib <= 0) return nullptr;
-  return std::make_unique<LookupAnswers>(store, std::size_t(config.lookup_answers_mib) << 20);
+  return std::make_unique<LookupAnswers>(store, std::size_t(config.lookup_answers_mib) << 20,
+                                         writers);
 }
 
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config) {
@@ -147,7 +149,8 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   if (!rules) return std::unexpected(rules.error());
   service->advertisements = std::make_unique<AdvertisementRegistry>(
       *service->advertisement_store, service->store->spcMap(), *service->trust, std::move(*rules));
-  service->lookup_answers = lookupAnswersFromConfig(*service->store, config);
+  service->lookup_answers =
+      lookupAnswersFromConfig(*service->store, config, LookupAnswers::Writers::kAnyProcess);
   server->service_ = std::move(service);
   return server;
 }

@@ -59,7 +59,8 @@ Result<std::unique_ptr<TrustStore>> trustStoreFromConfig(const DirectoryConfig& 
 Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config);
 // Lookup answers held in memory as a configuration asks; null when off.
 std::unique_ptr<LookupAnswers> lookupAnswersFromConfig(KeyStore& store,
-                                                       const DirectoryConfig& config);
+                                                       const DirectoryConfig& config,
+                                                       LookupAnswers::Writers writers);
 // The key rules a configuration asks for.
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
 // The SQLite connections `keydir serve` and `keydir import` open alike.

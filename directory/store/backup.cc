@@ -24,6 +24,9 @@ Result<std::int64_t> copyPages(sqlite3* from, sqlite3* into) {
   if (rc != SQLITE_DONE) {
     return fail(ErrorCode::kUnavailable, std::string("the copy stopped: ") + sqlite3_errstr(rc));
   }
+  // The backup API writes pages without running a statement, so no WAL
+  // hook counts it.
+  countCommitInThisProcess();
   return pages;
 }
 

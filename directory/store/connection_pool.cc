@@ -17,9 +17,7 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::filesyst
 Result<std::unique_ptr<Database>> ConnectionPool::openConnection(const std::filesystem::path& file,
                                                                  const PoolOptions& options) {
   auto db = Database::open(file, options.cache_mib);
-  if (!db || options.checkpoint_pages == 0) return db;
-  auto ok = (*db)->execute("PRAGMA wal_autocheckpoint=" + std::to_string(options.checkpoint_pages));
-  if (!ok) return failWithContext(ok.error(), file.string());
+  if (db && options.checkpoint_pages > 0) (*db)->setCheckpointPages(int(options.checkpoint_pages));
   return db;
 }
 

@@ -1,5 +1,6 @@
 #include "directory/store/sqlite.h"
 
+#include <atomic>
 #include <mutex>
 
 namespace keydir {
@@ -111,7 +112,30 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
     auto ok = db->execute("PRAGMA cache_size=-" + std::to_string(cache_mib * 1024));
     if (!ok) return failWithContext(ok.error(), file.string());
   }
+  sqlite3_wal_hook(raw, &Database::afterCommit, db.get());
   return db;
+}
+
+namespace {
+std::atomic<std::uint64_t> commits_in_this_process{0};
+}  // namespace
+
+std::uint64_t commitsInThisProcess() {
+  return commits_in_this_process.load(std::memory_order_acquire);
+}
+
+void countCommitInThisProcess() { commits_in_this_process.fetch_add(1, std::memory_order_release); }
+
+// SQLite calls a connection's WAL hook after each of its commits, once the
+// commit is visible to other connections and the write lock is released:
+// the moment from which a reader who sees the new count also sees the
+// write. The hook is also where SQLite's own automatic checkpoint lives,
+// so it checkpoints as that would (passive, past the window).
+int Database::afterCommit(void* self, sqlite3* db, const char* name, int wal_pages) {
+  countCommitInThisProcess();
+  const int window = static_cast<Database*>(self)->checkpoint_pages_;
+  if (window > 0 && wal_pages >= window) sqlite3_wal_checkpoint(db, name);
+  return SQLITE_OK;
 }
 
 Result<Statement> Database::prepare(std::string_view sql) {

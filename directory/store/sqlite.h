@@ -69,12 +69,29 @@ class Database {
   Result<std::int64_t> userVersion();
   sqlite3* handle() const { return db_.get(); }
   std::int64_t changes() const { return sqlite3_changes64(db_.get()); }
+  // WAL pages written before this connection checkpoints after a commit
+  // (SQLite's wal_autocheckpoint, which the commit counter below replaces
+  // and so must do itself); 0 never.
+  void setCheckpointPages(int pages) { checkpoint_pages_ = pages; }
+  int checkpointPages() const { return checkpoint_pages_; }
 
  private:
+  static int afterCommit(void* self, sqlite3* db, const char* name, int wal_pages);
+
   // Declared first so statements are finalized before the connection closes.
   SqlitePtr db_;
   std::unordered_map<std::string, StmtPtr> statements_;
+  int checkpoint_pages_ = 1000;  // SQLite's own default
 };
+
+// Write transactions this process has committed, to any file, through any
+// Database (counted once each commit is visible to other connections) or
+// by copyPages. A reader of a file that only this process writes can tell
+// from an unchanged count that the file has not changed since it last
+// looked, without asking SQLite. Read it before looking at the file.
+std::uint64_t commitsInThisProcess();
+// For writes that bypass statements (the backup API): call once visible.
+void countCommitInThisProcess();
 
 // A write transaction begins IMMEDIATE, so that two writers never deadlock
 // on upgrade. A read transaction (DEFERRED) gives the statements inside it

@@ -84,6 +84,40 @@ TEST_F(LookupAnswersTest, AWithdrawalByAnotherProcessIsSeenByTheNextLookup) {
   EXPECT_TRUE(idsFor("12025550150").empty());
 }
 
+// A cache's held answers (Writers::kThisProcessOnly) look at the store
+// only after this process has committed something, and then see all of it.
+TEST_F(LookupAnswersTest, WrittenOnlyByThisProcessTheStoreIsReadOnlyAfterItsOwnCommits) {
+  startServer();
+  std::string id = registered(pki_->acme);
+  LookupAnswers answers(directory_store(), 1 << 20, LookupAnswers::Writers::kThisProcessOnly);
+  auto hold = [&](const std::string& tn) {
+    ASSERT_TRUE(answers.catchUp());
+    std::int64_t as_of = 0;
+    auto made = tnKeysAnswer(*server_->service().registry, tn, clock_->now(), &as_of);
+    ASSERT_TRUE(made) << made.error().message;
+    answers.keep(tn, as_of, std::make_shared<const LookupAnswers::Answer>(std::move(*made)));
+    ASSERT_TRUE(answers.find(tn, clock_->now()));
+  };
+
+  hold("12025550150");
+  ASSERT_EQ(revoke(id, "j1").status, 200);  // committed by this process
+  ASSERT_TRUE(answers.catchUp());
+  EXPECT_FALSE(answers.find("12025550150", clock_->now())) << "this process's revocation missed";
+
+  // Another process's write is not looked for: that is the promise the
+  // cache keeps by being its replica's only writer...
+  std::string other = registered(pki_->acme);
+  hold("12025550150");
+  auto run = testing::keydir("withdraw " + other + " --db " + config_.db + " --reason 'test'");
+  ASSERT_EQ(run.status, 0) << run.output;
+  ASSERT_TRUE(answers.catchUp());
+  EXPECT_TRUE(answers.find("12025550150", clock_->now())) << "the store was read with no commit";
+  // ...and the next commit here brings every change since, not only its own.
+  registered(pki_->carrier);
+  ASSERT_TRUE(answers.catchUp());
+  EXPECT_FALSE(answers.find("12025550150", clock_->now()));
+}
+
 TEST_F(LookupAnswersTest, PastTheBudgetAnswersAreMadeButNotKept) {
   config_.lookup_answers_mib = 1;
   startServer();

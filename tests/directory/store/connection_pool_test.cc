@@ -4,8 +4,10 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
+#include "directory/store/backup.h"
 #include "directory/store/sqlite.h"
 #include "tests/support/temp_dir.h"
 
@@ -99,11 +101,7 @@ std::int64_t pageSize(Database& db) {
   return statement.integer(0);
 }
 
-std::int64_t checkpointPages(Database& db) {
-  auto statement = db.prepare("PRAGMA wal_autocheckpoint").value();
-  EXPECT_TRUE(statement.step().value());
-  return statement.integer(0);
-}
+std::int64_t checkpointPages(Database& db) { return db.checkpointPages(); }
 
 TEST(ConnectionPoolTest, EveryConnectionGetsTheCheckpointWindow) {
   testing::TempDir dir;
@@ -140,6 +138,65 @@ TEST(DatabaseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
   auto row = old->prepare("SELECT n FROM t").value();
   ASSERT_TRUE(row.step().value());
   EXPECT_EQ(row.integer(0), 7);
+}
+
+}  // namespace
+}  // namespace keydir
+
+namespace keydir {
+namespace {
+
+TEST(CommitCountTest, MovesOnceACommitIsVisibleAndNotOnReads) {
+  testing::TempDir dir;
+  auto writer = Database::open(dir / "count.db").value();
+  auto reader = Database::open(dir / "count.db").value();
+  ASSERT_TRUE(writer->execute("CREATE TABLE t (n INTEGER)"));
+
+  std::uint64_t before = commitsInThisProcess();
+  ASSERT_TRUE(reader->execute("SELECT count(*) FROM t"));
+  EXPECT_EQ(commitsInThisProcess(), before) << "a read counted as a commit";
+
+  // Inside a transaction nothing is visible yet, so nothing is counted.
+  {
+    Transaction transaction(*writer);
+    ASSERT_TRUE(writer->execute("INSERT INTO t VALUES (1)"));
+    ASSERT_TRUE(writer->execute("INSERT INTO t VALUES (2)"));
+    EXPECT_EQ(commitsInThisProcess(), before);
+    ASSERT_TRUE(transaction.commit());
+  }
+  EXPECT_EQ(commitsInThisProcess(), before + 1);
+  ASSERT_TRUE(writer->execute("INSERT INTO t VALUES (3)"));  // a statement alone commits
+  EXPECT_EQ(commitsInThisProcess(), before + 2);
+  {
+    Transaction abandoned(*writer);
+    ASSERT_TRUE(writer->execute("INSERT INTO t VALUES (4)"));
+  }
+  EXPECT_EQ(commitsInThisProcess(), before + 2) << "a rollback counted as a commit";
+
+  // The backup API writes no statement: copyPages counts its copy itself.
+  auto copy = Database::open(dir / "copy.db").value();
+  ASSERT_TRUE(copyPages(writer->handle(), copy->handle()));
+  EXPECT_EQ(commitsInThisProcess(), before + 3);
+  auto rows = copy->prepare("SELECT count(*) FROM t").value();
+  ASSERT_TRUE(rows.step().value());
+  EXPECT_EQ(rows.integer(0), 3);
+}
+
+// The commit counter takes SQLite's WAL hook, where SQLite's automatic
+// checkpoint lives; the counter does that checkpoint itself, or the WAL
+// would grow with every write for as long as the server runs.
+TEST(CommitCountTest, TheWalIsStillCheckpointedPastItsWindow) {
+  testing::TempDir dir;
+  auto pool = ConnectionPool::open(dir / "wal.db", {.checkpoint_pages = 8}).value();
+  auto db = pool->borrow();
+  ASSERT_TRUE(db->execute("CREATE TABLE t (b BLOB)"));
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE(db->execute("INSERT INTO t VALUES (zeroblob(20000))"));
+  }
+  // 300 commits of two pages and more each, unchecked, would leave a WAL
+  // of some 10 MB; checkpointed every 8 pages, it is reused from its start.
+  const auto wal_bytes = std::filesystem::file_size(dir / "wal.db-wal");
+  EXPECT_LT(wal_bytes, 40u * 16384) << "the WAL was not checkpointed";
 }
 
 }  // namespace
