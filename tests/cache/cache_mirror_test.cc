@@ -161,7 +161,9 @@ TEST_F(CacheTest, ALyingDirectoryCannotMakeItServeAForgedKeyOrDropAValidOne) {
   });
   revokeKey(kept);
   proxy_->setDown(false);
-  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+  // The polls that met the proxy down have backed off (1 s doubling, with
+  // jitter), and under the sanitizers the writes above take seconds.
+  ASSERT_TRUE(eventually([&] { return caughtUp(); }, 60)) << cache_->log();
 
   auto ids = keyIds(getJson(*cache_, "/v1/tns/12025550123/keys"));
   EXPECT_EQ(std::count(ids.begin(), ids.end(), kept), 1) << "a claimed revocation dropped nothing";
