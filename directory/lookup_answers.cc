@@ -24,15 +24,15 @@ Result<void> LookupAnswers::catchUp() {
   if (writers_ == Writers::kAnyProcess) return catchUpWithStore();
   // Read before the store, so that a commit counted after this read is
   // looked for again by the next call.
-  const std::uint64_t commits = commitsInThisProcess();
-  std::uint64_t caught_up = commits_caught_up_.load(std::memory_order_acquire);
-  if (caught_up == commits) return {};
+  const std::uint64_t through = commitsInThisProcess() + 1;
+  std::uint64_t caught_up = caught_up_through_.load(std::memory_order_acquire);
+  if (caught_up >= through) return {};
   auto ok = catchUpWithStore();
   if (!ok) return ok;
   // Raised, never lowered: a later count caught up by another thread
   // covers this one.
-  while ((caught_up == kNoCommitsSeen || caught_up < commits) &&
-         !commits_caught_up_.compare_exchange_weak(caught_up, commits, std::memory_order_acq_rel)) {
+  while (caught_up < through &&
+         !caught_up_through_.compare_exchange_weak(caught_up, through, std::memory_order_acq_rel)) {
   }
   return {};
 }

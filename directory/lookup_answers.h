@@ -49,7 +49,7 @@ class LookupAnswers {
   // `keydir import` and `keydir withdraw` write too), or this one only.
   enum class Writers { kAnyProcess, kThisProcessOnly };
 
-  LookupAnswers(KeyStore& store, std::size_t budget_bytes, Writers writers = Writers::kAnyProcess)
+  LookupAnswers(KeyStore& store, std::size_t budget_bytes, Writers writers)
       : store_(store), budget_bytes_(budget_bytes), writers_(writers) {}
 
   // Drops what changed in the store since the last call.
@@ -74,10 +74,10 @@ class LookupAnswers {
   KeyStore& store_;
   const std::size_t budget_bytes_;
   const Writers writers_;
-  // With kThisProcessOnly: the count of this process's commits read before
-  // the latest catch-up that has finished; none before the first.
-  std::atomic<std::uint64_t> commits_caught_up_{kNoCommitsSeen};
-  static constexpr std::uint64_t kNoCommitsSeen = ~std::uint64_t(0);
+  // With kThisProcessOnly: one more than the count of this process's
+  // commits read before the latest catch-up that has finished; 0 before
+  // the first.
+  std::atomic<std::uint64_t> caught_up_through_{0};
   std::mutex catching_up_;  // one catch-up at a time reads the changes
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<const Answer>, std::less<>> answers_;

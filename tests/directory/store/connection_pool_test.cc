@@ -101,21 +101,19 @@ std::int64_t pageSize(Database& db) {
   return statement.integer(0);
 }
 
-std::int64_t checkpointPages(Database& db) { return db.checkpointPages(); }
-
 TEST(ConnectionPoolTest, EveryConnectionGetsTheCheckpointWindow) {
   testing::TempDir dir;
   auto pool = ConnectionPool::open(dir / "keydir.db", {.connections = 2, .checkpoint_pages = 5000});
   ASSERT_TRUE(pool) << pool.error().message;
   auto first = (*pool)->borrow();
   auto second = (*pool)->borrow();  // opened by the pool, not by open()
-  EXPECT_EQ(checkpointPages(*first), 5000);
-  EXPECT_EQ(checkpointPages(*second), 5000);
+  EXPECT_EQ(first->checkpointPages(), 5000);
+  EXPECT_EQ(second->checkpointPages(), 5000);
   // The pool outlives its lease (AddressSanitizer found a lease outliving
   // a temporary pool here).
   auto plain_pool = ConnectionPool::open(dir / "keydir.db").value();
   auto plain = plain_pool->borrow();
-  EXPECT_EQ(checkpointPages(*plain), 1000);
+  EXPECT_EQ(plain->checkpointPages(), 1000);
 }
 
 TEST(DatabaseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
