@@ -94,3 +94,14 @@ make_data() {  # make_data N: $work/keys.ndjson and $work/tns.txt with at least 
     "$make_keys" "$work/pki" "$1" "$work/keys.ndjson" "$work/tns.txt"
   fi
 }
+
+feed_db() {  # feed_db N: $work/feed.db (and feed-tns.txt) of N keys, imported unless already there; 0 if kept
+  if [ -s "$work/feed.db" ] && [ "$(wc -l <"$work/feed-tns.txt" 2>/dev/null || echo 0)" -eq "$1" ]; then
+    return 0
+  fi
+  log "== import $1 keys"
+  head -n "$1" "$work/keys.ndjson" >"$work/feed-keys.ndjson"
+  head -n "$1" "$work/tns.txt" >"$work/feed-tns.txt"
+  import "$work/feed-keys.ndjson" "$work/feed.db" >/dev/null
+  return 1
+}
