@@ -56,8 +56,7 @@ HttpConnection::HttpConnection(Poco::Net::StreamSocket& socket, Poco::Net::Socke
   }
   setDeadline(Clock::now() + core().limits().header_timeout);
   reactor_.track(this);
-  // Last: from here on the event thread may serve the connection.
-  setInterest(true, false);
+  handToEventThread(false);
 }
 
 HttpConnection::~HttpConnection() = default;
@@ -293,7 +292,7 @@ void HttpConnection::handBack() {
   away_.store(false, std::memory_order_release);
   // Bytes TLS already decrypted raise no readable event: a writable one,
   // at once, makes the event thread read them.
-  setInterest(true, channel_->hasBuffered());
+  handToEventThread(channel_->hasBuffered());
 }
 
 void HttpConnection::onDeadline() {
@@ -361,6 +360,25 @@ void HttpConnection::setInterest(bool read, bool write) {
   // poll (Poco 1.11's SocketReactor::run), so a connection accepted or
   // handed back by a worker would wait up to 100 ms for its first read.
   if (!drop_read && !drop_write) reactor_.wakeUp();
+}
+
+void HttpConnection::handToEventThread(bool write) {
+  // The event thread may serve the connection, and end it, from the moment
+  // one observer is added: so exactly one is, after every field the event
+  // thread reads is set, and the reactor is reached through a local.
+  // Waiting for a writable event suffices when both are wanted: serving
+  // one reads as well, and sets the interest it needs from there.
+  reading_ = !write;
+  writing_ = write;
+  EventReactor& reactor = reactor_;
+  Poco::Net::StreamSocket socket = socket_;
+  if (write) {
+    reactor.addEventHandler(socket, WriteObserver(*this, &HttpConnection::onWritable));
+  } else {
+    reactor.addEventHandler(socket, ReadObserver(*this, &HttpConnection::onReadable));
+  }
+  // See setInterest: an idle reactor would not poll for up to 100 ms.
+  reactor.wakeUp();
 }
 
 void HttpConnection::startClosing() {

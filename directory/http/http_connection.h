@@ -85,6 +85,9 @@ class HttpConnection {
   void setDeadline(Clock::time_point when);
   void updateDeadline();
   void setInterest(bool read, bool write);
+  // From a thread other than the event thread (the acceptor's, a worker's),
+  // which must not touch the connection once this returns.
+  void handToEventThread(bool write);
   void startClosing();
   void destroy();
   std::size_t pendingOutput() const { return out_.size(); }
