@@ -6,6 +6,7 @@
 
 #include <Poco/Net/StreamSocket.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -251,6 +252,27 @@ TEST_F(ReactorCoreTest, PastMaxConnectionsANewConnectionIsRefused503) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(again.rfind("HTTP/1.1 200", 0), 0u) << again;
+}
+
+// A connection can be served and closed by its event thread before the
+// thread that accepted it is done handing it over: the acceptor must not
+// touch it after that moment (a use after free the sanitizer build found).
+TEST_F(ReactorCoreTest, ConnectionsAnsweredAndClosedTheMomentTheyAreAcceptedLeaveNoTrace) {
+  startServer();
+  std::vector<std::thread> clients;
+  std::atomic<int> answered{0};
+  for (int client = 0; client < 4; ++client) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < 300; ++i) {
+        auto socket = connect();
+        sendText(socket, kHealthThenClose);
+        if (readUntilClosed(socket).rfind("HTTP/1.1 200", 0) == 0) ++answered;
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(answered.load(), 1200);
+  expectServing();
 }
 
 // A thousand connections that send nothing, and a thousand that sent half
