@@ -14,6 +14,17 @@ constexpr std::size_t kMostChangesApplied = 1000;
 // headers, roughly.
 constexpr std::size_t kOverheadBytes = 160;
 
+// The number after `tn`, of the same length (a scope never leaves it).
+void nextNumber(std::string& tn) {
+  for (auto digit = tn.rbegin(); digit != tn.rend(); ++digit) {
+    if (*digit != '9') {
+      ++*digit;
+      return;
+    }
+    *digit = '0';
+  }
+}
+
 std::size_t sizeOf(const std::string& tn, const LookupAnswers::Answer& answer) {
   return tn.size() + answer.body.capacity() + answer.etag.capacity() + kOverheadBytes;
 }
@@ -97,20 +108,29 @@ void LookupAnswers::keep(const std::string& tn, std::int64_t as_of,
 }
 
 void LookupAnswers::dropScope(const TnScope& scope) {
-  // Numbers of one length sort as their values do, so a range is one
-  // stretch of the map; longer numbers that sort inside it go too, which
-  // costs only their recomputation.
-  auto first = answers_.lower_bound(scope.value());
-  auto end = answers_.upper_bound(scope.last());
-  while (first != end) {
-    bytes_ -= sizeOf(first->first, *first->second);
-    first = answers_.erase(first);
+  auto drop = [this](std::unordered_map<std::string, std::shared_ptr<const Answer>>::iterator it) {
+    bytes_ -= sizeOf(it->first, *it->second);
+    return answers_.erase(it);
+  };
+  // A range smaller than what is held is walked number by number; a larger
+  // one costs a pass over what is held instead.
+  if (scope.count() > answers_.size()) {
+    for (auto it = answers_.begin(); it != answers_.end();) {
+      it = scope.holdsNumber(it->first) ? drop(it) : std::next(it);
+    }
+    return;
+  }
+  std::string tn = scope.value();
+  for (std::uint64_t i = 0; i < scope.count(); ++i) {
+    if (i > 0) nextNumber(tn);
+    if (auto it = answers_.find(tn); it != answers_.end()) drop(it);
   }
 }
 
 void LookupAnswers::dropAll() {
   answers_.clear();
   bytes_ = 0;
+  ++times_all_dropped_;
 }
 
 Result<LookupAnswers::Answer> tnKeysAnswer(KeyRegistry& registry, const std::string& tn,
@@ -154,6 +174,11 @@ std::size_t LookupAnswers::count() const {
 std::size_t LookupAnswers::bytes() const {
   std::shared_lock read(mutex_);
   return bytes_;
+}
+
+std::uint64_t LookupAnswers::timesAllDropped() const {
+  std::shared_lock read(mutex_);
+  return times_all_dropped_;
 }
 
 bool LookupAnswers::full() const {

@@ -54,6 +54,22 @@ TEST_F(LookupAnswersTest, ANumberOfARangeHeldBeforeARegistrationIsAnsweredAfresh
   EXPECT_EQ(idsFor("12025550101"), std::vector<std::string>{id});
 }
 
+// With more answers held than the range has numbers, the range's numbers
+// are dropped one by one rather than by a pass over everything held.
+TEST_F(LookupAnswersTest, ARangeSmallerThanWhatIsHeldDropsExactlyItsNumbers) {
+  startServer();
+  for (long long n = 12025550050; n < 12025550250; ++n) idsFor(std::to_string(n));
+  ASSERT_EQ(held().count(), 200u);
+  std::string id = registered(pki_->acme);  // 1-12025550100-100
+  ASSERT_TRUE(held().catchUp());
+  EXPECT_EQ(held().count(), 100u);
+  for (long long n = 12025550050; n < 12025550250; ++n) {
+    const bool in_range = n >= 12025550100 && n < 12025550200;
+    EXPECT_NE(held().find(std::to_string(n), clock_->now()) != nullptr, in_range) << n;
+  }
+  EXPECT_EQ(idsFor("12025550199"), std::vector<std::string>{id});
+}
+
 TEST_F(LookupAnswersTest, AnExpiredKeyIsGoneFromTheNextLookupBeforeTheSweepSaysSo) {
   startServer();
   std::string id = registered(pki_->acme, hours(1));
