@@ -139,9 +139,14 @@ void CacheServer::start() {
   http_->start(new Router(*service_, cacheRoutes()));
   poller_->start();
   if (buckets_) buckets_->start();
+  // Before the first copy there is nothing to make answers of.
+  answers_ahead_ = answersMadeAheadFromConfig(
+      *service_, [status = service_->status.get()] { return !status->empty(); });
+  if (answers_ahead_) answers_ahead_->start();
 }
 
 void CacheServer::stop() {
+  answers_ahead_.reset();
   if (buckets_) buckets_->stop();
   if (poller_) poller_->stop();
   if (http_) http_->stop();

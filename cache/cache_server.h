@@ -12,6 +12,7 @@
 #include "cache/held_buckets.h"
 #include "directory/client/directory_client.h"
 #include "directory/http/http_server.h"
+#include "directory/server/answers_made_ahead.h"
 
 namespace keydir {
 
@@ -43,6 +44,7 @@ class CacheServer {
   std::unique_ptr<HeldBuckets> held_buckets_;  // buckets mode
   std::unique_ptr<BucketHolder> buckets_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<AnswersMadeAhead> answers_ahead_;  // lookup_answers_prefill
 };
 
 }  // namespace keydir

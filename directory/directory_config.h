@@ -38,7 +38,9 @@ struct DirectoryConfig {
   long long lookup_max_age_seconds = 300;
   // Finished lookup answers kept in memory (directory/lookup_answers.h);
   // 0 turns them off. With prefill, the answers of every number with a
-  // key of its own are made at start, until the budget is spent.
+  // key of its own are made ahead, until the budget is spent: at start (a
+  // cache: once it has a copy) and again whenever all were dropped at once
+  // (directory/server/answers_made_ahead.h).
   long long lookup_answers_mib = 256;
   bool lookup_answers_prefill = false;
 

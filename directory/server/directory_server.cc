@@ -1,6 +1,5 @@
 #include "directory/server/directory_server.h"
 
-#include <cmath>
 #include <fstream>
 #include <iostream>
 
@@ -72,6 +71,14 @@ std::unique_ptr<LookupAnswers> lookupAnswersFromConfig(KeyStore& store,
   if (config.lookup_answers_mib <= 0) return nullptr;
   return std::make_unique<LookupAnswers>(store, std::size_t(config.lookup_answers_mib) << 20,
                                          writers);
+}
+
+std::unique_ptr<AnswersMadeAhead> answersMadeAheadFromConfig(DirectoryService& service,
+                                                             std::function<bool()> ready) {
+  if (!service.lookup_answers || !service.config.lookup_answers_prefill) return nullptr;
+  return std::make_unique<AnswersMadeAhead>(*service.lookup_answers,
+                                            static_cast<SqliteKeyStore&>(*service.store),
+                                            *service.registry, *service.clock, std::move(ready));
 }
 
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config) {
@@ -159,9 +166,8 @@ DirectoryServer::~DirectoryServer() { stop(); }
 
 void DirectoryServer::start() {
   http_->start(new Router(*service_, directoryRoutes()));
-  if (service_->lookup_answers && service_->config.lookup_answers_prefill) {
-    prefiller_.start([this] { prefillLookupAnswers(); });
-  }
+  answers_ahead_ = answersMadeAheadFromConfig(*service_);
+  if (answers_ahead_) answers_ahead_->start();
   sweeper_.start([this] {
     const auto period = std::chrono::seconds(service_->config.expiry_sweep_seconds);
     while (sweeper_.sleep(period)) {
@@ -174,39 +180,8 @@ void DirectoryServer::start() {
 
 void DirectoryServer::stop() {
   sweeper_.stop();
-  prefiller_.stop();
+  answers_ahead_.reset();
   if (http_) http_->stop();
-}
-
-void DirectoryServer::prefillLookupAnswers() {
-  auto& store = static_cast<SqliteKeyStore&>(*service_->store);
-  LookupAnswers& answers = *service_->lookup_answers;
-  const auto started = std::chrono::steady_clock::now();
-  std::string after;
-  std::size_t made = 0;
-  while (!prefiller_.stopping() && !answers.full()) {
-    auto numbers = store.liveNumbersAfter(after, 1000);
-    if (!numbers) {
-      std::cerr << "keydir: making lookup answers ahead: " << numbers.error().message << "\n";
-      return;
-    }
-    if (numbers->empty()) break;
-    if (!answers.catchUp()) return;
-    const Instant now = service_->clock->now();
-    for (const std::string& tn : *numbers) {
-      std::int64_t as_of = 0;
-      auto answer = tnKeysAnswer(*service_->registry, tn, now, &as_of);
-      if (answer) {
-        answers.keep(tn, as_of, std::make_shared<const LookupAnswers::Answer>(std::move(*answer)));
-      }
-      ++made;
-    }
-    after = numbers->back();
-  }
-  std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-  std::cerr << "keydir: lookup answers made ahead: " << answers.count() << " held ("
-            << (answers.bytes() >> 20) << " MiB) of " << made << " numbers, in "
-            << std::lround(took.count()) << " s\n";
 }
 
 Result<std::size_t> DirectoryServer::sweepFeed() {

@@ -8,6 +8,7 @@
 #include "directory/background_thread.h"
 #include "directory/directory_service.h"
 #include "directory/http/http_server.h"
+#include "directory/server/answers_made_ahead.h"
 #include "directory/store/connection_pool.h"
 #include "directory/store/sqlite_key_store.h"
 
@@ -33,15 +34,12 @@ class DirectoryServer {
 
  private:
   DirectoryServer() = default;
-  // Makes the lookup answers of every number with a key of its own, in
-  // order, until the budget is spent (lookup_answers_prefill).
-  void prefillLookupAnswers();
 
   SystemClock system_clock_;
   std::unique_ptr<DirectoryService> service_;
   std::unique_ptr<HttpServer> http_;
   BackgroundThread sweeper_;
-  BackgroundThread prefiller_;
+  std::unique_ptr<AnswersMadeAhead> answers_ahead_;  // lookup_answers_prefill
 };
 
 // The listener a configuration asks for.
@@ -61,6 +59,10 @@ Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config);
 std::unique_ptr<LookupAnswers> lookupAnswersFromConfig(KeyStore& store,
                                                        const DirectoryConfig& config,
                                                        LookupAnswers::Writers writers);
+// Makes the service's lookup answers ahead when its configuration asks
+// (lookup_answers_prefill); null when it does not. Not started.
+std::unique_ptr<AnswersMadeAhead> answersMadeAheadFromConfig(
+    DirectoryService& service, std::function<bool()> ready = [] { return true; });
 // The key rules a configuration asks for.
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
 // The SQLite connections `keydir serve` and `keydir import` open alike.

@@ -305,6 +305,52 @@ TEST_F(CacheTest, AnswersHeldBeforeAFreshSnapshotIsSwappedInAreNotServedAfter) {
       << "an answer held from the file before the swap was served";
 }
 
+TEST_F(CacheTest, AnswersMadeAheadComeAfterTheFirstCopyAndAgainFromAFreshSnapshot) {
+  testing::keydirJson("pki issue " + pki_ + " --name solo --type enterprise --issuer carrier --tn " +
+             "12025550123 --spc-map " + (dir_ / "map.csv").string());
+  auto register_solo = [&](const std::string& name) -> std::string {
+    return testing::keydirJson("register --server " + directory_->url() + " --credential " +
+                      credential("solo", name))["id"];
+  };
+  auto passes = [&] {
+    std::string log = cache_->log();
+    std::size_t count = 0;
+    for (auto at = log.find("lookup answers made ahead: 1 held"); at != std::string::npos;
+         at = log.find("lookup answers made ahead: 1 held", at + 1)) {
+      ++count;
+    }
+    return count;
+  };
+  startDirectory();
+  std::string kept = register_solo("solo1");
+  std::string revoked = register_solo("solo2");
+  startCache({"--set", "lookup_answers_prefill=true"});
+  ASSERT_TRUE(eventually([&] { return caughtUp() && passes() == 1; })) << cache_->log();
+  EXPECT_EQ(metric("keydir_lookup_answers_held"), 1) << "made before any lookup asked";
+
+  // As in the test above: the pages leave the revocation out, and the fresh
+  // snapshot swapped in drops every held answer. The next pass makes the
+  // number's answer again from the new file, which lacks the revoked key.
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
+    if (!target.starts_with("/v1/changes")) return;
+    auto page = nlohmann::json::parse(body);
+    nlohmann::json left = nlohmann::json::array();
+    for (const auto& change : page["changes"]) {
+      if (change["id"] != revoked) left.push_back(change);
+    }
+    page["changes"] = left;
+    body = page.dump();
+  });
+  revokeKey(revoked);
+  ASSERT_TRUE(eventually([&] {
+    return cache_->log().find("swapped in a fresh snapshot") != std::string::npos &&
+           passes() == 2;
+  })) << cache_->log();
+  EXPECT_EQ(metric("keydir_lookup_answers_held"), 1);
+  EXPECT_EQ(keyIds(getJson(*cache_, "/v1/tns/12025550123/keys")), std::vector<std::string>{kept});
+  EXPECT_EQ(get(*cache_, "/v1/tns/12025550123/keys").headers["x-cache"], "hit");
+}
+
 TEST_F(CacheTest, ServesThroughAnOutageMarkedStaleAndCatchesUpAfter) {
   startDirectory();
   std::string id = registerKey()["id"];

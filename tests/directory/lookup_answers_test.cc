@@ -164,6 +164,31 @@ TEST_F(LookupAnswersTest, PrefillMakesTheAnswersOfNumbersWithTheirOwnKeysAtStart
   EXPECT_EQ(idsFor("14155550123"), std::vector<std::string>{id});
 }
 
+TEST_F(LookupAnswersTest, PrefillMakesThemAgainOnceEveryAnswerWasDropped) {
+  auto direct = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
+                                                  "intermediate", {"2-14155550123"}));
+  startServer();
+  std::string id = registered(direct);
+  stopServer();
+  config_.lookup_answers_prefill = true;
+  startServer();
+  auto made_ahead = [&] {
+    for (int i = 0; i < 500 && !held().find("14155550123", clock_->now()); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return held().find("14155550123", clock_->now()) != nullptr;
+  };
+  ASSERT_TRUE(made_ahead());
+  // An SPC-map change drops every held answer (the next lookup's catch-up);
+  // no lookup follows, yet the number's answer is made again.
+  ASSERT_TRUE(directory_store().importSpcMap(
+      {{TnScope::parse("1-12025550000-100").value(), "1234"}}, {}, true));
+  ASSERT_TRUE(held().catchUp());
+  ASSERT_EQ(held().count(), 0u);
+  EXPECT_TRUE(made_ahead());
+  EXPECT_EQ(idsFor("14155550123"), std::vector<std::string>{id});
+}
+
 TEST_F(LookupAnswersTest, OffMeansNoneAreHeld) {
   config_.lookup_answers_mib = 0;
   startServer();

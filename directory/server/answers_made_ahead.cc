@@ -1,0 +1,74 @@
+#include "directory/server/answers_made_ahead.h"
+
+#include <cmath>
+#include <iostream>
+
+namespace keydir {
+namespace {
+
+// How often the held answers are asked whether they were all dropped.
+constexpr std::chrono::seconds kCheckPeriod{5};
+constexpr std::size_t kBatch = 1000;
+
+}  // namespace
+
+AnswersMadeAhead::AnswersMadeAhead(LookupAnswers& answers, SqliteKeyStore& store,
+                                   KeyRegistry& registry, const Clock& clock,
+                                   std::function<bool()> ready)
+    : answers_(answers), store_(store), registry_(registry), clock_(clock), ready_(std::move(ready)) {}
+
+void AnswersMadeAhead::start() {
+  thread_.start([this] { run(); });
+}
+
+void AnswersMadeAhead::stop() { thread_.stop(); }
+
+void AnswersMadeAhead::run() {
+  std::uint64_t made_after = 0;  // every answer had been dropped this often when the last pass began
+  do {
+    if (!ready_()) continue;
+    if (auto caught_up = answers_.catchUp(); !caught_up) {
+      std::cerr << "keydir: making lookup answers ahead: " << caught_up.error().message << "\n";
+      continue;
+    }
+    const std::uint64_t dropped = answers_.timesAllDropped();
+    if (dropped == made_after) continue;
+    made_after = dropped;
+    const auto started = std::chrono::steady_clock::now();
+    auto done = pass();
+    if (!done) {
+      std::cerr << "keydir: making lookup answers ahead: " << done.error().message << "\n";
+      continue;
+    }
+    if (done->numbers == 0) continue;
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    std::cerr << "keydir: lookup answers made ahead: " << answers_.count() << " held ("
+              << (answers_.bytes() >> 20) << " MiB), " << done->made << " made for "
+              << done->numbers << " numbers, in " << std::lround(took.count()) << " s\n";
+  } while (thread_.sleep(kCheckPeriod));
+}
+
+Result<AnswersMadeAhead::Pass> AnswersMadeAhead::pass() {
+  Pass done;
+  std::string after;
+  while (!thread_.stopping() && !answers_.full()) {
+    auto numbers = store_.liveNumbersAfter(after, kBatch);
+    if (!numbers) return std::unexpected(numbers.error());
+    if (numbers->empty()) break;
+    if (auto ok = answers_.catchUp(); !ok) return std::unexpected(ok.error());
+    const Instant now = clock_.now();
+    for (const std::string& tn : *numbers) {
+      ++done.numbers;
+      if (answers_.find(tn, now)) continue;
+      std::int64_t as_of = 0;
+      auto answer = tnKeysAnswer(registry_, tn, now, &as_of);
+      if (!answer) continue;  // this number is answered, or refused, by its lookup
+      answers_.keep(tn, as_of, std::make_shared<const LookupAnswers::Answer>(std::move(*answer)));
+      ++done.made;
+    }
+    after = numbers->back();
+  }
+  return done;
+}
+
+}  // namespace keydir
