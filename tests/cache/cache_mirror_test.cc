@@ -131,6 +131,22 @@ void alterChange(std::string& body, const std::string& id,
   body = page.dump();
 }
 
+// From now on the changes pages leave out every change of `id`: the
+// cache's digest disagrees after its next batch and a fresh snapshot is
+// swapped in.
+void leaveOutOfChangePages(testing::TestProxy& proxy, const std::string& id) {
+  proxy.setRewrite([id](const std::string&, const std::string& target, int&, std::string& body) {
+    if (!target.starts_with("/v1/changes")) return;
+    auto page = nlohmann::json::parse(body);
+    nlohmann::json left = nlohmann::json::array();
+    for (const auto& change : page["changes"]) {
+      if (change["id"] != id) left.push_back(change);
+    }
+    page["changes"] = left;
+    body = page.dump();
+  });
+}
+
 TEST_F(CacheTest, ALyingDirectoryCannotMakeItServeAForgedKeyOrDropAValidOne) {
   startDirectory();
   std::string kept = registerKey()["id"];
@@ -284,18 +300,9 @@ TEST_F(CacheTest, AnswersHeldBeforeAFreshSnapshotIsSwappedInAreNotServedAfter) {
     auto ids = keyIds(getJson(*cache_, "/v1/tns/12025550123/keys"));
     ASSERT_EQ(std::count(ids.begin(), ids.end(), revoked), 1);
   }
-  // The pages leave the revocation out, so the cache's digest disagrees
-  // and a fresh snapshot, which lacks the key, is swapped in.
-  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
-    if (!target.starts_with("/v1/changes")) return;
-    auto page = nlohmann::json::parse(body);
-    nlohmann::json kept = nlohmann::json::array();
-    for (const auto& change : page["changes"]) {
-      if (change["id"] != revoked) kept.push_back(change);
-    }
-    page["changes"] = kept;
-    body = page.dump();
-  });
+  // The pages leave the revocation out; the fresh snapshot swapped in
+  // lacks the key.
+  leaveOutOfChangePages(*proxy_, revoked);
   revokeKey(revoked);
   ASSERT_TRUE(eventually([&] {
     return cache_->log().find("swapped in a fresh snapshot") != std::string::npos;
@@ -328,19 +335,10 @@ TEST_F(CacheTest, AnswersMadeAheadComeAfterTheFirstCopyAndAgainFromAFreshSnapsho
   ASSERT_TRUE(eventually([&] { return caughtUp() && passes() == 1; })) << cache_->log();
   EXPECT_EQ(metric("keydir_lookup_answers_held"), 1) << "made before any lookup asked";
 
-  // As in the test above: the pages leave the revocation out, and the fresh
-  // snapshot swapped in drops every held answer. The next pass makes the
-  // number's answer again from the new file, which lacks the revoked key.
-  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
-    if (!target.starts_with("/v1/changes")) return;
-    auto page = nlohmann::json::parse(body);
-    nlohmann::json left = nlohmann::json::array();
-    for (const auto& change : page["changes"]) {
-      if (change["id"] != revoked) left.push_back(change);
-    }
-    page["changes"] = left;
-    body = page.dump();
-  });
+  // The fresh snapshot swapped in drops every held answer. The next pass
+  // makes the number's answer again from the new file, which lacks the
+  // revoked key.
+  leaveOutOfChangePages(*proxy_, revoked);
   revokeKey(revoked);
   ASSERT_TRUE(eventually([&] {
     return cache_->log().find("swapped in a fresh snapshot") != std::string::npos &&

@@ -29,6 +29,25 @@ class LookupAnswersTest : public testing::FeedTest {
     EXPECT_TRUE(held().find(tn, clock_->now())) << tn << " is not held";
     return second;
   }
+  // Registers a key of its own for 14155550123, then restarts the server
+  // with answers made ahead; returns the key's id.
+  std::string registeredThenRestartedWithPrefill() {
+    auto direct = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
+                                                    "intermediate", {"2-14155550123"}));
+    startServer();
+    std::string id = registered(direct);
+    stopServer();
+    config_.lookup_answers_prefill = true;
+    startServer();
+    return id;
+  }
+  // Waits up to ten seconds for 14155550123's answer to be made ahead.
+  bool madeAhead() {
+    for (int i = 0; i < 500 && !held().find("14155550123", clock_->now()); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return held().find("14155550123", clock_->now()) != nullptr;
+  }
 };
 
 TEST_F(LookupAnswersTest, ARegistrationAndARevocationAreSeenByTheNextLookup) {
@@ -150,42 +169,21 @@ TEST_F(LookupAnswersTest, PastTheBudgetAnswersAreMadeButNotKept) {
 }
 
 TEST_F(LookupAnswersTest, PrefillMakesTheAnswersOfNumbersWithTheirOwnKeysAtStart) {
-  auto direct = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
-                                                  "intermediate", {"2-14155550123"}));
-  startServer();
-  std::string id = registered(direct);
-  stopServer();
-  config_.lookup_answers_prefill = true;
-  startServer();
-  for (int i = 0; i < 100 && !held().find("14155550123", clock_->now()); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  EXPECT_TRUE(held().find("14155550123", clock_->now()));
+  std::string id = registeredThenRestartedWithPrefill();
+  EXPECT_TRUE(madeAhead());
   EXPECT_EQ(idsFor("14155550123"), std::vector<std::string>{id});
 }
 
 TEST_F(LookupAnswersTest, PrefillMakesThemAgainOnceEveryAnswerWasDropped) {
-  auto direct = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
-                                                  "intermediate", {"2-14155550123"}));
-  startServer();
-  std::string id = registered(direct);
-  stopServer();
-  config_.lookup_answers_prefill = true;
-  startServer();
-  auto made_ahead = [&] {
-    for (int i = 0; i < 500 && !held().find("14155550123", clock_->now()); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return held().find("14155550123", clock_->now()) != nullptr;
-  };
-  ASSERT_TRUE(made_ahead());
+  std::string id = registeredThenRestartedWithPrefill();
+  ASSERT_TRUE(madeAhead());
   // An SPC-map change drops every held answer (the next lookup's catch-up);
   // no lookup follows, yet the number's answer is made again.
   ASSERT_TRUE(directory_store().importSpcMap(
       {{TnScope::parse("1-12025550000-100").value(), "1234"}}, {}, true));
   ASSERT_TRUE(held().catchUp());
   ASSERT_EQ(held().count(), 0u);
-  EXPECT_TRUE(made_ahead());
+  EXPECT_TRUE(madeAhead());
   EXPECT_EQ(idsFor("14155550123"), std::vector<std::string>{id});
 }
 
