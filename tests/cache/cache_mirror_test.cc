@@ -120,30 +120,33 @@ TEST_F(CacheTest, ARegistrationOrRevocationReachesTheMirrorAtTheNextPoll) {
   EXPECT_EQ(keyIds(getJson(*directory_, "/v1/tns/12025550123/keys")), ids);
 }
 
-// Alters one change of every changes page that names `id`.
-void alterChange(std::string& body, const std::string& id,
-                 const std::function<void(nlohmann::json&)>& alter) {
+// Edits the list of changes of `body` when it is a changes page.
+void editChanges(std::string& body, const std::function<void(nlohmann::json&)>& edit) {
   auto page = nlohmann::json::parse(body, nullptr, false);
   if (!page.is_object() || !page.contains("changes")) return;
-  for (auto& change : page["changes"]) {
-    if (change["id"] == id) alter(change);
-  }
+  edit(page["changes"]);
   body = page.dump();
 }
 
-// From now on the changes pages leave out every change of `id`: the
-// cache's digest disagrees after its next batch and a fresh snapshot is
-// swapped in.
-void leaveOutOfChangePages(testing::TestProxy& proxy, const std::string& id) {
-  proxy.setRewrite([id](const std::string&, const std::string& target, int&, std::string& body) {
-    if (!target.starts_with("/v1/changes")) return;
-    auto page = nlohmann::json::parse(body);
+// Alters one change of every changes page that names `id`.
+void alterChange(std::string& body, const std::string& id,
+                 const std::function<void(nlohmann::json&)>& alter) {
+  editChanges(body, [&](nlohmann::json& changes) {
+    for (auto& change : changes) {
+      if (change["id"] == id) alter(change);
+    }
+  });
+}
+
+// Leaves the changes of `id` out of a changes page: the cache's digest then
+// disagrees after that batch, and a fresh snapshot is swapped in.
+void leaveOutChange(std::string& body, const std::string& id) {
+  editChanges(body, [&](nlohmann::json& changes) {
     nlohmann::json left = nlohmann::json::array();
-    for (const auto& change : page["changes"]) {
+    for (const auto& change : changes) {
       if (change["id"] != id) left.push_back(change);
     }
-    page["changes"] = left;
-    body = page.dump();
+    changes = left;
   });
 }
 
@@ -234,15 +237,7 @@ TEST_F(CacheTest, AFreshSnapshotIsSwappedInWholeOnlyOnceItChecksOut) {
   std::string added = registerKey()["id"];
   const std::string first_page = "/v1/changes?since=" + std::to_string(reached) + "&";
   proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
-    if (target.starts_with(first_page)) {
-      auto page = nlohmann::json::parse(body);
-      nlohmann::json kept = nlohmann::json::array();
-      for (const auto& change : page["changes"]) {
-        if (change["id"] != added) kept.push_back(change);
-      }
-      page["changes"] = kept;
-      body = page.dump();
-    }
+    if (target.starts_with(first_page)) leaveOutChange(body, added);
     if (target.starts_with("/v1/snapshot")) {
       const std::size_t value = body.find("\"digest\":\"", body.rfind("\"kind\":\"end\"")) + 10;
       body.replace(value, 64, std::string(64, '0'));
@@ -302,7 +297,9 @@ TEST_F(CacheTest, AnswersHeldBeforeAFreshSnapshotIsSwappedInAreNotServedAfter) {
   }
   // The pages leave the revocation out; the fresh snapshot swapped in
   // lacks the key.
-  leaveOutOfChangePages(*proxy_, revoked);
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
+    if (target.starts_with("/v1/changes")) leaveOutChange(body, revoked);
+  });
   revokeKey(revoked);
   ASSERT_TRUE(eventually([&] {
     return cache_->log().find("swapped in a fresh snapshot") != std::string::npos;
@@ -338,7 +335,9 @@ TEST_F(CacheTest, AnswersMadeAheadComeAfterTheFirstCopyAndAgainFromAFreshSnapsho
   // The fresh snapshot swapped in drops every held answer. The next pass
   // makes the number's answer again from the new file, which lacks the
   // revoked key.
-  leaveOutOfChangePages(*proxy_, revoked);
+  proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string& body) {
+    if (target.starts_with("/v1/changes")) leaveOutChange(body, revoked);
+  });
   revokeKey(revoked);
   ASSERT_TRUE(eventually([&] {
     return cache_->log().find("swapped in a fresh snapshot") != std::string::npos &&

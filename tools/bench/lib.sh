@@ -76,7 +76,7 @@ http {
   uwsgi_temp_path $work/nginx;
   scgi_temp_path $work/nginx;
   server {
-    listen 127.0.0.1:18089;
+    listen ${nginx_url#http://};
     root $work/nginx;
     location / { default_type application/json; try_files /answer.json =404; }
   }
@@ -87,6 +87,17 @@ CONF
 }
 
 stop_nginx() { kill "$(cat "$work/nginx/nginx.pid")"; }
+nginx_url=http://127.0.0.1:18089
+
+nginx_wrk() {  # nginx_wrk FILE SCRIPT -> run_wrk's "rate p50_ms p99_ms" for nginx answering FILE; TNS in the environment
+  start_nginx "$1"
+  run_wrk "$nginx_url" "$2"
+  stop_nginx
+}
+
+rss_mib() {  # rss_mib PID -> the process's resident memory in MiB
+  awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
 
 make_data() {  # make_data N: $work/keys.ndjson and $work/tns.txt with at least N lines
   [ -f "$work/pki/trust.pem" ] || "$keydir" pki init "$work/pki" >/dev/null
