@@ -155,15 +155,29 @@ TEST_F(ReactorCoreTest, TooManyHeaderFieldsAreAProblem431) {
       << answer;
 }
 
-TEST_F(ReactorCoreTest, AChunkedRequestBodyIsRefused411) {
+TEST_F(ReactorCoreTest, AChunkedRequestBodyReachesTheRouteDecoded) {
+  startServer();
+  auto socket = connect();
+  // The body `{}` in two chunks: the route reads it as JSON and finds no
+  // credential, which it can only say once it has the decoded body.
+  sendText(socket,
+           "POST /v1/keys HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+           "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n1\r\n{\r\n1\r\n}\r\n0\r\n\r\n");
+  std::string answer = readUntilClosed(socket);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << answer;
+  EXPECT_NE(lastBody(answer)["detail"].get<std::string>().find("dc"), std::string::npos) << answer;
+}
+
+TEST_F(ReactorCoreTest, ABadChunkIsRefused400AndTheConnectionCloses) {
   startServer();
   auto socket = connect();
   sendText(socket,
            "POST /v1/keys HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-           "2\r\n{}\r\n0\r\n\r\n");
+           "2\r\n{}}\r\n0\r\n\r\n");
   std::string answer = readUntilClosed(socket);
-  EXPECT_EQ(answer.rfind("HTTP/1.1 411 ", 0), 0u) << answer;
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << answer;
   EXPECT_NE(answer.find("application/problem+json"), std::string::npos);
+  EXPECT_NE(answer.find("longer than its size says"), std::string::npos) << answer;
 }
 
 TEST_F(ReactorCoreTest, ExpectContinueGetsA100BeforeTheBodyIsSent) {

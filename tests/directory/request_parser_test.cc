@@ -60,6 +60,59 @@ TEST(RequestParserTest, ALongKeepAliveConnectionDoesNotGrowTheBuffer) {
   EXPECT_FALSE(parser.midRequest());
 }
 
+TEST(RequestParserTest, AChunkedBodyArrivingByteByByteIsDecodedWithExtensionsAndTrailers) {
+  RequestParser parser;
+  const std::string request =
+      "POST /cps/12025550150/ppts HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
+      "5;name=value ; other\r\nhello\r\n"
+      "0006\r\n world\r\n"
+      "0;last\r\nChecksum: abc\r\n\r\n"
+      "GET /healthz HTTP/1.1\r\n\r\n";
+  std::optional<ParsedRequest> parsed;
+  std::size_t fed = 0;
+  while (!parsed && fed < request.size()) {
+    parser.feed(request.substr(fed++, 1));
+    parsed = parser.next();
+    ASSERT_FALSE(parser.refusal()) << parser.refusal()->why;
+  }
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->body, "hello world");
+  EXPECT_EQ(parsed->head.getContentLength64(), 11) << "the decoded length, for what follows";
+  EXPECT_FALSE(parsed->head.has("Transfer-Encoding"));
+  EXPECT_EQ(request.substr(fed), "GET /healthz HTTP/1.1\r\n\r\n") << "the trailer ended the body";
+  parser.feed(request.substr(fed));
+  auto next = parser.next();
+  ASSERT_TRUE(next) << "a request pipelined after a chunked one";
+  EXPECT_EQ(next->head.getURI(), "/healthz");
+}
+
+TEST(RequestParserTest, AChunkedBodyWaitsForItsDeadlineAndMayAskToContinue) {
+  RequestParser parser;
+  parser.feed(
+      "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_FALSE(parser.next());
+  EXPECT_TRUE(parser.awaitingBody());
+  EXPECT_TRUE(parser.takeContinue());
+  EXPECT_FALSE(parser.takeContinue()) << "100 is sent once";
+  parser.feed("3\r\nabc\r\n");
+  EXPECT_FALSE(parser.next());
+  EXPECT_TRUE(parser.awaitingBody());
+  parser.feed("0\r\n\r\n");
+  auto parsed = parser.next();
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->body, "abc");
+  EXPECT_FALSE(parser.midRequest());
+}
+
+TEST(RequestParserTest, AnEmptyChunkedBodyIsAnEmptyBody) {
+  RequestParser parser;
+  parser.feed("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+  auto parsed = parser.next();
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->body, "");
+  EXPECT_EQ(parsed->head.getContentLength64(), 0);
+}
+
 TEST(RequestParserTest, ConnectionCloseAndHttp10AreKeptApart) {
   RequestParser parser;
   parser.feed("GET / HTTP/1.1\r\nConnection: close\r\n\r\nGET / HTTP/1.0\r\n\r\n");
@@ -105,8 +158,37 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{"GET / HTTP/1.1\r\nX: " + std::string(2000, 'a'), 431,
                 "header block is over 1024 bytes"},
         Refused{manyHeaders(9), 431, "9 header fields, over 8"},
-        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 411,
-                "Transfer-Encoding is refused"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", 400,
+                "both Content-Length and Transfer-Encoding"},
+        Refused{"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+                "HTTP/1.0 request cannot carry Transfer-Encoding"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400, "must end in chunked"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501,
+                "'gzip' is not implemented"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400,
+                "size in hex"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400,
+                "longer than its size says"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n", 400,
+                "';' extensions"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;a=\x01\r\nhello\r\n", 400,
+                "';' extensions"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n", 413,
+                "over the limit of 100"},
+        // Two chunks under the limit each, over it together: decoded bytes count.
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n32\r\n" +
+                    std::string(50, 'a') + "\r\n33\r\n",
+                413, "over the limit of 100"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;" + std::string(1200, 'e'),
+                431, "chunk lines and trailers are over 1024"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                    std::string(1100, '0') + "5\r\nhello\r\n",
+                431, "chunk lines and trailers are over 1024"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nNot a field\r\n\r\n",
+                400, "trailer line"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nA: 1\r\nB: 2\r\n\r\n"
+                "0\r\nT1: 1\r\nT2: 2\r\nT3: 3\r\nT4: 4\r\nT5: 5\r\nT6: 6\r\nT7: 7\r\n\r\n",
+                431, "9 header and trailer fields, over 8"},
         Refused{"POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", 413, "over the limit of 100"},
         Refused{"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400, "not a whole number"},
         Refused{"POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n", 400, "not a whole number"},
