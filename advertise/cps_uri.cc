@@ -69,4 +69,14 @@ Result<void> checkCpsUri(std::string_view uri) {
   return {};
 }
 
+CpsBase cpsBase(std::string_view uri) {
+  uri = uri.substr(0, uri.find_first_of("?#"));
+  const std::size_t scheme = uri.find("://");
+  const std::size_t path_at = uri.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+  CpsBase base{std::string(uri.substr(0, path_at)),
+               path_at == std::string_view::npos ? "" : std::string(uri.substr(path_at))};
+  while (!base.path.empty() && base.path.back() == '/') base.path.pop_back();
+  return base;
+}
+
 }  // namespace keydir

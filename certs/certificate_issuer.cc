@@ -83,6 +83,18 @@ Result<X509Ptr> issueCertificate(const CertificateRequest& request, EVP_PKEY* su
       return std::unexpected(added.error());
     }
   }
+  if (!request.subject_alt_names.empty()) {
+    std::string names;
+    for (const std::string& name : request.subject_alt_names) {
+      names += (names.empty() ? "" : ",") + name;
+    }
+    for (auto [nid, value] : {std::pair{NID_subject_alt_name, names},
+                              std::pair{NID_ext_key_usage, std::string("serverAuth")}}) {
+      if (auto added = addConfExtension(certificate.get(), &context, nid, value); !added) {
+        return std::unexpected(added.error());
+      }
+    }
+  }
   if (!request.tn_auth_list.empty()) {
     auto added =
         addRawExtension(certificate.get(), kTnAuthListOid, encodeTnAuthList(request.tn_auth_list));

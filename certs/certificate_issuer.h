@@ -1,7 +1,8 @@
 #pragma once
 // Issues STIR certificates (RFC 8226) for test PKIs: STI-CA roots and
 // intermediates, service-provider and enterprise certificates with a
-// TNAuthList, and RFC 9060 delegate CAs. Keys are P-256.
+// TNAuthList, and RFC 9060 delegate CAs; and TLS server certificates for
+// demos on loopback. Keys are P-256.
 
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct CertificateRequest {
   // and issues RFC 9060 delegates).
   bool ca_can_sign = false;
   bool delegation_usage = false;  // RFC 9345 DelegationUsage extension
+  // A TLS server's names ("IP:127.0.0.1", "DNS:localhost"): set, the
+  // certificate also gets extendedKeyUsage serverAuth (a demo's CPS).
+  std::vector<std::string> subject_alt_names;
   Instant not_before;
   Instant not_after;
 };

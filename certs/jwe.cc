@@ -129,6 +129,47 @@ Result<SplitJwe> splitJwe(std::string_view compact) {
   return split;
 }
 
+// A JWE split and held to the rules every keydir JWE follows, with its
+// ephemeral key parsed (on the curve, public only).
+struct CheckedJwe {
+  SplitJwe split;
+  EvpPkeyPtr epk;
+  KeyType epk_type;
+};
+
+Result<CheckedJwe> checkJwe(std::string_view compact) {
+  auto split = splitJwe(compact);
+  if (!split) return std::unexpected(split.error());
+  const nlohmann::json& header = split->header;
+  const std::string alg = textField(header, "alg"), enc = textField(header, "enc");
+  if (alg != kAlg || enc != kEnc) {
+    return fail(ErrorCode::kUnsupportedKey, "a JWE with alg \"" + alg + "\" and enc \"" + enc +
+                                                "\" is not supported; keydir uses ECDH-ES with "
+                                                "A256GCM");
+  }
+  if (header.contains("crit") || header.contains("zip")) {
+    return fail(ErrorCode::kMalformed,
+                "the JWE header has \"crit\" or \"zip\", which keydir "
+                "does not take");
+  }
+  if (!split->encrypted_key.empty()) {
+    return fail(ErrorCode::kMalformed,
+                "an ECDH-ES JWE has an empty encrypted key (RFC 7518 section 4.6)");
+  }
+  if (split->iv.size() != kIvBytes || split->tag.size() != kTagBytes) {
+    return fail(ErrorCode::kMalformed, "an A256GCM JWE has a 12-byte IV and a 16-byte tag");
+  }
+  if (!header.contains("epk")) return fail(ErrorCode::kMalformed, "the JWE header has no \"epk\"");
+  auto epk = keyFromJwk(header["epk"]);
+  if (!epk) return failWithContext(epk.error(), "the JWE's epk");
+  if (header["epk"].contains("d")) {
+    return fail(ErrorCode::kMalformed, "the JWE's epk carries a private key");
+  }
+  auto epk_type = keyTypeOf(epk->get());
+  if (!epk_type) return std::unexpected(epk_type.error());
+  return CheckedJwe{std::move(*split), std::move(*epk), *epk_type};
+}
+
 }  // namespace
 
 std::string concatKdf(std::string_view z, std::string_view algorithm_id, std::string_view apu,
@@ -186,14 +227,27 @@ Result<std::string> encryptJwe(std::string_view plaintext, const EVP_PKEY* recip
   if (!z) return std::unexpected(z.error());
   const std::string key = concatKdf(*z, kEnc, "", "", kKeyBytes);
 
-  nlohmann::json header = {
-      {"alg", kAlg}, {"enc", kEnc}, {"kid", kid}, {"epk", publicJwk(ephemeral)}};
   // The AAD is the protected header as it is sent (RFC 7516 section 5.1 step 14).
-  const std::string protected_b64 = base64UrlEncode(header.dump());
+  const std::string protected_b64 = jweProtectedHeader(ephemeral, kid);
   auto sealed = sealAesGcm(key, iv, protected_b64, plaintext);
   if (!sealed) return std::unexpected(sealed.error());
-  return protected_b64 + ".." + base64UrlEncode(iv) + "." + base64UrlEncode(sealed->ciphertext) +
-         "." + base64UrlEncode(sealed->tag);
+  return compactJwe(protected_b64, iv, sealed->ciphertext, sealed->tag);
+}
+
+std::string jweProtectedHeader(const EVP_PKEY* ephemeral, std::string_view kid) {
+  // nlohmann::json keeps members sorted by name, which is the order above.
+  const nlohmann::json header = {
+      {"alg", kAlg}, {"enc", kEnc}, {"kid", kid}, {"epk", publicJwk(ephemeral)}};
+  return base64UrlEncode(header.dump());
+}
+
+std::string compactJwe(std::string_view protected_b64, std::string_view iv,
+                       std::string_view ciphertext, std::string_view tag) {
+  std::string compact;
+  compact.reserve(protected_b64.size() + (iv.size() + ciphertext.size() + tag.size()) * 4 / 3 + 8);
+  compact.append(protected_b64).append("..").append(base64UrlEncode(iv)).append(".");
+  compact.append(base64UrlEncode(ciphertext)).append(".").append(base64UrlEncode(tag));
+  return compact;
 }
 
 Result<nlohmann::json> jweHeader(std::string_view compact) {
@@ -202,51 +256,33 @@ Result<nlohmann::json> jweHeader(std::string_view compact) {
   return std::move(split->header);
 }
 
+Result<JweEnvelope> jweEnvelope(std::string_view compact) {
+  auto checked = checkJwe(compact);
+  if (!checked) return std::unexpected(checked.error());
+  return JweEnvelope{std::move(checked->split.header), checked->epk_type,
+                     checked->split.ciphertext.size()};
+}
+
 Result<DecryptedJwe> decryptJwe(std::string_view compact, EVP_PKEY* recipient) {
-  auto split = splitJwe(compact);
-  if (!split) return std::unexpected(split.error());
-  const nlohmann::json& header = split->header;
-  const std::string alg = textField(header, "alg"), enc = textField(header, "enc");
-  if (alg != kAlg || enc != kEnc) {
-    return fail(ErrorCode::kUnsupportedKey, "a JWE with alg \"" + alg + "\" and enc \"" + enc +
-                                                "\" is not supported; keydir uses ECDH-ES with "
-                                                "A256GCM");
-  }
-  if (header.contains("crit") || header.contains("zip")) {
-    return fail(ErrorCode::kMalformed,
-                "the JWE header has \"crit\" or \"zip\", which keydir "
-                "does not take");
-  }
-  if (!split->encrypted_key.empty()) {
-    return fail(ErrorCode::kMalformed,
-                "an ECDH-ES JWE has an empty encrypted key (RFC 7518 section 4.6)");
-  }
-  if (split->iv.size() != kIvBytes || split->tag.size() != kTagBytes) {
-    return fail(ErrorCode::kMalformed, "an A256GCM JWE has a 12-byte IV and a 16-byte tag");
-  }
-  if (!header.contains("epk")) return fail(ErrorCode::kMalformed, "the JWE header has no \"epk\"");
-  auto epk = keyFromJwk(header["epk"]);
-  if (!epk) return failWithContext(epk.error(), "the JWE's epk");
-  if (header["epk"].contains("d")) {
-    return fail(ErrorCode::kMalformed, "the JWE's epk carries a private key");
-  }
+  auto checked = checkJwe(compact);
+  if (!checked) return std::unexpected(checked.error());
+  const SplitJwe& split = checked->split;
+  const nlohmann::json& header = split.header;
   auto own_type = keyTypeOf(recipient);
   if (!own_type) return std::unexpected(own_type.error());
-  auto epk_type = keyTypeOf(epk->get());
-  if (!epk_type) return std::unexpected(epk_type.error());
-  if (*own_type != *epk_type) {
+  if (*own_type != checked->epk_type) {
     return fail(ErrorCode::kUnsupportedKey,
-                "the JWE is for a " + std::string(keyTypeName(*epk_type)) +
+                "the JWE is for a " + std::string(keyTypeName(checked->epk_type)) +
                     " key and this key is " + std::string(keyTypeName(*own_type)));
   }
   auto apu = optionalB64Member(header, "apu");
   if (!apu) return std::unexpected(apu.error());
   auto apv = optionalB64Member(header, "apv");
   if (!apv) return std::unexpected(apv.error());
-  auto z = ecdhSecret(recipient, epk->get());
+  auto z = ecdhSecret(recipient, checked->epk.get());
   if (!z) return std::unexpected(z.error());
   const std::string key = concatKdf(*z, kEnc, *apu, *apv, kKeyBytes);
-  auto plaintext = openAesGcm(key, split->iv, split->protected_b64, split->ciphertext, split->tag);
+  auto plaintext = openAesGcm(key, split.iv, split.protected_b64, split.ciphertext, split.tag);
   if (!plaintext) return std::unexpected(plaintext.error());
   return DecryptedJwe{header, std::move(*plaintext)};
 }

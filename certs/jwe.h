@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "certs/error.h"
+#include "certs/key_pair.h"
 #include "certs/openssl_ptr.h"
 
 namespace keydir {
@@ -28,6 +29,16 @@ struct JweFixedRandomness {
 Result<std::string> encryptJwe(std::string_view plaintext, const EVP_PKEY* recipient,
                                std::string_view kid, const JweFixedRandomness* fixed = nullptr);
 
+// The protected header keydir's JWEs carry, as sent: base64url of
+// {"alg":"ECDH-ES","enc":"A256GCM","epk":<ephemeral's public JWK>,"kid":..}
+// with its members in that order. A CPS's dummies use it too, so that they
+// are shaped exactly as real ones.
+std::string jweProtectedHeader(const EVP_PKEY* ephemeral, std::string_view kid);
+// The compact serialization of a JWE with an empty encrypted key, its
+// parts given decoded but for the protected header.
+std::string compactJwe(std::string_view protected_b64, std::string_view iv,
+                       std::string_view ciphertext, std::string_view tag);
+
 struct DecryptedJwe {
   nlohmann::json header;
   std::string plaintext;
@@ -36,6 +47,18 @@ struct DecryptedJwe {
 // The protected header alone, to pick a key by `kid` before decrypting.
 // kMalformed unless the text is five base64url parts with a JSON header.
 Result<nlohmann::json> jweHeader(std::string_view compact);
+
+// What a JWE shows without its key, once it passed the checks every
+// keydir JWE must: five parts, `alg` ECDH-ES and `enc` A256GCM (else
+// kUnsupportedKey), no `crit` or `zip`, an empty encrypted key, a 12-byte
+// IV, a 16-byte tag, and a public `epk` on X25519 or P-256 (else
+// kMalformed). A CPS checks what it stores this way.
+struct JweEnvelope {
+  nlohmann::json header;
+  KeyType epk_type = KeyType::kP256;
+  std::size_t ciphertext_bytes = 0;
+};
+Result<JweEnvelope> jweEnvelope(std::string_view compact);
 
 // Decrypts with `recipient` (private). kMalformed for structure or header;
 // kUnsupportedKey for another alg or enc, or an epk of another key type

@@ -1,6 +1,7 @@
 #include "certs/key_pair.h"
 
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 
@@ -101,6 +102,49 @@ Result<EvpPkeyPtr> keyFromJwk(const nlohmann::json& jwk) {
   if (kty == "EC" && crv == "P-256") return p256FromJwk(jwk);
   return fail(ErrorCode::kUnsupportedKey, "a JWK of kty \"" + kty + "\" crv \"" + crv +
                                               "\" is not supported; use OKP X25519 or EC P-256");
+}
+
+Result<EvpPkeyPtr> keyFromSeed(KeyType type, std::string_view seed) {
+  if (seed.size() != 32) return fail(ErrorCode::kMalformed, "a key seed is 32 bytes");
+  const auto* bytes = reinterpret_cast<const unsigned char*>(seed.data());
+  if (type == KeyType::kX25519) {
+    EvpPkeyPtr key(EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, bytes, 32));
+    if (!key) return fail(ErrorCode::kUnavailable, drainOpensslErrors("no X25519 key from a seed"));
+    return key;
+  }
+  using GroupPtr = std::unique_ptr<EC_GROUP, Free<&EC_GROUP_free>>;
+  using PointPtr = std::unique_ptr<EC_POINT, Free<&EC_POINT_free>>;
+  using BnCtxPtr = std::unique_ptr<BN_CTX, Free<&BN_CTX_free>>;
+  GroupPtr group(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+  BnCtxPtr bn_context(BN_CTX_new());
+  BignumPtr scalar(BN_bin2bn(bytes, 32, nullptr));
+  BignumPtr order_less_one(BN_dup(group ? EC_GROUP_get0_order(group.get()) : nullptr));
+  PointPtr point(group ? EC_POINT_new(group.get()) : nullptr);
+  std::string octets(65, '\0');
+  // scalar mod (n - 1) + 1 is never 0, so the point is never at infinity.
+  if (!group || !bn_context || !scalar || !order_less_one || !point ||
+      !BN_sub_word(order_less_one.get(), 1) ||
+      !BN_nnmod(scalar.get(), scalar.get(), order_less_one.get(), bn_context.get()) ||
+      !BN_add_word(scalar.get(), 1) ||
+      !EC_POINT_mul(group.get(), point.get(), scalar.get(), nullptr, nullptr, bn_context.get()) ||
+      EC_POINT_point2oct(group.get(), point.get(), POINT_CONVERSION_UNCOMPRESSED,
+                         reinterpret_cast<unsigned char*>(octets.data()), octets.size(),
+                         bn_context.get()) != octets.size()) {
+    return fail(ErrorCode::kUnavailable, drainOpensslErrors("no P-256 key from a seed"));
+  }
+  std::unique_ptr<OSSL_PARAM_BLD, Free<&OSSL_PARAM_BLD_free>> build(OSSL_PARAM_BLD_new());
+  OSSL_PARAM_BLD_push_utf8_string(build.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
+  OSSL_PARAM_BLD_push_octet_string(build.get(), OSSL_PKEY_PARAM_PUB_KEY, octets.data(),
+                                   octets.size());
+  OSSL_PARAM_BLD_push_BN(build.get(), OSSL_PKEY_PARAM_PRIV_KEY, scalar.get());
+  std::unique_ptr<OSSL_PARAM, Free<&OSSL_PARAM_free>> params(OSSL_PARAM_BLD_to_param(build.get()));
+  EvpPkeyCtxPtr context(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (!params || !context || EVP_PKEY_fromdata_init(context.get()) <= 0 ||
+      EVP_PKEY_fromdata(context.get(), &raw, EVP_PKEY_KEYPAIR, params.get()) <= 0) {
+    return fail(ErrorCode::kUnavailable, drainOpensslErrors("no P-256 key from a seed"));
+  }
+  return EvpPkeyPtr(raw);
 }
 
 std::string_view keyTypeName(KeyType type) { return type == KeyType::kX25519 ? "X25519" : "P-256"; }

@@ -28,6 +28,13 @@ std::string spkiDer(const EVP_PKEY* key);
 // trailing bytes, kUnsupportedKey if it is neither X25519 nor P-256.
 Result<EvpPkeyPtr> publicKeyFromSpki(std::string_view der);
 
+// A key pair whose private half comes from 32 bytes of `seed` (for X25519
+// the bytes themselves, RFC 7748 section 5; for P-256 the seed read as a
+// number and brought into [1, n-1]). For keys that must be the same each
+// time they are made from one secret, such as a CPS's dummy entries.
+// kMalformed when `seed` is not 32 bytes.
+Result<EvpPkeyPtr> keyFromSeed(KeyType type, std::string_view seed);
+
 nlohmann::json publicJwk(const EVP_PKEY* key);
 
 // A key from its JWK: OKP X25519 (RFC 8037 section 2) or EC P-256 (RFC 7518

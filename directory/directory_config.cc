@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <tuple>
 
 namespace keydir {
 namespace {
@@ -117,6 +118,22 @@ const std::map<std::string, Setter>& setters() {
       {"keep_seconds", number(&DirectoryConfig::keep_seconds)},
       {"backoff_base_seconds", number(&DirectoryConfig::backoff_base_seconds)},
       {"backoff_max_seconds", number(&DirectoryConfig::backoff_max_seconds)},
+      {"name", text(&DirectoryConfig::name)},
+      {"directory", text(&DirectoryConfig::directory)},
+      {"directory_ca", text(&DirectoryConfig::directory_ca)},
+      {"store", text(&DirectoryConfig::store)},
+      {"base_path", text(&DirectoryConfig::base_path)},
+      {"max_age_seconds", number(&DirectoryConfig::max_age_seconds)},
+      {"tick_seconds", number(&DirectoryConfig::tick_seconds)},
+      {"slots_per_tick", number(&DirectoryConfig::slots_per_tick)},
+      {"max_store_wait_seconds", number(&DirectoryConfig::max_store_wait_seconds)},
+      {"max_jwe_bytes", number(&DirectoryConfig::max_jwe_bytes)},
+      {"max_jwes_per_entry", number(&DirectoryConfig::max_jwes_per_entry)},
+      {"max_entries_per_tn", number(&DirectoryConfig::max_entries_per_tn)},
+      {"max_entries", number(&DirectoryConfig::max_entries)},
+      {"min_prefix_digits", number(&DirectoryConfig::min_prefix_digits)},
+      {"max_prefix_numbers", number(&DirectoryConfig::max_prefix_numbers)},
+      {"dummy_cache_mib", number(&DirectoryConfig::dummy_cache_mib)},
   };
   return table;
 }
@@ -169,12 +186,7 @@ Result<void> DirectoryConfig::loadFile(const std::string& path) {
   return {};
 }
 
-Result<void> DirectoryConfig::validate() const {
-  if (trust.empty()) {
-    return fail(ErrorCode::kMalformed,
-                "no trust anchors: give --trust PEM (nothing is trusted "
-                "by default)");
-  }
+Result<void> DirectoryConfig::validateListener() const {
   if (tls_cert.empty() != tls_key.empty()) {
     return fail(ErrorCode::kMalformed, "HTTPS needs both --tls-cert and --tls-key");
   }
@@ -187,9 +199,6 @@ Result<void> DirectoryConfig::validate() const {
                 "http_core must be reactor or threads, not '" + http_core + "'");
   }
   if (worker_threads < 1) return fail(ErrorCode::kMalformed, "worker_threads must be at least 1");
-  if (lookup_answers_mib < 0) {
-    return fail(ErrorCode::kMalformed, "lookup_answers_mib must be 0 (off) or more");
-  }
   if (max_connections < 1) return fail(ErrorCode::kMalformed, "max_connections must be at least 1");
   if (header_timeout_seconds < 1 || body_timeout_seconds < 1 || send_timeout_seconds < 1 ||
       keep_alive_timeout_seconds < 1) {
@@ -200,6 +209,19 @@ Result<void> DirectoryConfig::validate() const {
   if (max_header_bytes < 1024 || max_headers < 8) {
     return fail(ErrorCode::kMalformed,
                 "max_header_bytes must be at least 1024 and max_headers at least 8");
+  }
+  return {};
+}
+
+Result<void> DirectoryConfig::validate() const {
+  if (trust.empty()) {
+    return fail(ErrorCode::kMalformed,
+                "no trust anchors: give --trust PEM (nothing is trusted "
+                "by default)");
+  }
+  if (auto ok = validateListener(); !ok) return ok;
+  if (lookup_answers_mib < 0) {
+    return fail(ErrorCode::kMalformed, "lookup_answers_mib must be 0 (off) or more");
   }
   if (db_connections < 1) return fail(ErrorCode::kMalformed, "db_connections must be at least 1");
   if (bucket_bits < 8 || bucket_bits > 24 || bucket_bits % 4 != 0) {
@@ -226,6 +248,63 @@ Result<void> DirectoryConfig::validateCache() const {
   if (backoff_base_seconds <= 0 || backoff_max_seconds < backoff_base_seconds) {
     return fail(ErrorCode::kMalformed,
                 "backoff_base_seconds must be above 0 and at most backoff_max_seconds");
+  }
+  return {};
+}
+
+Result<void> DirectoryConfig::validateCps() const {
+  if (auto ok = validateListener(); !ok) return ok;
+  if (name.empty()) {
+    return fail(ErrorCode::kMalformed,
+                "the CPS needs --name, its host name as advertised: the audience of the JWTs "
+                "it accepts");
+  }
+  // RFC 8816 section 7.5: a CPS keeps a PASSporT no longer than a minute.
+  if (max_age_seconds < 1 || max_age_seconds > 60) {
+    return fail(ErrorCode::kMalformed, "max_age_seconds must be from 1 to 60 (RFC 8816 7.5), not " +
+                                           std::to_string(max_age_seconds));
+  }
+  if (tick_seconds < 1 || max_age_seconds % tick_seconds != 0) {
+    return fail(ErrorCode::kMalformed,
+                "tick_seconds must be at least 1 and divide max_age_seconds evenly");
+  }
+  if (slots_per_tick < 1 || slots_per_tick > 64) {
+    return fail(ErrorCode::kMalformed, "slots_per_tick must be from 1 to 64");
+  }
+  if (max_store_wait_seconds < 0 || max_store_wait_seconds >= max_age_seconds) {
+    return fail(ErrorCode::kMalformed,
+                "max_store_wait_seconds must be at least 0 and under max_age_seconds");
+  }
+  if (max_jwe_bytes < 512 || max_jwe_bytes > 65536) {
+    return fail(ErrorCode::kMalformed, "max_jwe_bytes must be from 512 to 65536");
+  }
+  if (max_jwes_per_entry < 1 || max_jwes_per_entry > 64) {
+    return fail(ErrorCode::kMalformed, "max_jwes_per_entry must be from 1 to 64");
+  }
+  if (max_entries_per_tn < 1 || max_entries < max_entries_per_tn) {
+    return fail(ErrorCode::kMalformed,
+                "max_entries_per_tn must be at least 1 and max_entries at least as many");
+  }
+  if (min_prefix_digits < 1 || min_prefix_digits > 15) {
+    return fail(ErrorCode::kMalformed, "min_prefix_digits must be from 1 to 15");
+  }
+  if (max_prefix_numbers < 1) {
+    return fail(ErrorCode::kMalformed, "max_prefix_numbers must be at least 1");
+  }
+  if (store != "memory" && !store.starts_with("redis://")) {
+    return fail(ErrorCode::kMalformed,
+                "store must be memory or redis://HOST:PORT[/DB], not '" + store + "'");
+  }
+  if (!base_path.empty() && (base_path.front() != '/' || base_path.back() == '/' ||
+                             base_path.find_first_of("{}?#% ") != std::string::npos)) {
+    return fail(ErrorCode::kMalformed,
+                "base_path must be empty or a path like /oob, without a trailing '/', not '" +
+                    base_path + "'");
+  }
+  if (!directory.empty() && !directory.starts_with("http://") &&
+      !directory.starts_with("https://")) {
+    return fail(ErrorCode::kMalformed,
+                "directory must be an http:// or https:// URL, not '" + directory + "'");
   }
   return {};
 }
@@ -293,7 +372,23 @@ nlohmann::json DirectoryConfig::toJson() const {
           {"max_staleness_seconds", effectiveMaxStalenessSeconds()},
           {"keep_seconds", keep_seconds},
           {"backoff_base_seconds", backoff_base_seconds},
-          {"backoff_max_seconds", backoff_max_seconds}};
+          {"backoff_max_seconds", backoff_max_seconds},
+          {"name", name},
+          {"directory", directory},
+          {"directory_ca", directory_ca},
+          {"store", store},
+          {"base_path", base_path},
+          {"max_age_seconds", max_age_seconds},
+          {"tick_seconds", tick_seconds},
+          {"slots_per_tick", slots_per_tick},
+          {"max_store_wait_seconds", max_store_wait_seconds},
+          {"max_jwe_bytes", max_jwe_bytes},
+          {"max_jwes_per_entry", max_jwes_per_entry},
+          {"max_entries_per_tn", max_entries_per_tn},
+          {"max_entries", max_entries},
+          {"min_prefix_digits", min_prefix_digits},
+          {"max_prefix_numbers", max_prefix_numbers},
+          {"dummy_cache_mib", dummy_cache_mib}};
 }
 
 }  // namespace keydir

@@ -80,6 +80,26 @@ struct DirectoryConfig {
   double backoff_base_seconds = 1;
   double backoff_max_seconds = 300;
 
+  // The Call Placement Service (DESIGN section 13); `listen`, `trust`, the
+  // listener's settings and `write_rate_per_second` above are its own. Its
+  // body limit follows from the entry limits below, not max_body_bytes.
+  std::string name;                       // its host name: the audience of JWTs, the token issuer
+  std::string directory;                  // a directory or keydir cache naming each number's keys
+  std::string directory_ca;               // PEM bundle for an https directory
+  std::string store = "memory";           // or redis://HOST:PORT[/DB]
+  std::string base_path;                  // the path of the advertised CPS URI, if any
+  long long max_age_seconds = 60;         // RFC 8816 7.5: at most 60
+  long long tick_seconds = 2;             // entries appear only at ticks
+  long long slots_per_tick = 1;           // entries each tick adds to every number
+  long long max_store_wait_seconds = 10;  // a store waits this long for a slot, or 429
+  std::size_t max_jwe_bytes = 8192;
+  std::size_t max_jwes_per_entry = 8;
+  std::size_t max_entries_per_tn = 1000;
+  std::size_t max_entries = 1000000;
+  std::size_t min_prefix_digits = 7;
+  std::size_t max_prefix_numbers = 200;  // numbers a prefix answer may hold
+  long long dummy_cache_mib = 64;        // dummies made once and served until they age out
+
   // Applies one setting by its name (as in the JSON file and the flags,
   // with '-' or '_'). kMalformed names the setting and the expected form.
   Result<void> set(const std::string& name, const std::string& value);
@@ -90,8 +110,14 @@ struct DirectoryConfig {
   Result<void> loadFile(const std::string& path);
   // kMalformed when a required setting is missing or two disagree.
   Result<void> validate() const;
+  // The listener's settings alone, which every keydir server has.
+  Result<void> validateListener() const;
   // What `keydir cache` needs on top of validate().
   Result<void> validateCache() const;
+  // What `keydir cps` needs: the listener's settings and its own.
+  Result<void> validateCps() const;
+  // Ticks an entry is served for.
+  long long cpsWindowTicks() const { return max_age_seconds / tick_seconds; }
   long long effectiveMaxStalenessSeconds() const {
     return max_staleness_seconds ? max_staleness_seconds : 10 * poll_seconds;
   }

@@ -235,11 +235,11 @@ std::optional<ParsedRequest> RequestParser::continueChunked() {
         // with optional blanks; no control character but a tab belongs in one.
         const std::string_view extension = line->substr(digits);
         const std::size_t first = extension.find_first_not_of(" \t");
-        const bool extension_ok =
-            first == std::string_view::npos ||
-            (extension[first] == ';' &&
-             std::none_of(extension.begin(), extension.end(),
-                          [](char c) { return (unsigned char)c < 0x20 && c != '\t'; }));
+        const bool extension_ok = first == std::string_view::npos ||
+                                  (extension[first] == ';' &&
+                                   std::none_of(extension.begin(), extension.end(), [](char c) {
+                                     return (unsigned char)c < 0x20 && c != '\t';
+                                   }));
         if (!extension_ok) {
           return refuse(400, "a chunk's size line is not a hex size and ';' extensions");
         }

@@ -15,6 +15,9 @@
 #include "cache/cache_server.h"
 #include "cache/routes.h"
 #include "certs/base64.h"
+#include "certs/jwe.h"
+#include "cps/cps_server.h"
+#include "cps/routes.h"
 #include "directory/server/routes.h"
 #include "tests/directory/feed_fixture.h"
 #include "tests/interop/node_script.h"
@@ -39,6 +42,7 @@ Operations operationsOf(const nlohmann::json& document) {
   Operations operations;
   for (const auto& [path, item] : document["paths"].items()) {
     for (const auto& [method, operation] : item.items()) {
+      if (method == "parameters") continue;  // shared by the path's operations
       std::string upper = method;
       for (char& c : upper) c = char(std::toupper(c));
       Operation& entry = operations[{upper, path}];
@@ -61,8 +65,23 @@ class OpenApiTest : public testing::FeedTest {
     config_.feed_retention_seconds = 3600;
   }
   void TearDown() override {
+    if (cps_) cps_->stop();
     if (cache_) cache_->stop();
     FeedTest::TearDown();
+  }
+  // A CPS whose limits are low enough for one request to pass each: one
+  // entry a number, one number a prefix answer.
+  void startCps() {
+    DirectoryConfig config;
+    config.name = "cps.test";
+    config.listen = "127.0.0.1:0";
+    config.access_log = "";
+    config.directory = client_->baseUrl();
+    config.max_entries_per_tn = 1;
+    config.max_prefix_numbers = 1;
+    cps_ = CpsServer::create(config).value();
+    cps_->start();
+    cps_client_.emplace(DirectoryClient::create(cps_->baseUrl(), "").value());
   }
   static nlohmann::json validated(const std::filesystem::path& file, int* status) {
     std::string output;
@@ -111,6 +130,8 @@ class OpenApiTest : public testing::FeedTest {
 
   std::unique_ptr<CacheServer> cache_;
   std::optional<DirectoryClient> cache_client_;
+  std::unique_ptr<CpsServer> cps_;
+  std::optional<DirectoryClient> cps_client_;
 };
 
 TEST_F(OpenApiTest, TheDocumentIsValidOpenApi31AndTheValidatorIsReal) {
@@ -130,8 +151,11 @@ TEST_F(OpenApiTest, EveryRouteIsDocumentedForItsServerAndNothingElseIs) {
   Operations documented = operationsOf(validated(kOpenApi, &status)["document"]);
   ASSERT_EQ(status, 0);
   std::set<std::pair<std::string, std::string>> seen;
+  std::vector<std::string> cps_patterns;
+  const std::vector<Route> cps_routes = cpsRoutes("", cps_patterns);
   for (auto [server, routes] :
-       {std::pair{"directory", directoryRoutes()}, std::pair{"cache", cacheRoutes()}}) {
+       {std::pair{"directory", directoryRoutes()}, std::pair{"cache", cacheRoutes()},
+        std::pair{"cps", std::span<const Route>(cps_routes)}}) {
     for (const Route& route : routes) {
       std::pair<std::string, std::string> key{std::string(route.method),
                                               std::string(route.pattern)};
@@ -173,6 +197,13 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
   const std::string ad_id = nlohmann::json::parse(ad.body)["id"];
   startCache();
   DirectoryClient& cache = *cache_client_;
+  startCps();
+  DirectoryClient& cps = *cps_client_;
+  EvpPkeyPtr callee_key = generateKey(KeyType::kX25519);
+  const std::string entry =
+      nlohmann::json{{"jwes", {encryptJwe("a PASSporT", callee_key.get(), "kid-1").value()}}}
+          .dump();
+  std::string entry_id;
 
   // Each case: the server, the documented operation, and the request.
   struct Case {
@@ -347,6 +378,39 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
       {"cache", "GET", "/healthz", 200, [&] { return send(cache, "GET", "/healthz"); }},
       {"directory", "GET", "/metrics", 200, [&] { return send(directory, "GET", "/metrics"); }},
       {"cache", "GET", "/metrics", 200, [&] { return send(cache, "GET", "/metrics"); }},
+      {"cps", "POST", "/cps/{tn}/ppts", 201,
+       [&] {
+         HttpAnswer stored = send(cps, "POST", "/cps/12025550150/ppts", entry);
+         if (stored.status == 201) entry_id = nlohmann::json::parse(stored.body)["id"];
+         return stored;
+       }},
+      {"cps", "POST", "/cps/{tn}/ppts", 400,
+       [&] { return send(cps, "POST", "/cps/12025550150/ppts", "{"); }},
+      {"cps", "POST", "/cps/{tn}/ppts", 413,
+       [&] { return send(cps, "POST", "/cps/12025550150/ppts", std::string(70000, 'x')); }},
+      {"cps", "POST", "/cps/{tn}/ppts", 429,
+       [&] { return send(cps, "POST", "/cps/12025550150/ppts", entry); }},
+      {"cps", "GET", "/cps/{tn}/ppts", 200,
+       [&] { return send(cps, "GET", "/cps/12025550150/ppts"); }},
+      {"cps", "GET", "/cps/{tn}/ppts", 400, [&] { return send(cps, "GET", "/cps/abc/ppts"); }},
+      {"cps", "GET", "/cps/{tn}/ppts/{id}", 200,
+       [&] { return send(cps, "GET", "/cps/12025550150/ppts/" + entry_id); }},
+      {"cps", "GET", "/cps/{tn}/ppts/{id}", 400,
+       [&] { return send(cps, "GET", "/cps/abc/ppts/" + entry_id); }},
+      {"cps", "GET", "/cps/{tn}/ppts/{id}", 404,
+       [&] { return send(cps, "GET", "/cps/12025550150/ppts/nosuchentry"); }},
+      {"cps", "GET", "/cps/prefix/{digits}/ppts", 200,
+       [&] { return send(cps, "GET", "/cps/prefix/1202555/ppts"); }},
+      {"cps", "GET", "/cps/prefix/{digits}/ppts", 400,
+       [&] { return send(cps, "GET", "/cps/prefix/120/ppts"); }},
+      {"cps", "GET", "/cps/prefix/{digits}/ppts", 413,
+       [&] {
+         // A second number asked for: more than the one a prefix answer may hold.
+         EXPECT_EQ(send(cps, "GET", "/cps/12025550151/ppts").status, 200);
+         return send(cps, "GET", "/cps/prefix/1202555/ppts");
+       }},
+      {"cps", "GET", "/healthz", 200, [&] { return send(cps, "GET", "/healthz"); }},
+      {"cps", "GET", "/metrics", 200, [&] { return send(cps, "GET", "/metrics"); }},
       // Last, since they change what the cases above rely on.
       {"directory", "POST", "/v1/keys/{id}/revocation", 200,
        [&] {
@@ -379,9 +443,9 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
   }
 
   // What the document says of paths and methods no route has.
-  for (DirectoryClient* client : {&directory, &cache}) {
+  for (DirectoryClient* client : {&directory, &cache, &cps}) {
     EXPECT_EQ(send(*client, "GET", "/v1/nothing").status, 404);
-    HttpAnswer wrong_method = send(*client, "DELETE", "/v1/meta");
+    HttpAnswer wrong_method = send(*client, "DELETE", "/metrics");
     EXPECT_EQ(wrong_method.status, 405);
     EXPECT_EQ(wrong_method.headers["allow"], "GET");
   }

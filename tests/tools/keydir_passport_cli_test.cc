@@ -127,21 +127,29 @@ TEST(KeydirDemo, RunsEveryStepLeavesNothingBehindAndKeepsTheFolderWhenAsked) {
   CommandRun kept =
       keydir("demo --dir " + (dir / "demo").string() + " 2>" + (dir / "stderr").string());
   ASSERT_EQ(kept.status, 0) << kept.output;
-  EXPECT_NE(kept.output.find("13. The directory's request log holds"), std::string::npos)
+  EXPECT_NE(kept.output.find("15. The directory's request log holds"), std::string::npos)
       << kept.output;
-  EXPECT_EQ(std::count(kept.output.begin(), kept.output.end(), '\n') <= 30, true)
+  EXPECT_NE(kept.output.find("16. The CPS's request log holds"), std::string::npos) << kept.output;
+  EXPECT_EQ(std::count(kept.output.begin(), kept.output.end(), '\n') <= 36, true)
       << "one or two lines a step";
   EXPECT_NE(kept.output.find("refused, as it should be: 422"), std::string::npos);
   EXPECT_NE(kept.output.find("refused, as it should be: signature: "), std::string::npos);
   EXPECT_EQ(readText(dir / "stderr"), "") << "the servers' lines go to servers.log";
   for (const char* name : {"resolve.json", "passport.jws", "encrypted.json", "advertisement.jws",
-                           "directory-access.log", "acme-encryption-key.pem", "servers.log"}) {
+                           "directory-access.log", "acme-encryption-key.pem", "servers.log",
+                           "cps-access.log", "cps-prefix-answer.json", "tls/ca.pem"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / "demo" / name)) << name;
   }
   nlohmann::json encrypted = nlohmann::json::parse(readText(dir / "demo" / "encrypted.json"));
   EXPECT_EQ(encrypted["jwes"].size(), 2u);
   // The demo's own check, made again here: no TN in the directory's log.
   EXPECT_EQ(readText(dir / "demo" / "directory-access.log").find("12025550150"), std::string::npos);
+  // And none in the CPS's: the callee's number is cut, the caller's absent.
+  const std::string cps_log = readText(dir / "demo" / "cps-access.log");
+  EXPECT_EQ(cps_log.find("12025550150"), std::string::npos) << cps_log;
+  EXPECT_EQ(cps_log.find("13125550100"), std::string::npos) << cps_log;
+  EXPECT_EQ(encrypted["cps"][0].get<std::string>().rfind("https://127.0.0.1:", 0), 0u)
+      << "the advertised CPS is the demo's own, over TLS";
 
   CommandRun removed = keydir("demo 2>/dev/null");
   ASSERT_EQ(removed.status, 0) << removed.output;

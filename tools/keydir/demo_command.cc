@@ -17,6 +17,7 @@
 #include "advertise/advertisement_signer.h"
 #include "cache/cache_server.h"
 #include "certs/base64.h"
+#include "certs/certificate_issuer.h"
 #include "certs/credential_issuer.h"
 #include "certs/json_fields.h"
 #include "certs/jwe.h"
@@ -24,6 +25,7 @@
 #include "certs/passport.h"
 #include "certs/pem.h"
 #include "certs/pki_directory.h"
+#include "cps/cps_server.h"
 #include "directory/server/directory_server.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/options.h"
@@ -36,7 +38,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kCallee = "12025550150";  // acme's, inside SPC 1234
 constexpr const char* kCaller = "13125550100";  // the carrier's own range
-constexpr const char* kCps = "https://cps.carrier.example/v1/passports";
 
 // A step that did not go as the demo expects: says which and why.
 struct DemoFailure {
@@ -77,21 +78,27 @@ class Demo {
     makePki(now);
     startDirectory();
     registerKeys(now);
+    startCache();
+    startCps(now);
     advertiseCps(now);
     refuseOverreach(now);
-    startCache();
+    cacheCatchesUp("it has the advertisement");
     nlohmann::json keys = resolveThroughCache(now);
     std::string passport = signCall(now);
     nlohmann::json jwes = encryptToEveryKey(passport, keys);
-    std::string decrypted = calleeDecrypts(jwes);
+    storeAtCps(jwes);
+    std::string decrypted = calleeFetchesByPrefix();
     calleeVerifies(decrypted, passport, now);
     stopServers();
     directoryLogHoldsNoTn();
+    cpsLogNamesNoCaller();
   }
 
   void stopServers() {
+    if (cps_) cps_->stop();
     if (cache_) cache_->stop();
     if (directory_) directory_->stop();
+    cps_.reset();
     cache_.reset();
     directory_.reset();
     servers_log_.reset();
@@ -191,7 +198,7 @@ class Demo {
 
   void advertiseCps(Instant now) {
     Identity carrier = identity("carrier");
-    std::vector<CpsEntry> entries = {{orFail(TnScope::parse("0-1234"), "scope"), kCps}};
+    std::vector<CpsEntry> entries = {{orFail(TnScope::parse("0-1234"), "scope"), cps_uri_}};
     std::string jws =
         orFail(signAdvertisement({entries, now, std::nullopt}, carrier.key.get(), carrier.chain),
                "signing the advertisement");
@@ -200,7 +207,7 @@ class Demo {
                "publishing the advertisement");
     if (answer.status != 201) throw DemoFailure{"publishing the advertisement: " + answer.body};
     file("advertisement.jws", jws + "\n");
-    say("The carrier advertised its CPS " + std::string(kCps) + " for SPC 1234,",
+    say("The carrier advertised its CPS " + cps_uri_ + " for SPC 1234,",
         "signed with its STIR certificate (advertisement.jws).");
   }
 
@@ -241,6 +248,14 @@ class Demo {
     cache_ = orFail(CacheServer::create(config), "starting the cache");
     cache_->start();
     cache_client_.emplace(orFail(DirectoryClient::create(cache_->baseUrl(), ""), "client"));
+    const std::int64_t sequence = cacheCatchesUp("it copied the directory");
+    say("Cache (mirror mode) on " + cache_->baseUrl() + ": it copied the directory at sequence " +
+            std::to_string(sequence) + ",",
+        "verifying every record itself; from here the caller asks only the cache.");
+  }
+
+  // Waits until the cache has every change the directory has; its sequence.
+  std::int64_t cacheCatchesUp(const std::string& why) {
     auto sequence = [](DirectoryClient& client) {
       auto meta = client.call("GET", "/v1/meta");
       if (!meta) return std::int64_t(-1);
@@ -250,13 +265,51 @@ class Demo {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (sequence(*cache_client_) != wanted) {
       if (std::chrono::steady_clock::now() > deadline) {
-        throw DemoFailure{"the cache did not copy the directory within 30 s"};
+        throw DemoFailure{"the cache did not catch up within 30 s (" + why + ")"};
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    say("Cache (mirror mode) on " + cache_->baseUrl() + ": it copied the directory at sequence " +
-            std::to_string(wanted) + ",",
-        "verifying every record itself; from here the caller asks only the cache.");
+    return wanted;
+  }
+
+  // The carrier's CPS on loopback over HTTPS (advertised CPS URIs are
+  // https), with a certificate from a demo TLS CA in tls/. It asks the
+  // cache, not the directory, for each number's keys, to shape dummies.
+  void startCps(Instant now) {
+    fs::create_directories(dir_ / "tls");
+    EvpPkeyPtr ca_key = generateKey(KeyType::kP256), server_key = generateKey(KeyType::kP256);
+    CertificateRequest ca;
+    ca.common_name = "keydir demo TLS CA";
+    ca.is_ca = true;
+    ca.not_before = now - std::chrono::hours(1);
+    ca.not_after = now + std::chrono::hours(24);
+    X509Ptr ca_certificate =
+        orFail(issueCertificate(ca, ca_key.get(), nullptr, ca_key.get()), "the demo TLS CA");
+    CertificateRequest server = ca;
+    server.common_name = "127.0.0.1";
+    server.is_ca = false;
+    server.subject_alt_names = {"IP:127.0.0.1", "DNS:localhost"};
+    X509Ptr server_certificate =
+        orFail(issueCertificate(server, server_key.get(), ca_certificate.get(), ca_key.get()),
+               "the CPS's TLS certificate");
+    file("tls/ca.pem", certificatePem(ca_certificate.get()));
+    file("tls/cps.pem", certificatePem(server_certificate.get()));
+    file("tls/cps.key", privateKeyPem(server_key.get()));
+
+    DirectoryConfig config;
+    config.name = "127.0.0.1";
+    config.listen = "127.0.0.1:0";
+    config.directory = cache_->baseUrl();
+    config.tls_cert = (dir_ / "tls" / "cps.pem").string();
+    config.tls_key = (dir_ / "tls" / "cps.key").string();
+    config.access_log = (dir_ / "cps-access.log").string();
+    cps_ = orFail(CpsServer::create(config), "starting the CPS");
+    cps_->start();
+    cps_uri_ = cps_->baseUrl();
+    cps_client_.emplace(orFail(
+        DirectoryClient::create(cps_uri_, (dir_ / "tls" / "ca.pem").string()), "CPS client"));
+    say("The carrier's CPS on " + cps_uri_ + " (TLS from the demo CA in tls/; its request log is",
+        "cps-access.log). It shapes its dummies from the keys the cache names.");
   }
 
   nlohmann::json resolveThroughCache(Instant now) {
@@ -299,26 +352,53 @@ class Demo {
     }
     const nlohmann::json& jwes = encrypted.jwes;
     file("encrypted.json",
-         nlohmann::json{{"tn", kCallee}, {"cps", {kCps}}, {"jwes", jwes}}.dump(2) + "\n");
+         nlohmann::json{{"tn", kCallee}, {"cps", {cps_uri_}}, {"jwes", jwes}}.dump(2) + "\n");
     say("Encrypted it to each of the callee's " + std::to_string(jwes.size()) +
-            " keys (ECDH-ES, A256GCM): what the caller would leave at the CPS",
-        "(encrypted.json). The CPS sees only ciphertext.");
+            " keys (ECDH-ES, A256GCM) (encrypted.json).",
+        "The CPS will see only ciphertext.");
     return jwes;
   }
 
-  std::string calleeDecrypts(const nlohmann::json& jwes) {
-    // acme's verification service holds acme's key alone.
-    for (const auto& jwe : jwes) {
-      auto own = encryption_keys_.find(textField(jwe, "kid"));
-      if (own == encryption_keys_.end() || own->second != "acme-encryption-key.pem") continue;
-      auto key = orFail(loadPrivateKey(dir_ / own->second), "loading acme's key");
-      std::string passport =
-          orFail(decryptJwe(textField(jwe, "jwe"), key.get()), "decrypting").plaintext;
-      say("The callee (acme) decrypted the JWE for its key with acme-encryption-key.pem;",
-          "the others are not for it and stay closed.");
-      return passport;
+  void storeAtCps(const nlohmann::json& jwes) {
+    nlohmann::json body = {{"jwes", nlohmann::json::array()}};
+    for (const auto& jwe : jwes) body["jwes"].push_back(textField(jwe, "jwe"));
+    auto answer = orFail(cps_client_->call("POST", "/cps/" + std::string(kCallee) + "/ppts",
+                                           body.dump(), "application/json"),
+                         "storing at the CPS");
+    stored_id_ = textField(nlohmann::json::parse(answer.body, nullptr, false), "id");
+    say("The caller left them at the CPS as one entry under +" + std::string(kCallee) + ", id " +
+            stored_id_ + ";",
+        "the CPS keeps it for 60 s and then forgets it.");
+  }
+
+  // acme's verification service holds acme's key alone, and asks for every
+  // number under +1202555 so as not to tell the CPS which one it holds.
+  std::string calleeFetchesByPrefix() {
+    auto key = orFail(loadPrivateKey(dir_ / "acme-encryption-key.pem"), "loading acme's key");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      auto answer =
+          orFail(cps_client_->call("GET", "/cps/prefix/1202555/ppts"), "fetching from the CPS");
+      nlohmann::json entries = nlohmann::json::parse(answer.body, nullptr, false);
+      file("cps-prefix-answer.json", entries.dump(2) + "\n");
+      for (const auto& entry : entries["ppts"]) {
+        for (const auto& jwe : entry["jwes"]) {
+          auto opened = decryptJwe(jwe.get<std::string>(), key.get());
+          if (!opened) continue;
+          if (textField(entry, "id") != stored_id_) throw DemoFailure{"acme opened a dummy"};
+          say("The callee (acme) fetched every entry under +1202555 (" +
+                  std::to_string(entries["ppts"].size()) +
+                  ", all but one dummies; cps-prefix-answer.json)",
+              "and opened the one JWE its key acme-encryption-key.pem opens; nothing else opens.");
+          return opened->plaintext;
+        }
+      }
+      // A store shows at the next tick when this one was already seen.
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw DemoFailure{"the callee found no entry for its key at the CPS"};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
-    throw DemoFailure{"no JWE for acme's key"};
   }
 
   void calleeVerifies(const std::string& decrypted, const std::string& signed_passport,
@@ -368,13 +448,30 @@ class Demo {
         "changes.");
   }
 
+  void cpsLogNamesNoCaller() {
+    std::ifstream log(dir_ / "cps-access.log");
+    std::size_t requests = 0;
+    for (std::string line; std::getline(log, line);) {
+      ++requests;
+      if (line.find(std::string(kCaller).substr(1)) != std::string::npos ||
+          line.find(std::string(kCallee).substr(1)) != std::string::npos) {
+        throw DemoFailure{"cps-access.log names a number: " + line};
+      }
+    }
+    if (requests == 0) throw DemoFailure{"the CPS's request log is empty"};
+    say("The CPS's request log holds " + std::to_string(requests) +
+            " requests: none names the caller, and the callee's number is cut;",
+        "it saw ciphertext, and who asked for what by address only.");
+  }
+
   fs::path dir_;
   int step_ = 0;
   RelyingParty party_;  // the caller's own anchors and SPC map
   std::unique_ptr<DirectoryServer> directory_;
   std::unique_ptr<CacheServer> cache_;
-  std::string directory_url_;
-  std::optional<DirectoryClient> directory_client_, cache_client_;
+  std::unique_ptr<CpsServer> cps_;
+  std::string directory_url_, cps_uri_, stored_id_;
+  std::optional<DirectoryClient> directory_client_, cache_client_, cps_client_;
   std::map<std::string, std::string> encryption_keys_;  // key id -> its PEM file
   std::optional<StderrToFile> servers_log_;
 };
@@ -382,13 +479,16 @@ class Demo {
 }  // namespace
 
 int runDemo(const std::vector<std::string_view>& args) {
-  Options options("keydir demo [--dir DIR] [--keep]",
-                  "Runs the whole flow on loopback in a fresh folder: a PKI, a directory and a\n"
-                  "cache, keys registered, a CPS advertised, a TN resolved through the cache, a\n"
-                  "PASSporT signed, encrypted to every key, decrypted by the callee and verified,\n"
-                  "two refusals, and the directory's request log checked to name no TN. Each\n"
-                  "step prints what it proved; the long JSON goes to files in the folder, which\n"
-                  "is removed at the end unless --keep (or --dir) is given.");
+  Options options(
+      "keydir demo [--dir DIR] [--keep]",
+      "Runs the whole flow on loopback in a fresh folder: a PKI, a directory, a cache\n"
+      "and a CPS over TLS, keys registered, the CPS advertised, a TN resolved through\n"
+      "the cache, a PASSporT signed, encrypted to every key, left at the CPS, fetched\n"
+      "by prefix among dummies, decrypted by the callee and verified, two refusals,\n"
+      "and the request logs checked: the directory's names no TN, the CPS's no caller.\n"
+      "Each "
+      "step prints what it proved; the long JSON goes to files in the folder, which\n"
+      "is removed at the end unless --keep (or --dir) is given.");
   options.value("dir", "the folder to use (must not exist); kept")
       .flag("keep", "keep the temporary folder");
   if (auto exit = options.parse(args)) return *exit;

@@ -17,6 +17,10 @@ constexpr Command kCommands[] = {
     {"credential new", "make an ECDH key and its delegated credential", runCredentialNew},
     {"serve", "run the directory over HTTP or HTTPS", runServe},
     {"cache", "run a caching proxy of a directory, inside your own network", runCache},
+    // Before "cps": the first name that fits is taken.
+    {"cps store", "leave what `keydir encrypt` made at the callee's CPS", runCpsStore},
+    {"cps fetch", "fetch a number's entries from a CPS, decrypt and verify them", runCpsFetch},
+    {"cps", "run a Call Placement Service, where encrypted PASSporTs are left", runCps},
     {"register", "register a credential with a directory", runRegister},
     {"lookup", "a TN's keys from a directory, each verified here", runLookup},
     {"revoke", "revoke a key with a signed request", runRevoke},

@@ -3,27 +3,13 @@
 #include "certs/passport.h"
 #include "certs/pem.h"
 #include "certs/tn.h"
+#include "directory/client/chain_fetch.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/options.h"
 #include "tools/keydir/relying_party.h"
 #include "tools/keydir/stdin_text.h"
 
 namespace keydir::tool {
-namespace {
-
-// GET of an x5u URL (http or https, --tls-ca for a private CA): a PEM chain.
-Result<std::vector<X509Ptr>> fetchChain(const std::string& url, const std::string& tls_ca) {
-  const auto host_end = url.find('/', url.find("://") + 3);
-  const std::string base = url.substr(0, host_end);
-  const std::string path = host_end == std::string::npos ? "/" : url.substr(host_end);
-  auto client = DirectoryClient::create(base, tls_ca);
-  if (!client) return std::unexpected(client.error());
-  auto answer = client->call("GET", path);
-  if (!answer) return std::unexpected(answer.error());
-  return certificatesFromPem(answer->body);
-}
-
-}  // namespace
 
 int runPassportSign(const std::vector<std::string_view>& args) {
   Options options(

@@ -1,0 +1,84 @@
+#include "cps/cps_server.h"
+
+#include "cps/memory_entry_store.h"
+#include "cps/routes.h"
+#include "directory/server/directory_server.h"
+
+namespace keydir {
+
+BoardRules boardRulesFromConfig(const DirectoryConfig& config) {
+  BoardRules rules;
+  rules.tick_seconds = config.tick_seconds;
+  rules.max_age_seconds = config.max_age_seconds;
+  rules.slots_per_tick = int(config.slots_per_tick);
+  rules.max_store_wait_seconds = config.max_store_wait_seconds;
+  rules.entry.max_jwe_bytes = config.max_jwe_bytes;
+  rules.entry.max_jwes = config.max_jwes_per_entry;
+  rules.max_entries_per_tn = config.max_entries_per_tn;
+  rules.max_entries = config.max_entries;
+  rules.min_prefix_digits = config.min_prefix_digits;
+  rules.max_prefix_numbers = config.max_prefix_numbers;
+  rules.dummy_cache_bytes = std::size_t(config.dummy_cache_mib) << 20;
+  return rules;
+}
+
+Result<std::unique_ptr<CpsServer>> CpsServer::create(const DirectoryConfig& config,
+                                                     const Clock* clock, std::string secret) {
+  if (auto ok = config.validateCps(); !ok) return std::unexpected(ok.error());
+  if (config.store != "memory") {
+    return fail(ErrorCode::kMalformed,
+                "store " + config.store + ": this build keeps entries in memory only");
+  }
+  std::unique_ptr<CpsServer> server(new CpsServer());
+  auto service = std::make_unique<CpsService>();
+  service->config = config;
+  service->clock = clock ? clock : &server->system_clock_;
+  if (auto ok = openHttpParts(*service, config); !ok) return std::unexpected(ok.error());
+  // The largest entry allowed, as JSON, bounds the body.
+  service->max_body_bytes = config.max_jwes_per_entry * (config.max_jwe_bytes + 16) + 1024;
+  service->cps_metrics = std::make_unique<CpsMetrics>(service->metrics->registry());
+  service->store = std::make_unique<MemoryEntryStore>();
+  service->dummies =
+      std::make_unique<DummyMaker>(secret.empty() ? DummyMaker::randomSecret() : secret);
+
+  std::unique_ptr<DirectoryClient> directory;
+  if (!config.directory.empty()) {
+    auto client = DirectoryClient::create(config.directory, config.directory_ca);
+    if (!client) return std::unexpected(client.error());
+    directory = std::make_unique<DirectoryClient>(std::move(*client));
+    // A dummy's shape may wait on the directory: lookups go to workers.
+    service->lookups_wait = true;
+  }
+  service->keys = std::make_unique<NumberKeys>(std::move(directory), *service->dummies,
+                                               std::chrono::seconds(config.lookup_max_age_seconds));
+  service->board =
+      std::make_unique<PassportBoard>(*service->store, *service->keys, *service->dummies,
+                                      boardRulesFromConfig(config), service->cps_metrics.get());
+
+  auto http = HttpServer::listen(httpOptionsFromConfig(config));
+  if (!http) return std::unexpected(http.error());
+  server->http_ = std::move(*http);
+  server->service_ = std::move(service);
+  server->routes_ = cpsRoutes(config.base_path, server->patterns_);
+  return server;
+}
+
+CpsServer::~CpsServer() { stop(); }
+
+void CpsServer::start() {
+  http_->start(new Router(*service_, routes_));
+  sweeper_.start([this] {
+    const auto every = std::chrono::seconds(service_->config.tick_seconds);
+    while (sweeper_.sleep(every)) service_->board->sweep(service_->clock->now());
+  });
+}
+
+void CpsServer::stop() {
+  sweeper_.stop();
+  if (http_) http_->stop();
+}
+
+int CpsServer::port() const { return http_->port(); }
+std::string CpsServer::baseUrl() const { return http_->baseUrl(); }
+
+}  // namespace keydir

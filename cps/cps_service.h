@@ -1,0 +1,28 @@
+#pragma once
+// Everything a CPS request handler may use, built once by CpsServer.
+
+#include <memory>
+
+#include "cps/cps_metrics.h"
+#include "cps/dummy_maker.h"
+#include "cps/entry_store.h"
+#include "cps/number_keys.h"
+#include "cps/passport_board.h"
+#include "directory/directory_config.h"
+#include "directory/http/http_exchange.h"
+
+namespace keydir {
+
+struct CpsService : HttpService {
+  DirectoryConfig config;
+  std::unique_ptr<EntryStore> store;
+  std::unique_ptr<DummyMaker> dummies;
+  std::unique_ptr<NumberKeys> keys;
+  std::unique_ptr<CpsMetrics> cps_metrics;
+  std::unique_ptr<PassportBoard> board;
+};
+
+// The CPS's parts, from an exchange its router made.
+inline CpsService& cps(Exchange& exchange) { return static_cast<CpsService&>(exchange.service()); }
+
+}  // namespace keydir

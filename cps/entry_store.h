@@ -1,0 +1,76 @@
+#pragma once
+// What a CPS keeps of the entries callers stored (DESIGN section 13):
+// where each sits in time, so that entries appear only at ticks, and which
+// ticks of a number were already shown, so that a stored entry never
+// appears in a tick somebody has already seen. Dummies are not kept here:
+// they are made again from a secret (dummy_maker.h). One engine in memory,
+// one on Redis for several CPS processes; both keep these promises.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "certs/error.h"
+
+namespace keydir {
+
+// A caller's entry: one JWE per key of the callee, in the slot of a tick.
+struct StoredEntry {
+  std::string id;
+  long long tick = 0;
+  int slot = 0;
+  std::vector<std::string> jwes;
+};
+
+// Where a store may go: from `current_tick` (unless it was shown already)
+// up to `last_tick`, `slots_per_tick` entries a tick, and at most
+// `max_per_tn` entries of one number and `max_entries` in all from
+// `first_live_tick` on.
+struct Placement {
+  long long current_tick = 0;
+  long long last_tick = 0;
+  long long first_live_tick = 0;
+  int slots_per_tick = 1;
+  std::size_t max_per_tn = 1000;
+  std::size_t max_entries = 1000000;
+};
+
+class EntryStore {
+ public:
+  virtual ~EntryStore() = default;
+
+  // Puts `entry` into the first free slot `placement` allows, sets its tick
+  // and slot, and returns it. kRateLimited when the number's slots up to
+  // last_tick are taken or a limit is reached; kUnavailable when the
+  // engine does not answer. Nothing is kept on failure.
+  virtual Result<StoredEntry> place(const std::string& tn, StoredEntry entry,
+                                    const Placement& placement) = 0;
+
+  // Marks `shown_tick` of `tn` as shown, so that no later store goes into
+  // it, and returns the number's entries of ticks from `from_tick` to
+  // `shown_tick`. Atomic with place(): a store either is among what this
+  // returns or lands in a later tick.
+  virtual Result<std::vector<StoredEntry>> show(const std::string& tn, long long from_tick,
+                                                long long shown_tick) = 0;
+
+  // Numbers starting with `prefix` that hold entries from `from_tick` on,
+  // in order, at most `limit` (one more tells the caller there are more).
+  virtual Result<std::vector<std::string>> numbersWithEntries(std::string_view prefix,
+                                                              long long from_tick,
+                                                              std::size_t limit) = 0;
+
+  // Forgets entries of ticks before `first_live_tick`; how many it forgot.
+  virtual std::size_t sweep(long long first_live_tick) = 0;
+  // Entries kept now.
+  virtual std::size_t size() = 0;
+  // True when the engine answers.
+  virtual bool ping() = 0;
+
+  // The ciphertext lengths of what was stored lately, so that dummies are
+  // as long as real entries; the last `keep` of them.
+  virtual void recordLength(std::size_t bytes) = 0;
+  virtual std::vector<std::size_t> recentLengths() = 0;
+};
+
+}  // namespace keydir

@@ -1,0 +1,104 @@
+#include "cps/memory_entry_store.h"
+
+namespace keydir {
+
+std::size_t MemoryEntryStore::dropOld(Number& number, long long first_live_tick) {
+  std::size_t dropped = 0;
+  while (!number.entries.empty() && number.entries.begin()->first.first < first_live_tick) {
+    number.entries.erase(number.entries.begin());
+    ++dropped;
+  }
+  entries_ -= dropped;
+  return dropped;
+}
+
+Result<StoredEntry> MemoryEntryStore::place(const std::string& tn, StoredEntry entry,
+                                            const Placement& placement) {
+  std::lock_guard lock(mutex_);
+  Number& number = numbers_[tn];
+  dropOld(number, placement.first_live_tick);
+  if (number.entries.size() >= placement.max_per_tn) {
+    return fail(ErrorCode::kRateLimited, "this number holds " +
+                                             std::to_string(number.entries.size()) +
+                                             " entries, its limit (max_entries_per_tn)");
+  }
+  if (entries_ >= placement.max_entries) {
+    return fail(ErrorCode::kRateLimited,
+                "the CPS holds " + std::to_string(entries_) + " entries, its limit (max_entries)");
+  }
+  // A tick somebody has seen stays as it was seen.
+  const long long first =
+      number.shown_tick >= placement.current_tick ? number.shown_tick + 1 : placement.current_tick;
+  for (long long tick = first; tick <= placement.last_tick; ++tick) {
+    for (int slot = 0; slot < placement.slots_per_tick; ++slot) {
+      if (number.entries.contains({tick, slot})) continue;
+      entry.tick = tick;
+      entry.slot = slot;
+      number.entries.emplace(std::pair{tick, slot}, entry);
+      ++entries_;
+      return entry;
+    }
+  }
+  return fail(ErrorCode::kRateLimited,
+              "this number's slots are taken until its wait limit (max_store_wait_seconds): "
+              "too many stores for one number");
+}
+
+Result<std::vector<StoredEntry>> MemoryEntryStore::show(const std::string& tn, long long from_tick,
+                                                        long long shown_tick) {
+  std::lock_guard lock(mutex_);
+  Number& number = numbers_[tn];
+  number.shown_tick = std::max(number.shown_tick, shown_tick);
+  std::vector<StoredEntry> live;
+  for (auto at = number.entries.lower_bound({from_tick, 0});
+       at != number.entries.end() && at->first.first <= shown_tick; ++at) {
+    live.push_back(at->second);
+  }
+  return live;
+}
+
+Result<std::vector<std::string>> MemoryEntryStore::numbersWithEntries(std::string_view prefix,
+                                                                      long long from_tick,
+                                                                      std::size_t limit) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> found;
+  for (auto at = numbers_.lower_bound(prefix);
+       at != numbers_.end() && at->first.starts_with(prefix) && found.size() < limit; ++at) {
+    const auto& entries = at->second.entries;
+    if (!entries.empty() && entries.rbegin()->first.first >= from_tick) found.push_back(at->first);
+  }
+  return found;
+}
+
+std::size_t MemoryEntryStore::sweep(long long first_live_tick) {
+  std::lock_guard lock(mutex_);
+  std::size_t dropped = 0;
+  for (auto at = numbers_.begin(); at != numbers_.end();) {
+    dropped += dropOld(at->second, first_live_tick);
+    // A mark of a tick before the live ones cannot stop any store.
+    if (at->second.entries.empty() && at->second.shown_tick < first_live_tick) {
+      at = numbers_.erase(at);
+    } else {
+      ++at;
+    }
+  }
+  return dropped;
+}
+
+std::size_t MemoryEntryStore::size() {
+  std::lock_guard lock(mutex_);
+  return entries_;
+}
+
+void MemoryEntryStore::recordLength(std::size_t bytes) {
+  std::lock_guard lock(mutex_);
+  lengths_.push_back(bytes);
+  if (lengths_.size() > lengths_kept_) lengths_.pop_front();
+}
+
+std::vector<std::size_t> MemoryEntryStore::recentLengths() {
+  std::lock_guard lock(mutex_);
+  return {lengths_.begin(), lengths_.end()};
+}
+
+}  // namespace keydir

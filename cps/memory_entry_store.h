@@ -1,0 +1,45 @@
+#pragma once
+// The CPS's entries in this process's memory: the default, for one CPS
+// process. Nothing outlives max_age_seconds, so a restart loses at most
+// that. Thread-safe: one lock, held only for map operations.
+
+#include <deque>
+#include <map>
+#include <mutex>
+
+#include "cps/entry_store.h"
+
+namespace keydir {
+
+class MemoryEntryStore : public EntryStore {
+ public:
+  explicit MemoryEntryStore(std::size_t lengths_kept = 64) : lengths_kept_(lengths_kept) {}
+
+  Result<StoredEntry> place(const std::string& tn, StoredEntry entry,
+                            const Placement& placement) override;
+  Result<std::vector<StoredEntry>> show(const std::string& tn, long long from_tick,
+                                        long long shown_tick) override;
+  Result<std::vector<std::string>> numbersWithEntries(std::string_view prefix, long long from_tick,
+                                                      std::size_t limit) override;
+  std::size_t sweep(long long first_live_tick) override;
+  std::size_t size() override;
+  bool ping() override { return true; }
+  void recordLength(std::size_t bytes) override;
+  std::vector<std::size_t> recentLengths() override;
+
+ private:
+  struct Number {
+    std::map<std::pair<long long, int>, StoredEntry> entries;  // by tick and slot
+    long long shown_tick = -1;
+  };
+  // Drops `number`'s entries before `first_live_tick`; how many.
+  std::size_t dropOld(Number& number, long long first_live_tick);
+
+  std::mutex mutex_;
+  std::map<std::string, Number, std::less<>> numbers_;  // in order, for prefixes
+  std::size_t entries_ = 0;
+  std::deque<std::size_t> lengths_;
+  std::size_t lengths_kept_;
+};
+
+}  // namespace keydir

@@ -1,0 +1,43 @@
+#include "cps/routes.h"
+
+namespace keydir {
+
+std::vector<Route> cpsRoutes(const std::string& base_path, std::vector<std::string>& patterns) {
+  struct Under {
+    const char* method;
+    const char* path;
+    void (*serve)(Exchange&);
+    bool under_base;
+    Cost cost;
+  };
+  // A prefix answer can hold hundreds of numbers' windows: a worker makes it.
+  static constexpr Under kRoutes[] = {
+      {"POST", "/cps/{tn}/ppts", serveStore, true, Cost::kLookup},
+      {"GET", "/cps/{tn}/ppts", serveNumberFetch, true, Cost::kLookup},
+      {"GET", "/cps/{tn}/ppts/{id}", serveEntryFetch, true, Cost::kLookup},
+      {"GET", "/cps/prefix/{digits}/ppts", servePrefixFetch, true, Cost::kHeavy},
+      {"GET", "/healthz", serveCpsHealth, false, Cost::kLookup},
+      {"GET", "/metrics", serveCpsMetrics, false, Cost::kLookup},
+  };
+  patterns.clear();
+  patterns.reserve(std::size(kRoutes));
+  std::vector<Route> routes;
+  for (const Under& route : kRoutes) {
+    patterns.push_back((route.under_base ? base_path : "") + route.path);
+    routes.push_back({route.method, patterns.back(), route.serve, LogAs::kRedacted, route.cost});
+  }
+  return routes;
+}
+
+void sendRefusal(Exchange& exchange, const Error& error) {
+  CpsService& service = cps(exchange);
+  service.cps_metrics->countRefusal(std::string(errorTypeName(error.code)));
+  if (error.code == ErrorCode::kRateLimited) {
+    exchange.setHeader("Retry-After", std::to_string(service.config.tick_seconds));
+  } else if (error.code == ErrorCode::kUnavailable) {
+    exchange.setHeader("Retry-After", "1");
+  }
+  exchange.sendProblem(error);
+}
+
+}  // namespace keydir

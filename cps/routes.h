@@ -1,0 +1,28 @@
+#pragma once
+// The CPS's routes (DESIGN section 13), each under the configured
+// base_path but for the health and metrics routes every keydir server has.
+
+#include <string>
+#include <vector>
+
+#include "cps/cps_service.h"
+#include "directory/http/router.h"
+
+namespace keydir {
+
+// The route table for `base_path`; `patterns` holds the patterns' text,
+// and both must outlive the router.
+std::vector<Route> cpsRoutes(const std::string& base_path, std::vector<std::string>& patterns);
+
+void serveStore(Exchange& exchange);        // POST /cps/{tn}/ppts
+void serveNumberFetch(Exchange& exchange);  // GET /cps/{tn}/ppts
+void serveEntryFetch(Exchange& exchange);   // GET /cps/{tn}/ppts/{id}
+void servePrefixFetch(Exchange& exchange);  // GET /cps/prefix/{digits}/ppts
+void serveCpsHealth(Exchange& exchange);    // GET /healthz
+void serveCpsMetrics(Exchange& exchange);   // GET /metrics
+
+// Answers `error` as a problem, counted among the refusals by its type,
+// with Retry-After when it is rate-limited or unavailable.
+void sendRefusal(Exchange& exchange, const Error& error);
+
+}  // namespace keydir

@@ -1,0 +1,306 @@
+// `keydir cps` as a child process on 127.0.0.1, asking the test's real
+// directory for the keys of the numbers it is asked for: stores and
+// fetches over HTTP(S), aging, limits and every bad input, seen as a
+// caller and a callee see them.
+
+#include <thread>
+
+#include "certs/passport.h"
+#include "certs/pem.h"
+#include "tests/cps/cps_board_fixture.h"
+#include "tests/support/keydir_cli.h"
+#include "tests/support/keydir_process.h"
+#include "tests/support/raw_socket.h"
+
+namespace keydir::testing {
+namespace {
+
+class CpsServerTest : public CpsBoardTest {
+ protected:
+  // Runs `keydir cps` with short times so that aging is seen in seconds.
+  void startCps(std::vector<std::string> settings = {}, bool tls = false) {
+    std::vector<std::string> arguments = {"--listen",     "127.0.0.1:0",
+                                          "--name",       "cps.test",
+                                          "--directory",  client_->baseUrl(),
+                                          "--access-log", (dir_ / "cps-access.log").string(),
+                                          "--set",        "max_age_seconds=4",
+                                          "--set",        "tick_seconds=1",
+                                          "--set",        "max_store_wait_seconds=2"};
+    for (const std::string& setting : settings) {
+      arguments.push_back("--set");
+      arguments.push_back(setting);
+    }
+    if (tls) {
+      useTls();
+      arguments.insert(arguments.end(),
+                       {"--tls-cert", config_.tls_cert, "--tls-key", config_.tls_key});
+    }
+    cps_ = std::make_unique<KeydirProcess>("cps", arguments, dir_ / "cps.log");
+    ASSERT_NE(cps_->port(), 0) << cps_->log();
+    const std::string base =
+        std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(cps_->port());
+    cps_client_ = std::make_unique<DirectoryClient>(
+        DirectoryClient::create(base, tls ? tls_ca_ : "").value());
+  }
+
+  HttpAnswer storeEntry(const std::string& tn, const std::string& body,
+                        const std::string& type = "application/json") {
+    return cps_client_->request("POST", "/cps/" + tn + "/ppts", body, type).value();
+  }
+  HttpAnswer fetch(const std::string& path) { return cps_client_->request("GET", path).value(); }
+  static std::string entryBody(const std::vector<std::string>& jwes) {
+    return nlohmann::json{{"jwes", jwes}}.dump();
+  }
+  // Polls the number until `id` shows (it waits for a tick at most).
+  nlohmann::json answerHolding(const std::string& tn, const std::string& id) {
+    return answerHolding("", tn, id);
+  }
+  nlohmann::json answerHolding(const std::string& base, const std::string& tn,
+                               const std::string& id) {
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      HttpAnswer answer = fetch(base + "/cps/" + tn + "/ppts");
+      EXPECT_EQ(answer.status, 200) << answer.body;
+      nlohmann::json parsed = nlohmann::json::parse(answer.body);
+      if (ids(parsed).contains(id)) return parsed;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << id << " never showed under " << tn;
+    return {};
+  }
+  double metric(const std::string& name) {
+    const std::string text = fetch("/metrics").body;
+    const std::size_t at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
+  }
+
+  std::unique_ptr<KeydirProcess> cps_;
+  std::unique_ptr<DirectoryClient> cps_client_;
+};
+
+TEST_F(CpsServerTest, StoredEntriesAreFetchedByNumberByIdAndByPrefix) {
+  startCps();
+  HttpAnswer stored = storeEntry(kCalled, entryBody(callerEntry(passportOf(480))));
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  const std::string id = nlohmann::json::parse(stored.body)["id"];
+  EXPECT_EQ(stored.headers.at("location"), "/cps/" + std::string(kCalled) + "/ppts/" + id);
+  EXPECT_TRUE(parseRfc3339(nlohmann::json::parse(stored.body)["expires"].get<std::string>()));
+
+  nlohmann::json by_number = answerHolding(kCalled, id);
+  EXPECT_EQ(by_number["tn"], kCalled);
+  EXPECT_EQ(by_number["ppts"].size(), 4u) << "4 s of 1 s ticks";
+  HttpAnswer by_id = fetch("/cps/" + std::string(kCalled) + "/ppts/" + id);
+  ASSERT_EQ(by_id.status, 200) << by_id.body;
+  EXPECT_EQ(nlohmann::json::parse(by_id.body)["jwes"].size(), 2u);
+  EXPECT_EQ(by_id.headers.at("cache-control"), "no-store");
+  HttpAnswer by_prefix = fetch("/cps/prefix/1202555/ppts");
+  ASSERT_EQ(by_prefix.status, 200) << by_prefix.body;
+  bool found = false;
+  const nlohmann::json prefixed = nlohmann::json::parse(by_prefix.body);
+  for (const auto& entry : prefixed["ppts"]) {
+    found = found || (entry["id"] == id && entry["tn"] == kCalled);
+  }
+  EXPECT_TRUE(found);
+  // A number written with separators is the same number.
+  EXPECT_EQ(fetch("/cps/+1-202-555-0150/ppts").status, 200);
+}
+
+TEST_F(CpsServerTest, AnEntryIsGoneAfterMaxAge) {
+  startCps();
+  HttpAnswer stored = storeEntry(kCalled, entryBody(callerEntry(passportOf(480))));
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  const std::string id = nlohmann::json::parse(stored.body)["id"];
+  answerHolding(kCalled, id);
+  const Instant expires =
+      parseRfc3339(nlohmann::json::parse(stored.body)["expires"].get<std::string>()).value();
+  std::this_thread::sleep_until(std::chrono::system_clock::time_point(expires) +
+                                std::chrono::milliseconds(200));
+  EXPECT_EQ(fetch("/cps/" + std::string(kCalled) + "/ppts/" + id).status, 404);
+  EXPECT_FALSE(ids(nlohmann::json::parse(fetch("/cps/" + std::string(kCalled) + "/ppts").body))
+                   .contains(id));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(metric("keydir_cps_entries_live"), 0) << "the sweeper forgot it";
+  EXPECT_GE(metric("keydir_cps_entries_aged_out_total"), 1);
+}
+
+TEST_F(CpsServerTest, EachBadInputGetsItsProblemAndNothingIsStored) {
+  startCps();
+  const std::string good = callerEntry(passportOf(480))[0];
+  nlohmann::json header = jweHeader(good).value();
+  header["alg"] = "dir";
+  const std::string wrong_alg = base64UrlEncode(header.dump()) + good.substr(good.find('.'));
+  struct Bad {
+    std::string tn, body, type, problem, says;
+  };
+  const std::vector<Bad> bad = {
+      {kCalled, "{\"jwes\":[\"not.a.jwe\"]}", "application/json", "malformed", "five"},
+      {kCalled, entryBody({wrong_alg}), "application/json", "malformed", "\"dir\""},
+      {kCalled, entryBody({std::string(9000, 'a')}), "application/json", "malformed",
+       "over the limit of 8192"},
+      {kCalled, entryBody(std::vector<std::string>(9, good)), "application/json", "malformed",
+       "1 to 8 JWEs"},
+      {kCalled, "{\"jwes\":[]}", "application/json", "malformed", "1 to 8 JWEs"},
+      {kCalled, "not json", "application/json", "malformed", "{\"jwes\""},
+      {kCalled, "x.y", "application/jose", "malformed", "five"},
+      {"12025550150x", entryBody({good}), "application/json", "invalid-tn", ""},
+      {"1234567890123456", entryBody({good}), "application/json", "invalid-tn", ""},
+  };
+  for (const Bad& one : bad) {
+    SCOPED_TRACE(one.body.substr(0, 60));
+    HttpAnswer answer = storeEntry(one.tn, one.body, one.type);
+    expectProblem(answer, 400, one.problem, one.says);
+  }
+  expectProblem(fetch("/cps/prefix/120255/ppts"), 400, "malformed", "7 to 15 digits");
+  expectProblem(fetch("/cps/abc/ppts"), 400, "invalid-tn", "");
+  expectProblem(fetch("/cps/" + std::string(kCalled) + "/ppts/no-such-id"), 404, "not-found",
+                "no live entry");
+  EXPECT_EQ(metric("keydir_cps_stores_total"), 0);
+  EXPECT_EQ(metric("keydir_cps_entries_live"), 0);
+  EXPECT_NE(fetch("/metrics").body.find("keydir_cps_refusals_total{reason=\"malformed\"} 8"),
+            std::string::npos);
+}
+
+TEST_F(CpsServerTest, PastItsLimitsANumberIsAnswered429AndNothingMoreIsStored) {
+  startCps({"max_entries_per_tn=2", "slots_per_tick=4"});
+  const std::string body = entryBody(callerEntry(passportOf(480)));
+  EXPECT_EQ(storeEntry(kCalled, body).status, 201);
+  EXPECT_EQ(storeEntry(kCalled, body).status, 201);
+  HttpAnswer refused = storeEntry(kCalled, body);
+  expectProblem(refused, 429, "rate-limited", "max_entries_per_tn");
+  EXPECT_EQ(refused.headers.at("retry-after"), "1");
+  EXPECT_EQ(metric("keydir_cps_stores_total"), 2);
+  EXPECT_EQ(metric("keydir_cps_entries_live"), 2);
+}
+
+TEST_F(CpsServerTest, AChunkedStoreIsTakenAndABadChunkStoresNothing) {
+  startCps();
+  const std::string body = entryBody(callerEntry(passportOf(480)));
+  const std::string head = "POST /cps/" + std::string(kCalled) +
+                           "/ppts HTTP/1.1\r\nHost: cps.test\r\nContent-Type: application/json\r\n"
+                           "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  auto chunk = [](std::string_view data) {
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", data.size());
+    return std::string(size) + "\r\n" + std::string(data) + "\r\n";
+  };
+  const std::size_t half = body.size() / 2;
+  auto socket = connectTo(cps_->port());
+  sendText(socket, head + chunk(body.substr(0, half)) + chunk(body.substr(half)) + "0\r\n\r\n");
+  std::string answer = readUntilClosed(socket);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 201 ", 0), 0u) << answer;
+
+  auto bad = connectTo(cps_->port());
+  sendText(bad, head + "10\r\n" + body.substr(0, 20) + "\r\n0\r\n\r\n");
+  answer = readUntilClosed(bad);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << answer;
+  EXPECT_EQ(metric("keydir_cps_stores_total"), 1);
+}
+
+TEST_F(CpsServerTest, OneJweAsApplicationJoseIsAnEntryOfOne) {
+  startCps();
+  HttpAnswer stored = storeEntry(kCalled, callerEntry(passportOf(480))[0], "application/jose");
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  const std::string id = nlohmann::json::parse(stored.body)["id"];
+  answerHolding(kCalled, id);
+  EXPECT_EQ(
+      nlohmann::json::parse(fetch("/cps/" + std::string(kCalled) + "/ppts/" + id).body)["jwes"]
+          .size(),
+      1u);
+}
+
+TEST_F(CpsServerTest, OverHttpsWithABasePathAndALogThatNamesNoNumber) {
+  startCps({"base_path=/oob"}, true);
+  HttpAnswer stored = cps_client_
+                          ->request("POST", "/oob/cps/" + std::string(kCalled) + "/ppts",
+                                    entryBody(callerEntry(passportOf(480))), "application/json")
+                          .value();
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  EXPECT_EQ(stored.headers.at("location").rfind("/oob/cps/", 0), 0u);
+  EXPECT_EQ(fetch("/oob/cps/" + std::string(kCalled) + "/ppts").status, 200);
+  EXPECT_EQ(fetch("/cps/" + std::string(kCalled) + "/ppts").status, 404) << "only under the base";
+  EXPECT_EQ(fetch("/healthz").status, 200);
+  cps_->stop();
+  const std::string log = readText(dir_ / "cps-access.log");
+  EXPECT_NE(log.find("/oob/cps/"), std::string::npos) << log;
+  EXPECT_EQ(log.find(kCalled), std::string::npos) << "a full number in the access log:\n" << log;
+}
+
+TEST_F(CpsServerTest, SettingsArePrintedAndAnAgeOverAMinuteIsRefusedAtStart) {
+  CommandRun printed = keydir("cps --name cps.test --listen 127.0.0.1:0 --print-config");
+  ASSERT_EQ(printed.status, 0) << printed.output;
+  nlohmann::json config = nlohmann::json::parse(printed.output);
+  EXPECT_EQ(config["max_age_seconds"], 60);
+  EXPECT_EQ(config["tick_seconds"], 2);
+  EXPECT_EQ(config["min_prefix_digits"], 7);
+  CommandRun refused = keydir("cps --name cps.test --listen 127.0.0.1:0 --set max_age_seconds=61");
+  EXPECT_NE(refused.status, 0);
+  EXPECT_NE(refused.output.find("RFC 8816 7.5"), std::string::npos) << refused.output;
+  CommandRun nameless = keydir("cps --listen 127.0.0.1:0");
+  EXPECT_NE(nameless.status, 0);
+  EXPECT_NE(nameless.output.find("--name"), std::string::npos) << nameless.output;
+}
+
+TEST_F(CpsServerTest, TheCalleeFetchesByPrefixAndVerifiesItsPassportAmongDummiesAndOthers) {
+  startCps();
+  // The carrier signs a call from its own number to acme's.
+  auto passport = signPassport({"13125550100", {kCalled}, nowInstant(), "A", ""},
+                               pki_->carrier.key.get(), pki_->carrier.chain);
+  ASSERT_TRUE(passport) << passport.error().message;
+  ASSERT_EQ(storeEntry(kCalled, entryBody(callerEntry(*passport))).status, 201);
+  // Another callee's entry, and a PASSporT for another number under acme's key.
+  ASSERT_EQ(storeEntry("12025550151", entryBody(callerEntry(passportOf(500)))).status, 201);
+  auto misdirected = signPassport({"13125550100", {"12025550199"}, nowInstant(), "A", ""},
+                                  pki_->carrier.key.get(), pki_->carrier.chain);
+  ASSERT_EQ(storeEntry("12025550152", entryBody(callerEntry(*misdirected))).status, 201);
+  writeText(dir_ / "acme-x25519.pem", privateKeyPem(keys_[0].get()));
+
+  const std::string fetch = "cps fetch --cps " + cps_client_->baseUrl() +
+                            " --prefix 1202555 --key " + (dir_ / "acme-x25519.pem").string() +
+                            " --trust " + config_.trust + " --orig 13125550100";
+  nlohmann::json found = keydirJson(fetch);
+  ASSERT_EQ(found["verified"].size(), 1u) << found.dump(2);
+  EXPECT_EQ(found["verified"][0]["tn"], kCalled);
+  EXPECT_EQ(found["verified"][0]["passport"], *passport);
+  EXPECT_EQ(found["verified"][0]["claims"]["attest"], "A");
+  EXPECT_GE(found["entries"].get<int>(), 3 * 4) << "three numbers' windows, dummies and all";
+  // Opened with acme's key, and refused: text that is no PASSporT, and a
+  // PASSporT for another of acme's numbers left under a third.
+  std::set<std::string> steps;
+  for (const auto& refused : found["refused"]) {
+    steps.insert(refused["why"].get<std::string>().substr(0, 4));
+  }
+  EXPECT_EQ(steps, (std::set<std::string>{"ppt:", "dest"})) << found["refused"].dump(2);
+
+  // The wrong calling number: nothing verifies, exit 1.
+  nlohmann::json wrong =
+      keydirJson("cps fetch --cps " + cps_client_->baseUrl() + " --tn " + kCalled + " --key " +
+                     (dir_ / "acme-x25519.pem").string() + " --trust " + config_.trust +
+                     " --orig 13125550101 --wait 0s",
+                 1);
+  EXPECT_TRUE(wrong["verified"].empty());
+  EXPECT_NE(wrong["refused"][0]["why"].get<std::string>().find("orig:"), std::string::npos);
+}
+
+TEST_F(CpsServerTest, CpsStoreLeavesWhatEncryptPrintedAtTheCpsItNames) {
+  startCps({"base_path=/oob"});
+  nlohmann::json encrypted = {{"tn", "+1 202 555 0150"},
+                              {"cps", {cps_client_->baseUrl() + "/oob"}},
+                              {"jwes", nlohmann::json::array()}};
+  for (const std::string& jwe : callerEntry(passportOf(480))) {
+    encrypted["jwes"].push_back({{"kid", "k"}, {"alg", "X25519"}, {"jwe", jwe}});
+  }
+  writeText(dir_ / "encrypted.json", encrypted.dump());
+  nlohmann::json stored = keydirJson("cps store < " + (dir_ / "encrypted.json").string());
+  EXPECT_EQ(stored["tn"], kCalled);
+  EXPECT_EQ(stored["location"],
+            "/oob/cps/" + std::string(kCalled) + "/ppts/" + stored["id"].get<std::string>());
+  answerHolding("/oob", kCalled, stored["id"]);
+  // A CPS that refuses says why, and the command exits 1.
+  encrypted["jwes"] = {"not a jwe"};
+  writeText(dir_ / "bad.json", encrypted.dump());
+  CommandRun refused = keydir("cps store < " + (dir_ / "bad.json").string());
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_NE(refused.output.find("malformed"), std::string::npos) << refused.output;
+}
+
+}  // namespace
+}  // namespace keydir::testing
