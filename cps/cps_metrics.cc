@@ -5,17 +5,18 @@ namespace keydir {
 CpsMetrics::CpsMetrics(prometheus::Registry& registry)
     : stores_(prometheus::BuildCounter()
                   .Name("keydir_cps_stores_total")
-                  .Help("Entries stored by callers")
+                  .Help("Entries stored by callers, and publishes of the industry interface")
                   .Register(registry)
                   .Add({})),
       fetch_family_(prometheus::BuildCounter()
                         .Name("keydir_cps_fetches_total")
                         .Help("Answers of stored entries, by how they were asked for: number, "
-                              "id or prefix")
+                              "id or prefix; pair for the industry interface's retrievals")
                         .Register(registry)),
       number_fetches_(fetch_family_.Add({{"by", "number"}})),
       id_fetches_(fetch_family_.Add({{"by", "id"}})),
       prefix_fetches_(fetch_family_.Add({{"by", "prefix"}})),
+      pair_fetches_(fetch_family_.Add({{"by", "pair"}})),
       dummies_made_(prometheus::BuildCounter()
                         .Name("keydir_cps_dummies_made_total")
                         .Help("Dummy entries made (each is made once, then served until it "

@@ -15,7 +15,7 @@ class CpsMetrics {
  public:
   explicit CpsMetrics(prometheus::Registry& registry);
 
-  enum class Fetch { kNumber, kId, kPrefix };
+  enum class Fetch { kNumber, kId, kPrefix, kPair };
   void countStore() { stores_.Increment(); }
   void countFetch(Fetch kind);
   void countDummiesMade(double count) { dummies_made_.Increment(count); }
@@ -30,6 +30,7 @@ class CpsMetrics {
   prometheus::Counter& number_fetches_;
   prometheus::Counter& id_fetches_;
   prometheus::Counter& prefix_fetches_;
+  prometheus::Counter& pair_fetches_;
   prometheus::Counter& dummies_made_;
   prometheus::Counter& aged_out_;
   prometheus::Family<prometheus::Counter>& refusals_;

@@ -2,6 +2,7 @@
 
 #include "cps/memory_entry_store.h"
 #include "cps/routes.h"
+#include "directory/client/chain_fetch.h"
 #include "directory/server/directory_server.h"
 
 namespace keydir {
@@ -54,6 +55,20 @@ Result<std::unique_ptr<CpsServer>> CpsServer::create(const DirectoryConfig& conf
   service->board =
       std::make_unique<PassportBoard>(*service->store, *service->keys, *service->dummies,
                                       boardRulesFromConfig(config), service->cps_metrics.get());
+
+  if (!config.trust.empty()) {
+    auto trust = trustStoreFromConfig(config);
+    if (!trust) return std::unexpected(trust.error());
+    service->trust = std::move(*trust);
+    service->chains = std::make_unique<ChainCache>(
+        [tls_ca = config.tls_ca](const std::string& url) { return fetchChain(url, tls_ca); },
+        std::chrono::seconds(300));
+    service->bearer.trust = service->trust.get();
+    service->bearer.chains = service->chains.get();
+    service->bearer.audience = config.name;
+    service->bearer.max_retention = std::chrono::seconds(config.max_age_seconds);
+    service->bearer.max_chain_length = config.max_chain_length;
+  }
 
   auto http = HttpServer::listen(httpOptionsFromConfig(config));
   if (!http) return std::unexpected(http.error());

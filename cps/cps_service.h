@@ -3,6 +3,9 @@
 
 #include <memory>
 
+#include "certs/trust_store.h"
+#include "cps/bearer_jwt.h"
+#include "cps/chain_cache.h"
 #include "cps/cps_metrics.h"
 #include "cps/dummy_maker.h"
 #include "cps/entry_store.h"
@@ -20,6 +23,11 @@ struct CpsService : HttpService {
   std::unique_ptr<NumberKeys> keys;
   std::unique_ptr<CpsMetrics> cps_metrics;
   std::unique_ptr<PassportBoard> board;
+  // The industry interface's checks of who publishes and retrieves; no
+  // trust anchors (--trust), no industry interface.
+  std::unique_ptr<TrustStore> trust;
+  std::unique_ptr<ChainCache> chains;
+  BearerRules bearer;
 };
 
 // The CPS's parts, from an exchange its router made.

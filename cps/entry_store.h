@@ -1,5 +1,8 @@
 #pragma once
-// What a CPS keeps of the entries callers stored (DESIGN section 13):
+// What a CPS keeps (DESIGN section 13), so that several CPS processes can
+// share it: the entries callers stored, the passports carriers published
+// through the industry interface, and what may be spent only once. Of the
+// entries it keeps
 // where each sits in time, so that entries appear only at ticks, and which
 // ticks of a number were already shown, so that a stored entry never
 // appears in a tick somebody has already seen. Dummies are not kept here:
@@ -12,6 +15,7 @@
 #include <vector>
 
 #include "certs/error.h"
+#include "certs/instant.h"
 
 namespace keydir {
 
@@ -60,8 +64,9 @@ class EntryStore {
                                                               long long from_tick,
                                                               std::size_t limit) = 0;
 
-  // Forgets entries of ticks before `first_live_tick`; how many it forgot.
-  virtual std::size_t sweep(long long first_live_tick) = 0;
+  // Forgets entries of ticks before `first_live_tick`, and what expired by
+  // `now`; how many entries it forgot.
+  virtual std::size_t sweep(long long first_live_tick, Instant now) = 0;
   // Entries kept now.
   virtual std::size_t size() = 0;
   // True when the engine answers.
@@ -71,6 +76,18 @@ class EntryStore {
   // as long as real entries; the last `keep` of them.
   virtual void recordLength(std::size_t bytes) = 0;
   virtual std::vector<std::size_t> recentLengths() = 0;
+
+  // True the first time `name` is spent; false every time after, until
+  // `expires`, when it may be forgotten. For JWT ids and token nonces.
+  // kUnavailable when the engine does not answer.
+  virtual Result<bool> spendOnce(const std::string& name, Instant expires) = 0;
+
+  // The industry interface: `passports` published for `pair` (dest and
+  // orig), each kept until `expires`; kRateLimited past `max_per_pair`
+  // live ones. published() gives the live ones, oldest first.
+  virtual Result<void> publish(const std::string& pair, const std::vector<std::string>& passports,
+                               Instant expires, std::size_t max_per_pair) = 0;
+  virtual Result<std::vector<std::string>> published(const std::string& pair, Instant now) = 0;
 };
 
 }  // namespace keydir

@@ -70,8 +70,13 @@ Result<std::vector<std::string>> MemoryEntryStore::numbersWithEntries(std::strin
   return found;
 }
 
-std::size_t MemoryEntryStore::sweep(long long first_live_tick) {
+std::size_t MemoryEntryStore::sweep(long long first_live_tick, Instant now) {
   std::lock_guard lock(mutex_);
+  std::erase_if(spent_, [now](const auto& spent) { return spent.second <= now; });
+  for (auto at = published_.begin(); at != published_.end();) {
+    std::erase_if(at->second, [now](const auto& kept) { return kept.second <= now; });
+    at = at->second.empty() ? published_.erase(at) : std::next(at);
+  }
   std::size_t dropped = 0;
   for (auto at = numbers_.begin(); at != numbers_.end();) {
     dropped += dropOld(at->second, first_live_tick);
@@ -99,6 +104,36 @@ void MemoryEntryStore::recordLength(std::size_t bytes) {
 std::vector<std::size_t> MemoryEntryStore::recentLengths() {
   std::lock_guard lock(mutex_);
   return {lengths_.begin(), lengths_.end()};
+}
+
+Result<bool> MemoryEntryStore::spendOnce(const std::string& name, Instant expires) {
+  std::lock_guard lock(mutex_);
+  return spent_.try_emplace(name, expires).second;
+}
+
+Result<void> MemoryEntryStore::publish(const std::string& pair,
+                                       const std::vector<std::string>& passports, Instant expires,
+                                       std::size_t max_per_pair) {
+  std::lock_guard lock(mutex_);
+  auto& kept = published_[pair];
+  if (kept.size() + passports.size() > max_per_pair) {
+    return fail(ErrorCode::kRateLimited, "this pair of numbers holds " +
+                                             std::to_string(kept.size()) +
+                                             " passports, its limit (max_entries_per_tn)");
+  }
+  for (const std::string& passport : passports) kept.emplace_back(passport, expires);
+  return {};
+}
+
+Result<std::vector<std::string>> MemoryEntryStore::published(const std::string& pair, Instant now) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> live;
+  if (auto at = published_.find(pair); at != published_.end()) {
+    for (const auto& [passport, expires] : at->second) {
+      if (expires > now) live.push_back(passport);
+    }
+  }
+  return live;
 }
 
 }  // namespace keydir

@@ -21,11 +21,15 @@ class MemoryEntryStore : public EntryStore {
                                         long long shown_tick) override;
   Result<std::vector<std::string>> numbersWithEntries(std::string_view prefix, long long from_tick,
                                                       std::size_t limit) override;
-  std::size_t sweep(long long first_live_tick) override;
+  std::size_t sweep(long long first_live_tick, Instant now) override;
   std::size_t size() override;
   bool ping() override { return true; }
   void recordLength(std::size_t bytes) override;
   std::vector<std::size_t> recentLengths() override;
+  Result<bool> spendOnce(const std::string& name, Instant expires) override;
+  Result<void> publish(const std::string& pair, const std::vector<std::string>& passports,
+                       Instant expires, std::size_t max_per_pair) override;
+  Result<std::vector<std::string>> published(const std::string& pair, Instant now) override;
 
  private:
   struct Number {
@@ -39,6 +43,8 @@ class MemoryEntryStore : public EntryStore {
   std::map<std::string, Number, std::less<>> numbers_;  // in order, for prefixes
   std::size_t entries_ = 0;
   std::deque<std::size_t> lengths_;
+  std::map<std::string, Instant> spent_;  // until when
+  std::map<std::string, std::deque<std::pair<std::string, Instant>>> published_;
   std::size_t lengths_kept_;
 };
 

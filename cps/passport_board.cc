@@ -215,7 +215,7 @@ Result<std::string> PassportBoard::prefixAnswer(const std::string& digits, Insta
 
 std::size_t PassportBoard::sweep(Instant now) {
   const long long first_live = firstLiveTick(tickOf(now));
-  const std::size_t aged_out = store_.sweep(first_live);
+  const std::size_t aged_out = store_.sweep(first_live, now);
   {
     std::lock_guard lock(mutex_);
     for (auto at = held_.begin(); at != held_.end();) {

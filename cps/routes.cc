@@ -10,13 +10,19 @@ std::vector<Route> cpsRoutes(const std::string& base_path, std::vector<std::stri
     bool under_base;
     Cost cost;
   };
-  // A prefix answer can hold hundreds of numbers' windows: a worker makes it.
+  // A prefix answer can hold hundreds of numbers' windows, and the industry
+  // interface may fetch an x5u: a worker serves them.
   static constexpr Under kRoutes[] = {
       {"POST", "/cps/{tn}/ppts", serveStore, true, Cost::kLookup},
       {"GET", "/cps/{tn}/ppts", serveNumberFetch, true, Cost::kLookup},
       {"GET", "/cps/{tn}/ppts/{id}", serveEntryFetch, true, Cost::kLookup},
       {"GET", "/cps/prefix/{digits}/ppts", servePrefixFetch, true, Cost::kHeavy},
+      {"POST", "/passports/{spc}/{dest}/{orig}", servePublishWithSpc, true, Cost::kHeavy},
+      {"POST", "/passports/{dest}/{orig}", servePublish, true, Cost::kHeavy},
+      {"GET", "/passports/{spc}/{dest}/{orig}", serveRetrieveWithSpc, true, Cost::kHeavy},
+      {"GET", "/passports/{dest}/{orig}", serveRetrieve, true, Cost::kHeavy},
       {"GET", "/healthz", serveCpsHealth, false, Cost::kLookup},
+      {"GET", "/health", serveCpsHealth, false, Cost::kLookup},
       {"GET", "/metrics", serveCpsMetrics, false, Cost::kLookup},
   };
   patterns.clear();

@@ -14,12 +14,16 @@ namespace keydir {
 // and both must outlive the router.
 std::vector<Route> cpsRoutes(const std::string& base_path, std::vector<std::string>& patterns);
 
-void serveStore(Exchange& exchange);        // POST /cps/{tn}/ppts
-void serveNumberFetch(Exchange& exchange);  // GET /cps/{tn}/ppts
-void serveEntryFetch(Exchange& exchange);   // GET /cps/{tn}/ppts/{id}
-void servePrefixFetch(Exchange& exchange);  // GET /cps/prefix/{digits}/ppts
-void serveCpsHealth(Exchange& exchange);    // GET /healthz
-void serveCpsMetrics(Exchange& exchange);   // GET /metrics
+void serveStore(Exchange& exchange);            // POST /cps/{tn}/ppts
+void serveNumberFetch(Exchange& exchange);      // GET /cps/{tn}/ppts
+void serveEntryFetch(Exchange& exchange);       // GET /cps/{tn}/ppts/{id}
+void servePrefixFetch(Exchange& exchange);      // GET /cps/prefix/{digits}/ppts
+void servePublishWithSpc(Exchange& exchange);   // POST /passports/{spc}/{dest}/{orig}
+void servePublish(Exchange& exchange);          // POST /passports/{dest}/{orig}
+void serveRetrieveWithSpc(Exchange& exchange);  // GET /passports/{spc}/{dest}/{orig}
+void serveRetrieve(Exchange& exchange);         // GET /passports/{dest}/{orig}
+void serveCpsHealth(Exchange& exchange);        // GET /healthz, GET /health
+void serveCpsMetrics(Exchange& exchange);       // GET /metrics
 
 // Answers `error` as a problem, counted among the refusals by its type,
 // with Retry-After when it is rate-limited or unavailable.

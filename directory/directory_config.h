@@ -86,6 +86,7 @@ struct DirectoryConfig {
   std::string name;                       // its host name: the audience of JWTs, the token issuer
   std::string directory;                  // a directory or keydir cache naming each number's keys
   std::string directory_ca;               // PEM bundle for an https directory
+  std::string tls_ca;  // PEM bundle for https x5u URLs of a private CA; empty: the system's
   std::string store = "memory";           // or redis://HOST:PORT[/DB]
   std::string base_path;                  // the path of the advertised CPS URI, if any
   long long max_age_seconds = 60;         // RFC 8816 7.5: at most 60

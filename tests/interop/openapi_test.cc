@@ -16,6 +16,8 @@
 #include "cache/routes.h"
 #include "certs/base64.h"
 #include "certs/jwe.h"
+#include "certs/jws.h"
+#include "certs/pem.h"
 #include "cps/cps_server.h"
 #include "cps/routes.h"
 #include "directory/server/routes.h"
@@ -79,7 +81,8 @@ class OpenApiTest : public testing::FeedTest {
     config.directory = client_->baseUrl();
     config.max_entries_per_tn = 1;
     config.max_prefix_numbers = 1;
-    cps_ = CpsServer::create(config).value();
+    config.trust = config_.trust;
+    cps_ = CpsServer::create(config, clock_.get()).value();
     cps_->start();
     cps_client_.emplace(DirectoryClient::create(cps_->baseUrl(), "").value());
   }
@@ -121,6 +124,25 @@ class OpenApiTest : public testing::FeedTest {
         {"sub", id}, {"iat", clock_->now().time_since_epoch().count()}, {"jti", jti}};
     return signJws({}, payload.dump(), signer.key.get(), signer.chain).value();
   }
+  // A carrier's JWT for the industry interface, as TransNexus's sample signs it.
+  std::string carrierJwt(const std::string& action, const std::string& passport = "",
+                         const std::string& dest = "12025550150") {
+    nlohmann::json claims = {{"iat", unixTime(clock_->now())},
+                             {"action", action},
+                             {"spc", "1234"},
+                             {"iss", "1234"},
+                             {"aud", "cps.test"},
+                             {"jti", "j" + std::to_string(++jtis_)},
+                             {"dest", {{"tn", {dest}}}},
+                             {"orig", {{"tn", "13125550100"}}}};
+    if (action == "publish") {
+      claims["exp"] = unixTime(clock_->now()) + 30;
+      claims["passports"] =
+          "sha256-" + base64Encode(sha256(nlohmann::json::array({passport}).dump()));
+    }
+    return signJws({}, claims.dump(), pki_->carrier.key.get(), pki_->carrier.chain).value();
+  }
+  int jtis_ = 0;
   std::string advertisement(const testing::Identity& signer, const std::string& scope) {
     return signAdvertisement(
                {testing::cpsEntries({{scope.c_str(), "https://cps.example"}}), clock_->now(), {}},
@@ -204,6 +226,15 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
       nlohmann::json{{"jwes", {encryptJwe("a PASSporT", callee_key.get(), "kid-1").value()}}}
           .dump();
   std::string entry_id;
+  const std::string passport = "eyJhbGciOiJFUzI1NiJ9.e30.c2ln";
+  const std::string passports = nlohmann::json{{"passports", {passport}}}.dump();
+  auto industry = [&](const std::string& method, const std::string& path, const std::string& token,
+                      const std::string& body = "") {
+    std::map<std::string, std::string> headers;
+    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+    return cps.request(method, path, body, "application/json", headers).value();
+  };
+  const std::string pair = "/12025550150/13125550100";
 
   // Each case: the server, the documented operation, and the request.
   struct Case {
@@ -409,6 +440,45 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
          EXPECT_EQ(send(cps, "GET", "/cps/12025550151/ppts").status, 200);
          return send(cps, "GET", "/cps/prefix/1202555/ppts");
        }},
+      {"cps", "GET", "/passports/{spc}/{dest}/{orig}", 404,
+       [&] { return industry("GET", "/passports/1234" + pair, carrierJwt("retrieve")); }},
+      {"cps", "GET", "/passports/{dest}/{orig}", 404,
+       [&] { return industry("GET", "/passports" + pair, carrierJwt("retrieve")); }},
+      {"cps", "POST", "/passports/{spc}/{dest}/{orig}", 201,
+       [&] {
+         return industry("POST", "/passports/1234" + pair, carrierJwt("publish", passport),
+                         passports);
+       }},
+      {"cps", "POST", "/passports/{spc}/{dest}/{orig}", 400,
+       [&] { return industry("POST", "/passports/1234" + pair, "", "{"); }},
+      {"cps", "POST", "/passports/{spc}/{dest}/{orig}", 401,
+       [&] { return industry("POST", "/passports/1234" + pair, "", passports); }},
+      {"cps", "POST", "/passports/{spc}/{dest}/{orig}", 429,
+       [&] {
+         // One passport a pair (max_entries_per_tn), and the pair holds one.
+         return industry("POST", "/passports/1234" + pair, carrierJwt("publish", passport),
+                         passports);
+       }},
+      {"cps", "POST", "/passports/{dest}/{orig}", 201,
+       [&] {
+         return industry("POST", "/passports/12025550151/13125550100",
+                         carrierJwt("publish", passport, "12025550151"), passports);
+       }},
+      {"cps", "POST", "/passports/{dest}/{orig}", 400,
+       [&] { return industry("POST", "/passports" + pair, "", "{}"); }},
+      {"cps", "POST", "/passports/{dest}/{orig}", 401,
+       [&] { return industry("POST", "/passports" + pair, carrierJwt("retrieve"), passports); }},
+      {"cps", "GET", "/passports/{spc}/{dest}/{orig}", 200,
+       [&] { return industry("GET", "/passports/1234" + pair, carrierJwt("retrieve")); }},
+      {"cps", "GET", "/passports/{dest}/{orig}", 200,
+       [&] { return industry("GET", "/passports" + pair, carrierJwt("retrieve")); }},
+      {"cps", "GET", "/passports/{spc}/{dest}/{orig}", 400,
+       [&] { return industry("GET", "/passports/1234/x/13125550100", carrierJwt("retrieve")); }},
+      {"cps", "GET", "/passports/{spc}/{dest}/{orig}", 401,
+       [&] { return industry("GET", "/passports/1234" + pair, ""); }},
+      {"cps", "GET", "/passports/{dest}/{orig}", 401,
+       [&] { return industry("GET", "/passports" + pair, carrierJwt("publish", passport)); }},
+      {"cps", "GET", "/health", 200, [&] { return send(cps, "GET", "/health"); }},
       {"cps", "GET", "/healthz", 200, [&] { return send(cps, "GET", "/healthz"); }},
       {"cps", "GET", "/metrics", 200, [&] { return send(cps, "GET", "/metrics"); }},
       // Last, since they change what the cases above rely on.

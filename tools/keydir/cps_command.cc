@@ -8,20 +8,24 @@ namespace keydir::tool {
 int runCps(const std::vector<std::string_view>& args) {
   Options options(
       "keydir cps --listen HOST:PORT --name HOST [--directory URL] [--directory-ca PEM]\n"
-      "       [--store memory] [--trust PEM] [--tls-cert C --tls-key K] [--config FILE]\n"
+      "       [--store memory] [--trust PEM] [--tls-ca PEM] [--tls-cert C --tls-key K]\n"
+      "       [--config FILE]\n"
       "       [--set NAME=VALUE]... [--print-config]",
       "Runs a Call Placement Service (DESIGN section 13, RFC 8816 sections 6, 7.5 and 9)\n"
       "until SIGINT or SIGTERM: callers leave encrypted PASSporTs under the called number\n"
       "(POST /cps/{tn}/ppts) and callees fetch them by number, id or prefix, among dummies\n"
       "shaped like real entries, so that whoever polls a number cannot tell whether a\n"
-      "call is in progress. Entries are gone after max_age_seconds (60 at most). Settings\n"
-      "resolve as for `keydir serve`.");
+      "call is in progress. Entries are gone after max_age_seconds (60 at most). With\n"
+      "--trust it also serves the plaintext industry interface of today's SHAKEN\n"
+      "carriers (/passports/[SPC/]DEST/ORIG, each request with a JWT signed with a STIR\n"
+      "certificate). Settings resolve as for `keydir serve`.");
   options.value("listen", "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)")
       .value("name", "the CPS's host name as advertised")
       .value("directory", "a keydir directory or cache naming each number's keys, for dummies")
       .value("directory-ca", "PEM bundle that signed an https --directory")
       .value("store", "memory (default)")
-      .value("trust", "PEM bundle of STI-CA roots, for the JWTs of storers")
+      .value("trust", "PEM bundle of STI-CA roots, for the JWTs of carriers (industry interface)")
+      .value("tls-ca", "PEM bundle for fetching https x5u URLs of a private CA")
       .value("crl", "PEM CRL file", true)
       .value("tls-cert", "server certificate (PEM) for HTTPS")
       .value("tls-key", "server private key (PEM) for HTTPS")
@@ -33,7 +37,7 @@ int runCps(const std::vector<std::string_view>& args) {
 
   return runServer<CpsServer>(
       options,
-      {"listen", "name", "directory", "directory-ca", "store", "trust", "crl", "tls-cert",
+      {"listen", "name", "directory", "directory-ca", "store", "trust", "tls-ca", "crl", "tls-cert",
        "tls-key", "access-log"},
       [](const DirectoryConfig& config) { return CpsServer::create(config); },
       [](const DirectoryConfig& config, CpsServer& server) {
