@@ -1,6 +1,7 @@
 #include "cps/cps_server.h"
 
 #include "cps/memory_entry_store.h"
+#include "cps/redis_entry_store.h"
 #include "cps/routes.h"
 #include "directory/client/chain_fetch.h"
 #include "directory/server/directory_server.h"
@@ -26,10 +27,6 @@ BoardRules boardRulesFromConfig(const DirectoryConfig& config) {
 Result<std::unique_ptr<CpsServer>> CpsServer::create(const DirectoryConfig& config,
                                                      const Clock* clock, std::string secret) {
   if (auto ok = config.validateCps(); !ok) return std::unexpected(ok.error());
-  if (config.store != "memory") {
-    return fail(ErrorCode::kMalformed,
-                "store " + config.store + ": this build keeps entries in memory only");
-  }
   std::unique_ptr<CpsServer> server(new CpsServer());
   auto service = std::make_unique<CpsService>();
   service->config = config;
@@ -38,9 +35,20 @@ Result<std::unique_ptr<CpsServer>> CpsServer::create(const DirectoryConfig& conf
   // The largest entry allowed, as JSON, bounds the body.
   service->max_body_bytes = config.max_jwes_per_entry * (config.max_jwe_bytes + 16) + 1024;
   service->cps_metrics = std::make_unique<CpsMetrics>(service->metrics->registry());
-  service->store = std::make_unique<MemoryEntryStore>();
-  service->dummies =
-      std::make_unique<DummyMaker>(secret.empty() ? DummyMaker::randomSecret() : secret);
+  if (config.store == "memory") {
+    service->store = std::make_unique<MemoryEntryStore>();
+  } else {
+    // Long enough for anything a number shows, and a tick's shown mark.
+    auto redis = RedisEntryStore::open(config.store, 2 * config.max_age_seconds + 60);
+    if (!redis) return std::unexpected(redis.error());
+    service->store = std::move(*redis);
+  }
+  if (secret.empty()) {
+    auto shared = service->store->sharedSecret(DummyMaker::randomSecret());
+    if (!shared) return std::unexpected(shared.error());
+    secret = *shared;
+  }
+  service->dummies = std::make_unique<DummyMaker>(secret);
 
   std::unique_ptr<DirectoryClient> directory;
   if (!config.directory.empty()) {

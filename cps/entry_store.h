@@ -73,9 +73,15 @@ class EntryStore {
   virtual bool ping() = 0;
 
   // The ciphertext lengths of what was stored lately, so that dummies are
-  // as long as real entries; the last `keep` of them.
+  // as long as real entries. lengthsAt() gives the lengths as they were
+  // when `tick` was first asked about, the same to every process that
+  // shares the store, so that a dummy is made alike by each.
   virtual void recordLength(std::size_t bytes) = 0;
-  virtual std::vector<std::size_t> recentLengths() = 0;
+  virtual std::vector<std::size_t> lengthsAt(long long tick) = 0;
+
+  // The secret dummies are made from: the one kept, or `fresh` kept now
+  // when there is none, so that every process makes the same dummies.
+  virtual Result<std::string> sharedSecret(const std::string& fresh) = 0;
 
   // True the first time `name` is spent; false every time after, until
   // `expires`, when it may be forgotten. For JWT ids and token nonces.

@@ -72,6 +72,7 @@ Result<std::vector<std::string>> MemoryEntryStore::numbersWithEntries(std::strin
 
 std::size_t MemoryEntryStore::sweep(long long first_live_tick, Instant now) {
   std::lock_guard lock(mutex_);
+  lengths_by_tick_.erase(lengths_by_tick_.begin(), lengths_by_tick_.lower_bound(first_live_tick));
   std::erase_if(spent_, [now](const auto& spent) { return spent.second <= now; });
   for (auto at = published_.begin(); at != published_.end();) {
     std::erase_if(at->second, [now](const auto& kept) { return kept.second <= now; });
@@ -101,9 +102,9 @@ void MemoryEntryStore::recordLength(std::size_t bytes) {
   if (lengths_.size() > lengths_kept_) lengths_.pop_front();
 }
 
-std::vector<std::size_t> MemoryEntryStore::recentLengths() {
+std::vector<std::size_t> MemoryEntryStore::lengthsAt(long long tick) {
   std::lock_guard lock(mutex_);
-  return {lengths_.begin(), lengths_.end()};
+  return lengths_by_tick_.try_emplace(tick, lengths_.begin(), lengths_.end()).first->second;
 }
 
 Result<bool> MemoryEntryStore::spendOnce(const std::string& name, Instant expires) {

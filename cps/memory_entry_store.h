@@ -25,7 +25,8 @@ class MemoryEntryStore : public EntryStore {
   std::size_t size() override;
   bool ping() override { return true; }
   void recordLength(std::size_t bytes) override;
-  std::vector<std::size_t> recentLengths() override;
+  std::vector<std::size_t> lengthsAt(long long tick) override;
+  Result<std::string> sharedSecret(const std::string& fresh) override { return fresh; }
   Result<bool> spendOnce(const std::string& name, Instant expires) override;
   Result<void> publish(const std::string& pair, const std::vector<std::string>& passports,
                        Instant expires, std::size_t max_per_pair) override;
@@ -43,6 +44,7 @@ class MemoryEntryStore : public EntryStore {
   std::map<std::string, Number, std::less<>> numbers_;  // in order, for prefixes
   std::size_t entries_ = 0;
   std::deque<std::size_t> lengths_;
+  std::map<long long, std::vector<std::size_t>> lengths_by_tick_;
   std::map<std::string, Instant> spent_;  // until when
   std::map<std::string, std::deque<std::pair<std::string, Instant>>> published_;
   std::size_t lengths_kept_;

@@ -61,16 +61,6 @@ Result<PassportBoard::Stored> PassportBoard::store(const std::string& tn,
   return Stored{placed->id, expiresAt(placed->tick)};
 }
 
-std::vector<std::size_t> PassportBoard::lengthsAt(long long tick) {
-  {
-    std::lock_guard lock(mutex_);
-    if (auto at = lengths_by_tick_.find(tick); at != lengths_by_tick_.end()) return at->second;
-  }
-  std::vector<std::size_t> recent = store_.recentLengths();
-  std::lock_guard lock(mutex_);
-  return lengths_by_tick_.try_emplace(tick, std::move(recent)).first->second;
-}
-
 Result<std::shared_ptr<const PassportBoard::Shown>> PassportBoard::shownFor(const std::string& tn,
                                                                             long long tick,
                                                                             bool asked_by_number) {
@@ -110,7 +100,7 @@ Result<std::shared_ptr<const PassportBoard::Shown>> PassportBoard::shownFor(cons
           if (!known) return std::unexpected(known.error());
           shapes = std::move(*known);
         }
-        const std::size_t length = dummies_.lengthFor(tn, at_tick, slot, lengthsAt(at_tick));
+        const std::size_t length = dummies_.lengthFor(tn, at_tick, slot, store_.lengthsAt(at_tick));
         auto made_entry = dummies_.make(tn, at_tick, slot, *shapes, length);
         if (!made_entry) return std::unexpected(made_entry.error());
         dummy =
@@ -229,7 +219,6 @@ std::size_t PassportBoard::sweep(Instant now) {
         ++at;
       }
     }
-    lengths_by_tick_.erase(lengths_by_tick_.begin(), lengths_by_tick_.lower_bound(first_live));
   }
   if (metrics_) {
     metrics_->countAgedOut(double(aged_out));

@@ -106,8 +106,6 @@ class PassportBoard {
   // What `tn` shows in `tick`, made now if it was not yet.
   Result<std::shared_ptr<const Shown>> shownFor(const std::string& tn, long long tick,
                                                 bool asked_by_number);
-  // Lengths real entries had lately, the same for every dummy of `tick`.
-  std::vector<std::size_t> lengthsAt(long long tick);
   void keep(const std::string& tn, std::shared_ptr<const Shown> shown,
             std::map<Slot, MadeEntry> dummies);
 
@@ -121,7 +119,6 @@ class PassportBoard {
   std::map<std::string, Held, std::less<>> held_;
   std::list<std::string> recency_;  // least recently asked first
   std::size_t held_bytes_ = 0;
-  std::map<long long, std::vector<std::size_t>> lengths_by_tick_;
 };
 
 // {"id":..,"jwes":[..]} of an entry.

@@ -5,9 +5,11 @@
 
 #include <thread>
 
+#include "certs/jws.h"
 #include "certs/passport.h"
 #include "certs/pem.h"
 #include "tests/cps/cps_board_fixture.h"
+#include "tests/support/child_server.h"
 #include "tests/support/keydir_cli.h"
 #include "tests/support/keydir_process.h"
 #include "tests/support/raw_socket.h"
@@ -18,7 +20,8 @@ namespace {
 class CpsServerTest : public CpsBoardTest {
  protected:
   // Runs `keydir cps` with short times so that aging is seen in seconds.
-  void startCps(std::vector<std::string> settings = {}, bool tls = false) {
+  void startCps(std::vector<std::string> settings = {}, bool tls = false,
+                std::vector<std::string> flags = {}) {
     std::vector<std::string> arguments = {"--listen",     "127.0.0.1:0",
                                           "--name",       "cps.test",
                                           "--directory",  client_->baseUrl(),
@@ -30,12 +33,14 @@ class CpsServerTest : public CpsBoardTest {
       arguments.push_back("--set");
       arguments.push_back(setting);
     }
+    arguments.insert(arguments.end(), flags.begin(), flags.end());
     if (tls) {
       useTls();
       arguments.insert(arguments.end(),
                        {"--tls-cert", config_.tls_cert, "--tls-key", config_.tls_key});
     }
-    cps_ = std::make_unique<KeydirProcess>("cps", arguments, dir_ / "cps.log");
+    cps_ = std::make_unique<KeydirProcess>("cps", arguments,
+                                           dir_ / ("cps" + std::to_string(++started_) + ".log"));
     ASSERT_NE(cps_->port(), 0) << cps_->log();
     const std::string base =
         std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(cps_->port());
@@ -75,6 +80,34 @@ class CpsServerTest : public CpsBoardTest {
 
   std::unique_ptr<KeydirProcess> cps_;
   std::unique_ptr<DirectoryClient> cps_client_;
+  int started_ = 0;
+};
+
+// Two CPS processes on one real redis-server.
+class CpsOnRedisTest : public CpsServerTest {
+ protected:
+  void SetUp() override {
+    CpsServerTest::SetUp();
+    redis_ = std::make_unique<ChildServer>(
+        std::vector<std::string>{"redis-server", "--port", "{port}", "--bind", "127.0.0.1",
+                                 "--save", "", "--appendonly", "no"},
+        dir_.path(), dir_ / "redis.log");
+    ASSERT_NE(redis_->port(), 0) << readText(dir_ / "redis.log");
+    const std::vector<std::string> flags = {
+        "--store", "redis://127.0.0.1:" + std::to_string(redis_->port()), "--trust", config_.trust};
+    startCps({}, false, flags);
+    first_ = std::move(cps_);
+    first_client_ = std::move(cps_client_);
+    startCps({}, false, flags);
+  }
+  HttpAnswer at(DirectoryClient& client, const std::string& method, const std::string& path,
+                const std::string& body = "") {
+    return client.request(method, path, body, body.empty() ? "" : "application/json").value();
+  }
+
+  std::unique_ptr<ChildServer> redis_;
+  std::unique_ptr<KeydirProcess> first_;
+  std::unique_ptr<DirectoryClient> first_client_;
 };
 
 TEST_F(CpsServerTest, StoredEntriesAreFetchedByNumberByIdAndByPrefix) {
@@ -300,6 +333,68 @@ TEST_F(CpsServerTest, CpsStoreLeavesWhatEncryptPrintedAtTheCpsItNames) {
   CommandRun refused = keydir("cps store < " + (dir_ / "bad.json").string());
   EXPECT_EQ(refused.status, 1);
   EXPECT_NE(refused.output.find("malformed"), std::string::npos) << refused.output;
+}
+
+TEST_F(CpsOnRedisTest, StoredThroughOneFetchedThroughTheOtherWithTheSameDummies) {
+  HttpAnswer stored = at(*first_client_, "POST", "/cps/" + std::string(kCalled) + "/ppts",
+                         entryBody(callerEntry(passportOf(480))));
+  ASSERT_EQ(stored.status, 201) << stored.body;
+  const std::string id = nlohmann::json::parse(stored.body)["id"];
+  nlohmann::json second = answerHolding(kCalled, id);  // through the second process
+  EXPECT_EQ(at(*cps_client_, "GET", "/cps/" + std::string(kCalled) + "/ppts/" + id).status, 200);
+  // Both make the same dummies from the secret they share: a number polled
+  // through either, within one tick, shows the same entries.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    nlohmann::json one = nlohmann::json::parse(
+        at(*first_client_, "GET", "/cps/" + std::string(kCalled) + "/ppts").body);
+    nlohmann::json two = nlohmann::json::parse(
+        at(*cps_client_, "GET", "/cps/" + std::string(kCalled) + "/ppts").body);
+    if (ids(one) != ids(two)) continue;  // a tick passed between the two
+    std::map<std::string, std::string> bytes;
+    for (const auto& entry : one["ppts"]) bytes[entry["id"]] = entry.dump();
+    for (const auto& entry : two["ppts"]) EXPECT_EQ(bytes[entry["id"]], entry.dump());
+    return;
+  }
+  ADD_FAILURE() << "the two processes never showed the same tick";
+}
+
+TEST_F(CpsOnRedisTest, AJwtIdSpentAtOneIsSpentAtBoth) {
+  nlohmann::json claims = {{"iat", unixTime(nowInstant())},
+                           {"action", "retrieve"},
+                           {"spc", "1234"},
+                           {"iss", "1234"},
+                           {"aud", "cps.test"},
+                           {"jti", "once"},
+                           {"dest", {{"tn", {kCalled}}}},
+                           {"orig", {{"tn", "13125550100"}}}};
+  const std::string jwt =
+      signJws({}, claims.dump(), pki_->carrier.key.get(), pki_->carrier.chain).value();
+  const std::string path = "/passports/1234/" + std::string(kCalled) + "/13125550100";
+  auto retrieve = [&](DirectoryClient& client) {
+    return client.request("GET", path, "", "", {{"Authorization", "Bearer " + jwt}}).value();
+  };
+  EXPECT_EQ(retrieve(*first_client_).status, 404) << "taken, and nothing published";
+  HttpAnswer replayed = retrieve(*cps_client_);
+  EXPECT_EQ(replayed.status, 401);
+  EXPECT_NE(replayed.body.find("jti:"), std::string::npos) << replayed.body;
+}
+
+TEST_F(CpsOnRedisTest, WithRedisGoneItAnswers503AndRecoversWithoutARestart) {
+  const std::string path = "/cps/" + std::string(kCalled) + "/ppts";
+  const std::string body = entryBody(callerEntry(passportOf(480)));
+  ASSERT_EQ(at(*cps_client_, "POST", path, body).status, 201);
+  redis_->stop();
+  HttpAnswer store = at(*cps_client_, "POST", path, body);
+  expectProblem(store, 503, "unavailable", "Redis");
+  EXPECT_TRUE(store.headers.contains("retry-after"));
+  // A number first asked for now needs the store to show its tick.
+  expectProblem(at(*cps_client_, "GET", "/cps/12025550177/ppts"), 503, "unavailable", "Redis");
+  EXPECT_EQ(at(*cps_client_, "GET", "/healthz").status, 503);
+  ASSERT_TRUE(redis_->restart()) << readText(dir_ / "redis.log");
+  HttpAnswer again = at(*cps_client_, "POST", path, body);
+  EXPECT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(at(*cps_client_, "GET", "/healthz").status, 200);
+  EXPECT_EQ(at(*first_client_, "POST", path, body).status, 201) << "the other too";
 }
 
 }  // namespace

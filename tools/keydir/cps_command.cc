@@ -8,7 +8,7 @@ namespace keydir::tool {
 int runCps(const std::vector<std::string_view>& args) {
   Options options(
       "keydir cps --listen HOST:PORT --name HOST [--directory URL] [--directory-ca PEM]\n"
-      "       [--store memory] [--trust PEM] [--tls-ca PEM] [--tls-cert C --tls-key K]\n"
+      "       [--store memory|redis://HOST:PORT[/DB]] [--trust PEM] [--tls-ca PEM] [--tls-cert C --tls-key K]\n"
       "       [--config FILE]\n"
       "       [--set NAME=VALUE]... [--print-config]",
       "Runs a Call Placement Service (DESIGN section 13, RFC 8816 sections 6, 7.5 and 9)\n"
@@ -23,7 +23,7 @@ int runCps(const std::vector<std::string_view>& args) {
       .value("name", "the CPS's host name as advertised")
       .value("directory", "a keydir directory or cache naming each number's keys, for dummies")
       .value("directory-ca", "PEM bundle that signed an https --directory")
-      .value("store", "memory (default)")
+      .value("store", "memory (default), or redis://HOST:PORT[/DB] shared with other CPS processes")
       .value("trust", "PEM bundle of STI-CA roots, for the JWTs of carriers (industry interface)")
       .value("tls-ca", "PEM bundle for fetching https x5u URLs of a private CA")
       .value("crl", "PEM CRL file", true)
