@@ -129,11 +129,10 @@ Result<SplitJwe> splitJwe(std::string_view compact) {
   return split;
 }
 
-// A JWE split and held to the rules every keydir JWE follows, with its
-// ephemeral key parsed (on the curve, public only).
+// A JWE split and held to the rules every keydir JWE follows, with the
+// type of its ephemeral key.
 struct CheckedJwe {
   SplitJwe split;
-  EvpPkeyPtr epk;
   KeyType epk_type;
 };
 
@@ -160,14 +159,12 @@ Result<CheckedJwe> checkJwe(std::string_view compact) {
     return fail(ErrorCode::kMalformed, "an A256GCM JWE has a 12-byte IV and a 16-byte tag");
   }
   if (!header.contains("epk")) return fail(ErrorCode::kMalformed, "the JWE header has no \"epk\"");
-  auto epk = keyFromJwk(header["epk"]);
-  if (!epk) return failWithContext(epk.error(), "the JWE's epk");
-  if (header["epk"].contains("d")) {
+  if (header["epk"].is_object() && header["epk"].contains("d")) {
     return fail(ErrorCode::kMalformed, "the JWE's epk carries a private key");
   }
-  auto epk_type = keyTypeOf(epk->get());
-  if (!epk_type) return std::unexpected(epk_type.error());
-  return CheckedJwe{std::move(*split), std::move(*epk), *epk_type};
+  auto epk_type = jwkKeyType(header["epk"]);
+  if (!epk_type) return failWithContext(epk_type.error(), "the JWE's epk");
+  return CheckedJwe{std::move(*split), *epk_type};
 }
 
 }  // namespace
@@ -268,6 +265,9 @@ Result<DecryptedJwe> decryptJwe(std::string_view compact, EVP_PKEY* recipient) {
   if (!checked) return std::unexpected(checked.error());
   const SplitJwe& split = checked->split;
   const nlohmann::json& header = split.header;
+  // The point is checked on its curve before it meets the recipient's key.
+  auto epk = keyFromJwk(header["epk"]);
+  if (!epk) return failWithContext(epk.error(), "the JWE's epk");
   auto own_type = keyTypeOf(recipient);
   if (!own_type) return std::unexpected(own_type.error());
   if (*own_type != checked->epk_type) {
@@ -279,7 +279,7 @@ Result<DecryptedJwe> decryptJwe(std::string_view compact, EVP_PKEY* recipient) {
   if (!apu) return std::unexpected(apu.error());
   auto apv = optionalB64Member(header, "apv");
   if (!apv) return std::unexpected(apv.error());
-  auto z = ecdhSecret(recipient, checked->epk.get());
+  auto z = ecdhSecret(recipient, epk->get());
   if (!z) return std::unexpected(z.error());
   const std::string key = concatKdf(*z, kEnc, *apu, *apv, kKeyBytes);
   auto plaintext = openAesGcm(key, split.iv, split.protected_b64, split.ciphertext, split.tag);

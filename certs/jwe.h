@@ -51,8 +51,11 @@ Result<nlohmann::json> jweHeader(std::string_view compact);
 // What a JWE shows without its key, once it passed the checks every
 // keydir JWE must: five parts, `alg` ECDH-ES and `enc` A256GCM (else
 // kUnsupportedKey), no `crit` or `zip`, an empty encrypted key, a 12-byte
-// IV, a 16-byte tag, and a public `epk` on X25519 or P-256 (else
-// kMalformed). A CPS checks what it stores this way.
+// IV, a 16-byte tag, and a public `epk` of X25519 or P-256 whose members
+// have their sizes (else kMalformed). The epk's point is not checked on
+// its curve here (that costs a scalar multiplication, and decryptJwe does
+// it before any use): a CPS checks what it stores this way, and never
+// uses the key.
 struct JweEnvelope {
   nlohmann::json header;
   KeyType epk_type = KeyType::kP256;

@@ -95,6 +95,25 @@ Result<EvpPkeyPtr> p256FromJwk(const nlohmann::json& jwk) {
 
 }  // namespace
 
+Result<KeyType> jwkKeyType(const nlohmann::json& jwk) {
+  if (!jwk.is_object()) return fail(ErrorCode::kMalformed, "a JWK is a JSON object");
+  const std::string kty = textField(jwk, "kty"), crv = textField(jwk, "crv");
+  if (kty == "OKP" && crv == "X25519") {
+    auto x = jwkBytes(jwk, "x", 32);
+    if (!x) return std::unexpected(x.error());
+    return KeyType::kX25519;
+  }
+  if (kty == "EC" && crv == "P-256") {
+    for (const char* member : {"x", "y"}) {
+      auto bytes = jwkBytes(jwk, member, 32);
+      if (!bytes) return std::unexpected(bytes.error());
+    }
+    return KeyType::kP256;
+  }
+  return fail(ErrorCode::kUnsupportedKey, "a JWK of kty \"" + kty + "\" crv \"" + crv +
+                                              "\" is not supported; use OKP X25519 or EC P-256");
+}
+
 Result<EvpPkeyPtr> keyFromJwk(const nlohmann::json& jwk) {
   if (!jwk.is_object()) return fail(ErrorCode::kMalformed, "a JWK is a JSON object");
   const std::string kty = textField(jwk, "kty"), crv = textField(jwk, "crv");

@@ -37,6 +37,12 @@ Result<EvpPkeyPtr> keyFromSeed(KeyType type, std::string_view seed);
 
 nlohmann::json publicJwk(const EVP_PKEY* key);
 
+// The type of a public JWK, from its members alone: OKP X25519 with a
+// 32-byte "x", or EC P-256 with 32-byte "x" and "y". Nothing is checked on
+// the curve (keyFromJwk does that): for those who keep a JWK, not use it.
+// kMalformed or kUnsupportedKey as keyFromJwk.
+Result<KeyType> jwkKeyType(const nlohmann::json& jwk);
+
 // A key from its JWK: OKP X25519 (RFC 8037 section 2) or EC P-256 (RFC 7518
 // section 6.2), private when "d" is present. kMalformed for a JWK that
 // does not parse or whose point is not on the curve (an epk off the curve

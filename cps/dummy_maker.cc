@@ -9,6 +9,7 @@
 #include "certs/base64.h"
 #include "certs/jwe.h"
 #include "certs/openssl_error.h"
+#include "cps/entry_rules.h"
 
 namespace keydir {
 namespace {
@@ -89,6 +90,7 @@ Result<StoredEntry> DummyMaker::make(std::string_view tn, long long tick, int sl
   entry.id = base64UrlEncode(prf("id", tn, tick, slot, 0).substr(0, kIdBytes));
   entry.tick = tick;
   entry.slot = slot;
+  std::vector<std::string> jwes;
   for (std::size_t index = 0; index < shapes.size(); ++index) {
     const int at = int(index) + 1;
     auto ephemeral = keyFromSeed(shapes[index].type, prf("epk", tn, tick, slot, at));
@@ -98,8 +100,9 @@ Result<StoredEntry> DummyMaker::make(std::string_view tn, long long tick, int sl
     const std::string tag = prf("tag", tn, tick, slot, at).substr(0, 16);
     const std::string ciphertext =
         keyStream(prf("ciphertext", tn, tick, slot, at), ciphertext_bytes);
-    entry.jwes.push_back(compactJwe(header, iv, ciphertext, tag));
+    jwes.push_back(compactJwe(header, iv, ciphertext, tag));
   }
+  entry.json = entryJson(entry.id, jwes);
   return entry;
 }
 

@@ -1,6 +1,9 @@
 #include "cps/entry_rules.h"
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "certs/jwe.h"
 
@@ -15,12 +18,55 @@ std::string_view trimmed(std::string_view text) {
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
+// The body as every caller writes it, {"jwes":["..",".."]} with JWEs of
+// base64url and dots, read without building a JSON tree (a store's body
+// is mostly ciphertext, and the tree cost more than the rest of a store).
+// nullopt for anything else, which the JSON parser then reads.
+std::optional<std::vector<std::string>> plainEntryBody(std::string_view body) {
+  std::size_t at = 0;
+  auto blanks = [&] {
+    while (at < body.size() &&
+           std::string_view(" \t\r\n").find(body[at]) != std::string_view::npos) {
+      ++at;
+    }
+  };
+  auto take = [&](std::string_view text) {
+    blanks();
+    if (body.substr(at, text.size()) != text) return false;
+    at += text.size();
+    return true;
+  };
+  if (!take("{") || !take("\"jwes\"") || !take(":") || !take("[")) return std::nullopt;
+  std::vector<std::string> jwes;
+  if (!take("]")) {
+    do {
+      if (!take("\"")) return std::nullopt;
+      const std::size_t end = body.find('"', at);
+      if (end == std::string_view::npos) return std::nullopt;
+      const std::string_view jwe = body.substr(at, end - at);
+      const bool plain = std::all_of(jwe.begin(), jwe.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_' || c == '.';
+      });
+      if (!plain) return std::nullopt;
+      jwes.emplace_back(jwe);
+      at = end + 1;
+    } while (take(","));
+    if (!take("]")) return std::nullopt;
+  }
+  if (!take("}")) return std::nullopt;
+  blanks();
+  if (at != body.size()) return std::nullopt;
+  return jwes;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> entryJwesFromBody(std::string_view body,
                                                    std::string_view content_type) {
   const std::string_view media = trimmed(content_type.substr(0, content_type.find(';')));
   if (media == "application/jose") return std::vector<std::string>{std::string(trimmed(body))};
+  if (auto plain = plainEntryBody(body)) return std::move(*plain);
   auto parsed = nlohmann::json::parse(body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("jwes") || !parsed["jwes"].is_array()) {
     return fail(ErrorCode::kMalformed,
@@ -72,6 +118,19 @@ Result<std::size_t> checkEntryJwes(const std::vector<std::string>& jwes,
     if (index == 0) first_length = envelope->ciphertext_bytes;
   }
   return first_length;
+}
+
+std::string entryJson(std::string_view id, const std::vector<std::string>& jwes) {
+  std::size_t bytes = id.size() + 20;
+  for (const std::string& jwe : jwes) bytes += jwe.size() + 3;
+  std::string json;
+  json.reserve(bytes);
+  json.append("{\"id\":").append(nlohmann::json(id).dump()).append(",\"jwes\":[");
+  for (std::size_t index = 0; index < jwes.size(); ++index) {
+    if (index > 0) json += ',';
+    json += nlohmann::json(jwes[index]).dump();
+  }
+  return json + "]}";
 }
 
 }  // namespace keydir

@@ -29,4 +29,7 @@ Result<std::vector<std::string>> entryJwesFromBody(std::string_view body,
 // what dummies copy. kMalformed naming the JWE (by position) and why.
 Result<std::size_t> checkEntryJwes(const std::vector<std::string>& jwes, const EntryLimits& limits);
 
+// {"id":..,"jwes":[..]}: an entry as every answer shows it.
+std::string entryJson(std::string_view id, const std::vector<std::string>& jwes);
+
 }  // namespace keydir

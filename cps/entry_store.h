@@ -19,12 +19,21 @@
 
 namespace keydir {
 
-// A caller's entry: one JWE per key of the callee, in the slot of a tick.
+// A caller's entry (one JWE per key of the callee) in the slot of a tick,
+// kept as it is served: {"id":..,"jwes":[..]} (entryJson in
+// entry_rules.h), one string, made once.
 struct StoredEntry {
   std::string id;
   long long tick = 0;
   int slot = 0;
-  std::vector<std::string> jwes;
+  std::string json;
+};
+
+
+// Where place() put an entry.
+struct SlotTaken {
+  long long tick = 0;
+  int slot = 0;
 };
 
 // Where a store may go: from `current_tick` (unless it was shown already)
@@ -44,12 +53,12 @@ class EntryStore {
  public:
   virtual ~EntryStore() = default;
 
-  // Puts `entry` into the first free slot `placement` allows, sets its tick
-  // and slot, and returns it. kRateLimited when the number's slots up to
+  // Puts `entry` (its id and JWEs) into the first free slot `placement`
+  // allows, and says which. kRateLimited when the number's slots up to
   // last_tick are taken or a limit is reached; kUnavailable when the
   // engine does not answer. Nothing is kept on failure.
-  virtual Result<StoredEntry> place(const std::string& tn, StoredEntry entry,
-                                    const Placement& placement) = 0;
+  virtual Result<SlotTaken> place(const std::string& tn, StoredEntry entry,
+                                  const Placement& placement) = 0;
 
   // Marks `shown_tick` of `tn` as shown, so that no later store goes into
   // it, and returns the number's entries of ticks from `from_tick` to

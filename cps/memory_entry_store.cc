@@ -1,5 +1,7 @@
 #include "cps/memory_entry_store.h"
 
+#include <algorithm>
+
 namespace keydir {
 
 std::size_t MemoryEntryStore::dropOld(Number& number, long long first_live_tick) {
@@ -12,19 +14,21 @@ std::size_t MemoryEntryStore::dropOld(Number& number, long long first_live_tick)
   return dropped;
 }
 
-Result<StoredEntry> MemoryEntryStore::place(const std::string& tn, StoredEntry entry,
-                                            const Placement& placement) {
-  std::lock_guard lock(mutex_);
-  Number& number = numbers_[tn];
+Result<SlotTaken> MemoryEntryStore::place(const std::string& tn, StoredEntry entry,
+                                          const Placement& placement) {
+  Shard& shard = shardOf(tn);
+  std::lock_guard lock(shard.mutex);
+  Number& number = shard.numbers[tn];
   dropOld(number, placement.first_live_tick);
   if (number.entries.size() >= placement.max_per_tn) {
     return fail(ErrorCode::kRateLimited, "this number holds " +
                                              std::to_string(number.entries.size()) +
                                              " entries, its limit (max_entries_per_tn)");
   }
-  if (entries_ >= placement.max_entries) {
+  // Shards count together: past the limit by at most one store a shard.
+  if (const std::size_t held = entries_; held >= placement.max_entries) {
     return fail(ErrorCode::kRateLimited,
-                "the CPS holds " + std::to_string(entries_) + " entries, its limit (max_entries)");
+                "the CPS holds " + std::to_string(held) + " entries, its limit (max_entries)");
   }
   // A tick somebody has seen stays as it was seen.
   const long long first =
@@ -34,9 +38,9 @@ Result<StoredEntry> MemoryEntryStore::place(const std::string& tn, StoredEntry e
       if (number.entries.contains({tick, slot})) continue;
       entry.tick = tick;
       entry.slot = slot;
-      number.entries.emplace(std::pair{tick, slot}, entry);
+      number.entries.emplace(std::pair{tick, slot}, std::move(entry));
       ++entries_;
-      return entry;
+      return SlotTaken{tick, slot};
     }
   }
   return fail(ErrorCode::kRateLimited,
@@ -46,8 +50,9 @@ Result<StoredEntry> MemoryEntryStore::place(const std::string& tn, StoredEntry e
 
 Result<std::vector<StoredEntry>> MemoryEntryStore::show(const std::string& tn, long long from_tick,
                                                         long long shown_tick) {
-  std::lock_guard lock(mutex_);
-  Number& number = numbers_[tn];
+  Shard& shard = shardOf(tn);
+  std::lock_guard lock(shard.mutex);
+  Number& number = shard.numbers[tn];
   number.shown_tick = std::max(number.shown_tick, shown_tick);
   std::vector<StoredEntry> live;
   for (auto at = number.entries.lower_bound({from_tick, 0});
@@ -60,17 +65,38 @@ Result<std::vector<StoredEntry>> MemoryEntryStore::show(const std::string& tn, l
 Result<std::vector<std::string>> MemoryEntryStore::numbersWithEntries(std::string_view prefix,
                                                                       long long from_tick,
                                                                       std::size_t limit) {
-  std::lock_guard lock(mutex_);
   std::vector<std::string> found;
-  for (auto at = numbers_.lower_bound(prefix);
-       at != numbers_.end() && at->first.starts_with(prefix) && found.size() < limit; ++at) {
-    const auto& entries = at->second.entries;
-    if (!entries.empty() && entries.rbegin()->first.first >= from_tick) found.push_back(at->first);
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    std::size_t taken = 0;
+    for (auto at = shard.numbers.lower_bound(prefix);
+         at != shard.numbers.end() && at->first.starts_with(prefix) && taken < limit; ++at) {
+      const auto& entries = at->second.entries;
+      if (!entries.empty() && entries.rbegin()->first.first >= from_tick) {
+        found.push_back(at->first);
+        ++taken;
+      }
+    }
   }
+  std::sort(found.begin(), found.end());
+  if (found.size() > limit) found.resize(limit);
   return found;
 }
 
 std::size_t MemoryEntryStore::sweep(long long first_live_tick, Instant now) {
+  std::size_t dropped = 0;
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (auto at = shard.numbers.begin(); at != shard.numbers.end();) {
+      dropped += dropOld(at->second, first_live_tick);
+      // A mark of a tick before the live ones cannot stop any store.
+      if (at->second.entries.empty() && at->second.shown_tick < first_live_tick) {
+        at = shard.numbers.erase(at);
+      } else {
+        ++at;
+      }
+    }
+  }
   std::lock_guard lock(mutex_);
   lengths_by_tick_.erase(lengths_by_tick_.begin(), lengths_by_tick_.lower_bound(first_live_tick));
   std::erase_if(spent_, [now](const auto& spent) { return spent.second <= now; });
@@ -78,23 +104,10 @@ std::size_t MemoryEntryStore::sweep(long long first_live_tick, Instant now) {
     std::erase_if(at->second, [now](const auto& kept) { return kept.second <= now; });
     at = at->second.empty() ? published_.erase(at) : std::next(at);
   }
-  std::size_t dropped = 0;
-  for (auto at = numbers_.begin(); at != numbers_.end();) {
-    dropped += dropOld(at->second, first_live_tick);
-    // A mark of a tick before the live ones cannot stop any store.
-    if (at->second.entries.empty() && at->second.shown_tick < first_live_tick) {
-      at = numbers_.erase(at);
-    } else {
-      ++at;
-    }
-  }
   return dropped;
 }
 
-std::size_t MemoryEntryStore::size() {
-  std::lock_guard lock(mutex_);
-  return entries_;
-}
+std::size_t MemoryEntryStore::size() { return entries_; }
 
 void MemoryEntryStore::recordLength(std::size_t bytes) {
   std::lock_guard lock(mutex_);

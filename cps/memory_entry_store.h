@@ -1,8 +1,11 @@
 #pragma once
 // The CPS's entries in this process's memory: the default, for one CPS
 // process. Nothing outlives max_age_seconds, so a restart loses at most
-// that. Thread-safe: one lock, held only for map operations.
+// that. Thread-safe: numbers are spread over shards by a hash, each with
+// its own lock, so that stores on different event threads seldom wait.
 
+#include <array>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -15,8 +18,8 @@ class MemoryEntryStore : public EntryStore {
  public:
   explicit MemoryEntryStore(std::size_t lengths_kept = 64) : lengths_kept_(lengths_kept) {}
 
-  Result<StoredEntry> place(const std::string& tn, StoredEntry entry,
-                            const Placement& placement) override;
+  Result<SlotTaken> place(const std::string& tn, StoredEntry entry,
+                          const Placement& placement) override;
   Result<std::vector<StoredEntry>> show(const std::string& tn, long long from_tick,
                                         long long shown_tick) override;
   Result<std::vector<std::string>> numbersWithEntries(std::string_view prefix, long long from_tick,
@@ -37,12 +40,21 @@ class MemoryEntryStore : public EntryStore {
     std::map<std::pair<long long, int>, StoredEntry> entries;  // by tick and slot
     long long shown_tick = -1;
   };
+  struct Shard {
+    std::mutex mutex;
+    std::map<std::string, Number, std::less<>> numbers;  // in order, for prefixes
+  };
+  static constexpr std::size_t kShards = 16;
+  Shard& shardOf(std::string_view tn) {
+    return shards_[std::hash<std::string_view>{}(tn) % kShards];
+  }
   // Drops `number`'s entries before `first_live_tick`; how many.
   std::size_t dropOld(Number& number, long long first_live_tick);
 
-  std::mutex mutex_;
-  std::map<std::string, Number, std::less<>> numbers_;  // in order, for prefixes
-  std::size_t entries_ = 0;
+  std::array<Shard, kShards> shards_;
+  std::atomic<std::size_t> entries_ = 0;
+
+  std::mutex mutex_;  // guards what follows
   std::deque<std::size_t> lengths_;
   std::map<long long, std::vector<std::size_t>> lengths_by_tick_;
   std::map<std::string, Instant> spent_;  // until when

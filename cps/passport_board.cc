@@ -21,15 +21,6 @@ void shuffled(std::vector<T>& items, std::uint64_t seed) {
 
 }  // namespace
 
-std::string entryJson(const StoredEntry& entry) {
-  std::string json = "{\"id\":" + nlohmann::json(entry.id).dump() + ",\"jwes\":[";
-  for (std::size_t index = 0; index < entry.jwes.size(); ++index) {
-    if (index > 0) json += ',';
-    json += nlohmann::json(entry.jwes[index]).dump();
-  }
-  return json + "]}";
-}
-
 PassportBoard::PassportBoard(EntryStore& store, NumberKeys& keys, const DummyMaker& dummies,
                              BoardRules rules, CpsMetrics* metrics)
     : store_(store), keys_(keys), dummies_(dummies), rules_(rules), metrics_(metrics) {}
@@ -39,8 +30,7 @@ Instant PassportBoard::expiresAt(long long tick) const {
 }
 
 Result<PassportBoard::Stored> PassportBoard::store(const std::string& tn,
-                                                   const std::vector<std::string>& jwes,
-                                                   Instant now) {
+                                                   std::vector<std::string> jwes, Instant now) {
   auto length = checkEntryJwes(jwes, rules_.entry);
   if (!length) return std::unexpected(length.error());
   const long long tick = tickOf(now);
@@ -53,12 +43,13 @@ Result<PassportBoard::Stored> PassportBoard::store(const std::string& tn,
   placement.max_entries = rules_.max_entries;
   StoredEntry entry;
   entry.id = DummyMaker::freshId();
-  entry.jwes = jwes;
+  const std::string id = entry.id;
+  entry.json = entryJson(id, jwes);
   auto placed = store_.place(tn, std::move(entry), placement);
   if (!placed) return std::unexpected(placed.error());
   store_.recordLength(*length);
   if (metrics_) metrics_->countStore();
-  return Stored{placed->id, expiresAt(placed->tick)};
+  return Stored{id, expiresAt(placed->tick)};
 }
 
 Result<std::shared_ptr<const PassportBoard::Shown>> PassportBoard::shownFor(const std::string& tn,
@@ -90,7 +81,7 @@ Result<std::shared_ptr<const PassportBoard::Shown>> PassportBoard::shownFor(cons
   for (long long at_tick = first_live; at_tick <= tick; ++at_tick) {
     for (int slot = 0; slot < rules_.slots_per_tick; ++slot) {
       if (auto real_entry = real_at.find({at_tick, slot}); real_entry != real_at.end()) {
-        shown->entries.push_back({real_entry->second->id, entryJson(*real_entry->second)});
+        shown->entries.push_back({real_entry->second->id, real_entry->second->json});
         continue;
       }
       auto dummy = dummies.find({at_tick, slot});
@@ -103,9 +94,10 @@ Result<std::shared_ptr<const PassportBoard::Shown>> PassportBoard::shownFor(cons
         const std::size_t length = dummies_.lengthFor(tn, at_tick, slot, store_.lengthsAt(at_tick));
         auto made_entry = dummies_.make(tn, at_tick, slot, *shapes, length);
         if (!made_entry) return std::unexpected(made_entry.error());
-        dummy =
-            dummies.emplace(Slot{at_tick, slot}, MadeEntry{made_entry->id, entryJson(*made_entry)})
-                .first;
+        dummy = dummies
+                    .emplace(Slot{at_tick, slot},
+                             MadeEntry{made_entry->id, std::move(made_entry->json)})
+                    .first;
         ++made;
       }
       shown->entries.push_back(dummy->second);

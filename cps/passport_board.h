@@ -61,7 +61,7 @@ class PassportBoard {
   // Checks and places one caller's entry for `tn` (canonical). kMalformed
   // for what entry_rules.h refuses; kRateLimited past a limit or when the
   // number's slots are taken; kUnavailable when the store does not answer.
-  Result<Stored> store(const std::string& tn, const std::vector<std::string>& jwes, Instant now);
+  Result<Stored> store(const std::string& tn, std::vector<std::string> jwes, Instant now);
 
   // {"tn", "ppts": [{"id", "jwes"}, ..]}: every live entry of `tn`, real or
   // dummy, in an order drawn afresh each tick. kUnavailable when the store
@@ -120,8 +120,5 @@ class PassportBoard {
   std::list<std::string> recency_;  // least recently asked first
   std::size_t held_bytes_ = 0;
 };
-
-// {"id":..,"jwes":[..]} of an entry.
-std::string entryJson(const StoredEntry& entry);
 
 }  // namespace keydir

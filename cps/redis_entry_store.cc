@@ -1,7 +1,5 @@
 #include "cps/redis_entry_store.h"
 
-#include <openssl/rand.h>
-
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -76,15 +74,21 @@ return found
 )lua";
 
 // Keeps passports for a pair of numbers until `expires`, unless that
-// passes the pair's limit (then answers how many it holds, else -1).
+// passes the pair's limit (then answers how many it holds, else -1). Each
+// member starts with a sequence number, so that those of one expiry read
+// in the order they came.
 constexpr const char* kPublish = R"lua(
-local p = KEYS[1]
+local p, seq = KEYS[1], KEYS[2]
 local now, expires, max, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 redis.call('ZREMRANGEBYSCORE', p, '-inf', now)
 local held = redis.call('ZCARD', p)
 if held + #ARGV - 4 > max then return held end
-for i = 5, #ARGV do redis.call('ZADD', p, expires, ARGV[i]) end
+for i = 5, #ARGV do
+  local n = redis.call('INCR', seq)
+  redis.call('ZADD', p, expires, string.format('%016d', n) .. ' ' .. ARGV[i])
+end
 redis.call('EXPIRE', p, ttl)
+redis.call('EXPIRE', seq, ttl)
 return -1
 )lua";
 
@@ -94,12 +98,6 @@ std::string key(std::string_view kind, std::string_view name) {
 
 std::string text(const redisReply* reply) {
   return reply && reply->str ? std::string(reply->str, reply->len) : std::string();
-}
-
-std::string randomHex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), int(bytes));
-  return hexEncode(raw);
 }
 
 std::unexpected<Error> unavailable(const std::string& why) {
@@ -202,9 +200,9 @@ Result<ReplyPtr> RedisEntryStore::command(const std::vector<std::string>& args) 
   return unavailable("Redis did not answer");
 }
 
-Result<StoredEntry> RedisEntryStore::place(const std::string& tn, StoredEntry entry,
-                                           const Placement& placement) {
-  const std::string member = entry.id + " " + nlohmann::json(entry.jwes).dump();
+Result<SlotTaken> RedisEntryStore::place(const std::string& tn, StoredEntry entry,
+                                         const Placement& placement) {
+  const std::string member = entry.id + " " + entry.json;
   auto reply =
       command({"EVAL", kPlace, "4", key("n:", tn), key("s:", tn), key("all", ""), key("tns", ""),
                std::to_string(placement.current_tick), std::to_string(placement.last_tick),
@@ -232,9 +230,7 @@ Result<StoredEntry> RedisEntryStore::place(const std::string& tn, StoredEntry en
                 "this number's slots are taken until its wait limit (max_store_wait_seconds): "
                 "too many stores for one number");
   }
-  entry.tick = number;
-  entry.slot = int(answer->element[2]->integer);
-  return entry;
+  return SlotTaken{number, int(answer->element[2]->integer)};
 }
 
 Result<std::vector<StoredEntry>> RedisEntryStore::show(const std::string& tn, long long from_tick,
@@ -249,13 +245,12 @@ Result<std::vector<StoredEntry>> RedisEntryStore::show(const std::string& tn, lo
     const std::string member = text(answer->element[at]);
     const long long score = std::stoll(text(answer->element[at + 1]));
     const std::size_t space = member.find(' ');
-    auto jwes = nlohmann::json::parse(member.substr(space + 1), nullptr, false);
-    if (space == std::string::npos || !jwes.is_array()) continue;
+    if (space == std::string::npos) continue;
     StoredEntry entry;
     entry.id = member.substr(0, space);
     entry.tick = score / kSlotsPerTickMax;
     entry.slot = int(score % kSlotsPerTickMax);
-    entry.jwes = jwes.get<std::vector<std::string>>();
+    entry.json = member.substr(space + 1);
     entries.push_back(std::move(entry));
   }
   return entries;
@@ -346,13 +341,14 @@ Result<void> RedisEntryStore::publish(const std::string& pair,
                                       std::size_t max_per_pair) {
   std::vector<std::string> args = {"EVAL",
                                    kPublish,
-                                   "1",
+                                   "2",
                                    key("p:", pair),
+                                   key("pseq:", pair),
                                    std::to_string(unixTime(nowInstant())),
                                    std::to_string(unixTime(expires)),
                                    std::to_string(max_per_pair),
                                    std::to_string(ttl_)};
-  for (const std::string& passport : passports) args.push_back(randomHex(8) + " " + passport);
+  args.insert(args.end(), passports.begin(), passports.end());
   auto reply = command(args);
   if (!reply) return std::unexpected(reply.error());
   if ((*reply)->integer >= 0) {

@@ -32,8 +32,8 @@ class RedisEntryStore : public EntryStore {
   static Result<std::unique_ptr<RedisEntryStore>> open(const std::string& uri,
                                                        long long ttl_seconds);
 
-  Result<StoredEntry> place(const std::string& tn, StoredEntry entry,
-                            const Placement& placement) override;
+  Result<SlotTaken> place(const std::string& tn, StoredEntry entry,
+                          const Placement& placement) override;
   Result<std::vector<StoredEntry>> show(const std::string& tn, long long from_tick,
                                         long long shown_tick) override;
   Result<std::vector<std::string>> numbersWithEntries(std::string_view prefix, long long from_tick,

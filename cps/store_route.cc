@@ -15,7 +15,7 @@ void serveStore(Exchange& exchange) {
   if (!body) return sendRefusal(exchange, body.error());
   auto jwes = entryJwesFromBody(*body, exchange.request().getContentType());
   if (!jwes) return sendRefusal(exchange, jwes.error());
-  auto stored = service.board->store(*tn, *jwes, exchange.now());
+  auto stored = service.board->store(*tn, std::move(*jwes), exchange.now());
   if (!stored) return sendRefusal(exchange, stored.error());
   exchange.setHeader("Location", service.config.base_path + "/cps/" + *tn + "/ppts/" + stored->id);
   exchange.setHeader("Cache-Control", "no-store");

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cps/entry_rules.h"
 #include "cps/memory_entry_store.h"
 #include "cps/redis_entry_store.h"
 #include "tests/support/child_server.h"
@@ -29,7 +30,9 @@ class EntryStoreTest : public ::testing::TestWithParam<std::string> {
     store_ = std::move(*store);
   }
 
-  static StoredEntry entry(const std::string& id) { return {id, 0, 0, {"a.b.c.d.e", id}}; }
+  static StoredEntry entry(const std::string& id) {
+    return {id, 0, 0, entryJson(id, {"a.b.c.d.e", id})};
+  }
   static Placement at(long long tick, int slots = 1, long long wait_ticks = 2) {
     Placement placement;
     placement.current_tick = tick;
@@ -56,7 +59,7 @@ TEST_P(EntryStoreTest, AnEntryTakesTheFirstFreeSlotAndAShownTickIsSkipped) {
   ASSERT_TRUE(shown);
   ASSERT_EQ(shown->size(), 2u);
   EXPECT_EQ((*shown)[0].id, "one");
-  EXPECT_EQ((*shown)[0].jwes, (std::vector<std::string>{"a.b.c.d.e", "one"}));
+  EXPECT_EQ((*shown)[0].json, "{\"id\":\"one\",\"jwes\":[\"a.b.c.d.e\",\"one\"]}");
   // Tick 100 was shown: a later store goes to 101, never into what was seen.
   auto third = store_->place("12025550150", entry("three"), at(100, 2));
   EXPECT_EQ(third->tick, 101);
@@ -104,7 +107,8 @@ TEST_P(EntryStoreTest, ANameIsSpentOnceAndPassportsLiveUntilTheirExpiry) {
   EXPECT_TRUE(store_->spendOnce("jti 1", now + std::chrono::seconds(60)).value());
   EXPECT_FALSE(store_->spendOnce("jti 1", now + std::chrono::seconds(60)).value());
   EXPECT_TRUE(store_->spendOnce("jti 2", now + std::chrono::seconds(60)).value());
-  ASSERT_TRUE(store_->publish("a/b", {"p1", "p2"}, now + std::chrono::seconds(30), 3));
+  auto kept = store_->publish("a/b", {"p1", "p2"}, now + std::chrono::seconds(30), 3);
+  ASSERT_TRUE(kept) << kept.error().message;
   auto over = store_->publish("a/b", {"p3", "p4"}, now + std::chrono::seconds(30), 3);
   ASSERT_FALSE(over);
   EXPECT_EQ(over.error().code, ErrorCode::kRateLimited);
