@@ -7,48 +7,19 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <nlohmann/json.hpp>
-#include <sstream>
-#include <string_view>
 
+#include "certs/pki_directory.h"
 #include "cps/cps_server.h"
 #include "cps/routes.h"
-#include "directory/http/request_parser.h"
 #include "directory/http/router.h"
-#include "certs/pki_directory.h"
+#include "tests/fuzz/routed_requests.h"
 
 namespace {
 
-class CapturingTransport : public keydir::HttpTransport {
- public:
-  explicit CapturingTransport(keydir::ParsedRequest& request) : request_(request) {}
-  const Poco::Net::HTTPRequest& head() const override { return request_.head; }
-  std::string clientHost() const override { return "127.0.0.1"; }
-  keydir::Result<std::string> body(std::size_t) override { return request_.body; }
-  void sendPieces(Poco::Net::HTTPResponse& response,
-                  std::span<const keydir::BodyPiece> body) override {
-    status = int(response.getStatus());
-    content_type = response.getContentType();
-    answer.clear();
-    for (const keydir::BodyPiece& piece : body) answer += piece.bytes;
-  }
-  std::ostream& startStream(Poco::Net::HTTPResponse& response) override {
-    status = int(response.getStatus());
-    return stream;
-  }
-  int status = 0;
-  std::string content_type;
-  std::string answer;
-  std::ostringstream stream;
-
- private:
-  keydir::ParsedRequest& request_;
-};
-
 struct Cps {
   Cps() {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("keydir-fuzz-cps-" + std::to_string(::getpid()));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("keydir-fuzz-cps-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     keydir::SystemClock clock;
     auto pki = keydir::PkiDirectory::init(dir / "pki", clock.now());
@@ -82,16 +53,6 @@ struct Cps {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Cps cps;
-  keydir::RequestParser parser;
-  parser.feed(std::string_view(reinterpret_cast<const char*>(data), size));
-  while (auto request = parser.next()) {
-    CapturingTransport transport(*request);
-    cps.router->handle(transport);
-    if (transport.status == 0 || transport.status >= 500) __builtin_trap();
-    if (transport.content_type.find("json") != std::string::npos &&
-        nlohmann::json::parse(transport.answer, nullptr, false).is_discarded()) {
-      __builtin_trap();
-    }
-  }
+  keydir::fuzz::answerEachRequest(*cps.router, data, size);
   return 0;
 }

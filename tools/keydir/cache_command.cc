@@ -18,23 +18,15 @@ int runCache(const std::vector<std::string_view>& args) {
       .value("upstream-ca", "PEM bundle that signed an https upstream (default: the system's)")
       .value("trust", "PEM bundle of STI-CA roots; nothing is trusted by default")
       .value("crl", "PEM CRL file", true)
-      .value("listen", "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)")
       .value("db", "the cache's own SQLite file (created if missing)")
       .value("mode", "mirror (default: the whole directory) or buckets")
       .value("decoys", "buckets mode: decoy buckets fetched with each miss (default 3)")
-      .value("address-book", "buckets mode: file of TNs, one a line, kept fresh")
-      .value("tls-cert", "server certificate (PEM) for HTTPS")
-      .value("tls-key", "server private key (PEM) for HTTPS")
-      .value("access-log", "file for the access log, - for stderr, empty for none")
-      .value("config", "JSON file of settings")
-      .value("set", "NAME=VALUE for any setting of --print-config", true)
-      .flag("print-config", "print the resolved settings and exit");
+      .value("address-book", "buckets mode: file of TNs, one a line, kept fresh");
+  addServerSettingOptions(options);
   if (auto exit = options.parse(args)) return *exit;
 
   return runServer<CacheServer>(
-      options,
-      {"upstream", "upstream-ca", "trust", "crl", "listen", "db", "mode", "decoys", "address-book",
-       "tls-cert", "tls-key", "access-log"},
+      options, {"upstream", "upstream-ca", "trust", "crl", "db", "mode", "decoys", "address-book"},
       [](const DirectoryConfig& config) { return CacheServer::create(config); },
       [](const DirectoryConfig& config, CacheServer& server) {
         return "cache (" + config.mode + ") of " + config.upstream + " listening on " +

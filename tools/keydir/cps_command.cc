@@ -8,9 +8,8 @@ namespace keydir::tool {
 int runCps(const std::vector<std::string_view>& args) {
   Options options(
       "keydir cps --listen HOST:PORT --name HOST [--directory URL] [--directory-ca PEM]\n"
-      "       [--store memory|redis://HOST:PORT[/DB]] [--trust PEM] [--tls-ca PEM] [--tls-cert C --tls-key K]\n"
-      "       [--config FILE]\n"
-      "       [--set NAME=VALUE]... [--print-config]",
+      "       [--store memory|redis://HOST:PORT[/DB]] [--trust PEM] [--tls-ca PEM]\n"
+      "       [--tls-cert C --tls-key K] [--config FILE] [--set NAME=VALUE]... [--print-config]",
       "Runs a Call Placement Service (DESIGN section 13, RFC 8816 sections 6, 7.5 and 9)\n"
       "until SIGINT or SIGTERM: callers leave encrypted PASSporTs under the called number\n"
       "(POST /cps/{tn}/ppts) and callees fetch them by number, id or prefix, among dummies\n"
@@ -19,26 +18,18 @@ int runCps(const std::vector<std::string_view>& args) {
       "--trust it also serves the plaintext industry interface of today's SHAKEN\n"
       "carriers (/passports/[SPC/]DEST/ORIG, each request with a JWT signed with a STIR\n"
       "certificate). Settings resolve as for `keydir serve`.");
-  options.value("listen", "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)")
-      .value("name", "the CPS's host name as advertised")
+  options.value("name", "the CPS's host name as advertised")
       .value("directory", "a keydir directory or cache naming each number's keys, for dummies")
       .value("directory-ca", "PEM bundle that signed an https --directory")
       .value("store", "memory (default), or redis://HOST:PORT[/DB] shared with other CPS processes")
       .value("trust", "PEM bundle of STI-CA roots, for the JWTs of carriers (industry interface)")
       .value("tls-ca", "PEM bundle for fetching https x5u URLs of a private CA")
-      .value("crl", "PEM CRL file", true)
-      .value("tls-cert", "server certificate (PEM) for HTTPS")
-      .value("tls-key", "server private key (PEM) for HTTPS")
-      .value("access-log", "file for the access log, - for stderr, empty for none")
-      .value("config", "JSON file of settings")
-      .value("set", "NAME=VALUE for any setting of --print-config", true)
-      .flag("print-config", "print the resolved settings and exit");
+      .value("crl", "PEM CRL file", true);
+  addServerSettingOptions(options);
   if (auto exit = options.parse(args)) return *exit;
 
   return runServer<CpsServer>(
-      options,
-      {"listen", "name", "directory", "directory-ca", "store", "trust", "tls-ca", "crl", "tls-cert",
-       "tls-key", "access-log"},
+      options, {"name", "directory", "directory-ca", "store", "trust", "tls-ca", "crl"},
       [](const DirectoryConfig& config) { return CpsServer::create(config); },
       [](const DirectoryConfig& config, CpsServer& server) {
         return "CPS " + config.name + " listening on " + server.baseUrl() + config.base_path;

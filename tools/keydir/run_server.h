@@ -17,11 +17,29 @@
 
 namespace keydir::tool {
 
+// The options every server has beside its own: --listen, its TLS
+// certificate, the access log, and the settings' file, --set and
+// --print-config. runServer() takes the first four as settings itself.
+inline Options& addServerSettingOptions(Options& options) {
+  return options
+      .value("listen", "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)")
+      .value("tls-cert", "server certificate (PEM) for HTTPS")
+      .value("tls-key", "server private key (PEM) for HTTPS")
+      .value("access-log", "file for the access log, - for stderr, empty for none")
+      .value("config", "JSON file of settings")
+      .value("set", "NAME=VALUE for any setting of --print-config", true)
+      .flag("print-config", "print the resolved settings and exit");
+}
+
+// `flags` are the server's own options that are also setting names; the
+// shared ones of addServerSettingOptions() are added here.
 template <class Server>
 int runServer(const Options& options, const std::vector<std::string>& flags,
               const std::function<Result<std::unique_ptr<Server>>(const DirectoryConfig&)>& create,
               const std::function<std::string(const DirectoryConfig&, Server&)>& listening) {
-  auto resolved = resolveDirectoryConfig(options, flags);
+  std::vector<std::string> settings = flags;
+  settings.insert(settings.end(), {"listen", "tls-cert", "tls-key", "access-log"});
+  auto resolved = resolveDirectoryConfig(options, settings);
   if (!resolved) return reportError(resolved.error());
   const DirectoryConfig& config = *resolved;
   if (options.has("print-config")) {

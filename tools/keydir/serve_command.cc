@@ -16,21 +16,13 @@ int runServe(const std::vector<std::string_view>& args) {
   options.value("db", "SQLite file (created if missing)")
       .value("trust", "PEM bundle of STI-CA roots; nothing is trusted by default")
       .value("crl", "PEM CRL file", true)
-      .value("listen", "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks one)")
-      .value("tls-cert", "server certificate (PEM) for HTTPS")
-      .value("tls-key", "server private key (PEM) for HTTPS")
       .value("spc-map", "CSV of scope,spc lines imported at start")
-      .value("public-url", "base URL clients reach the directory at (for x5u)")
-      .value("access-log", "file for the access log, - for stderr, empty for none")
-      .value("config", "JSON file of settings")
-      .value("set", "NAME=VALUE for any setting of --print-config", true)
-      .flag("print-config", "print the resolved settings and exit");
+      .value("public-url", "base URL clients reach the directory at (for x5u)");
+  addServerSettingOptions(options);
   if (auto exit = options.parse(args)) return *exit;
 
   return runServer<DirectoryServer>(
-      options,
-      {"db", "trust", "crl", "listen", "tls-cert", "tls-key", "spc-map", "public-url",
-       "access-log"},
+      options, {"db", "trust", "crl", "spc-map", "public-url"},
       [](const DirectoryConfig& config) { return DirectoryServer::create(config); },
       [](const DirectoryConfig& config, DirectoryServer& server) {
         return std::string("directory listening on ") + (config.usesTls() ? "https" : "http") +
