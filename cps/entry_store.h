@@ -29,7 +29,6 @@ struct StoredEntry {
   std::string json;
 };
 
-
 // Where place() put an entry.
 struct SlotTaken {
   long long tick = 0;
@@ -73,9 +72,10 @@ class EntryStore {
                                                               long long from_tick,
                                                               std::size_t limit) = 0;
 
-  // Forgets entries of ticks before `first_live_tick`, and what expired by
-  // `now`; how many entries it forgot.
-  virtual std::size_t sweep(long long first_live_tick, Instant now) = 0;
+  // Forgets entries of ticks before `first_live_tick`, marks of ticks
+  // shown before `current_tick` (they can stop no store), and what expired
+  // by `now`; how many entries it forgot.
+  virtual std::size_t sweep(long long first_live_tick, long long current_tick, Instant now) = 0;
   // Entries kept now.
   virtual std::size_t size() = 0;
   // True when the engine answers.

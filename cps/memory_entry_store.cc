@@ -83,14 +83,18 @@ Result<std::vector<std::string>> MemoryEntryStore::numbersWithEntries(std::strin
   return found;
 }
 
-std::size_t MemoryEntryStore::sweep(long long first_live_tick, Instant now) {
+std::size_t MemoryEntryStore::sweep(long long first_live_tick, long long current_tick,
+                                    Instant now) {
   std::size_t dropped = 0;
   for (Shard& shard : shards_) {
     std::lock_guard lock(shard.mutex);
     for (auto at = shard.numbers.begin(); at != shard.numbers.end();) {
       dropped += dropOld(at->second, first_live_tick);
-      // A mark of a tick before the live ones cannot stop any store.
-      if (at->second.entries.empty() && at->second.shown_tick < first_live_tick) {
+      // A mark of a tick before the current one cannot stop any store (one
+      // more is kept for a store that read the clock just before the
+      // tick turned), and numbers polled once would otherwise be kept for
+      // a whole window.
+      if (at->second.entries.empty() && at->second.shown_tick < current_tick - 1) {
         at = shard.numbers.erase(at);
       } else {
         ++at;

@@ -196,8 +196,9 @@ Result<std::string> PassportBoard::prefixAnswer(const std::string& digits, Insta
 }
 
 std::size_t PassportBoard::sweep(Instant now) {
-  const long long first_live = firstLiveTick(tickOf(now));
-  const std::size_t aged_out = store_.sweep(first_live, now);
+  const long long tick = tickOf(now);
+  const long long first_live = firstLiveTick(tick);
+  const std::size_t aged_out = store_.sweep(first_live, tick, now);
   {
     std::lock_guard lock(mutex_);
     for (auto at = held_.begin(); at != held_.end();) {

@@ -269,7 +269,7 @@ Result<std::vector<std::string>> RedisEntryStore::numbersWithEntries(std::string
   return numbers;
 }
 
-std::size_t RedisEntryStore::sweep(long long first_live_tick, Instant) {
+std::size_t RedisEntryStore::sweep(long long first_live_tick, long long, Instant) {
   // Spent names, shown ticks, lengths and passports go by their TTLs.
   auto reply =
       command({"ZREMRANGEBYSCORE", key("all", ""), "-inf", "(" + std::to_string(first_live_tick)});

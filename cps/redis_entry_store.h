@@ -38,7 +38,7 @@ class RedisEntryStore : public EntryStore {
                                         long long shown_tick) override;
   Result<std::vector<std::string>> numbersWithEntries(std::string_view prefix, long long from_tick,
                                                       std::size_t limit) override;
-  std::size_t sweep(long long first_live_tick, Instant now) override;
+  std::size_t sweep(long long first_live_tick, long long current_tick, Instant now) override;
   std::size_t size() override;
   bool ping() override;
   void recordLength(std::size_t bytes) override;

@@ -98,7 +98,7 @@ TEST_P(EntryStoreTest, EntriesAgeOutOfEveryReadAndTheSweepCountsThem) {
             std::vector<std::string>{"12025550150"});
   EXPECT_TRUE(store_->show("12025550150", 101, 130)->empty()) << "tick 100 is not live at 130";
   EXPECT_TRUE(store_->numbersWithEntries("1202555", 101, 10)->empty());
-  EXPECT_EQ(store_->sweep(101, nowInstant()), 2u);
+  EXPECT_EQ(store_->sweep(101, 130, nowInstant()), 2u);
   EXPECT_EQ(store_->size(), 0u);
 }
 
