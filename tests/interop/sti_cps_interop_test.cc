@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "tests/interop/node_script.h"
@@ -43,9 +44,11 @@ TEST_F(StiCpsInterop, TheSampleClientPublishesAndRetrievesThroughNghttpx) {
                              dir / "cps.log");
   ASSERT_NE(cps.port(), 0) << cps.log();
   testing::ChildServer proxy(
-      {"nghttpx", "--frontend=127.0.0.1,{port}",
-       "--backend=127.0.0.1," + std::to_string(cps.port()), "--workers=1", "--no-ocsp",
-       "--errorlog-file=" + (dir / "nghttpx-error.log").string(), tls_key, tls_cert},
+      // Debian puts it in /usr/sbin, which a test's PATH may lack.
+      {std::filesystem::exists("/usr/sbin/nghttpx") ? "/usr/sbin/nghttpx" : "nghttpx",
+       "--frontend=127.0.0.1,{port}", "--backend=127.0.0.1," + std::to_string(cps.port()),
+       "--workers=1", "--no-ocsp", "--errorlog-file=" + (dir / "nghttpx-error.log").string(),
+       tls_key, tls_cert},
       dir.path(), dir / "nghttpx.log");
   ASSERT_NE(proxy.port(), 0) << testing::readText(dir / "nghttpx.log");
 
