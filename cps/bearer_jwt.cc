@@ -136,7 +136,7 @@ Result<VerifiedBearer> verifyBearer(std::string_view authorization, const Bearer
   if (!chain) return failWithContext(chain.error(), "the JWT's chain");
   ChainPolicy policy;
   policy.max_chain_length = rules.max_chain_length;
-  auto validated = validateChain(*chain, *rules.trust, now, nullptr, policy);
+  auto validated = validateChain(*chain, *rules.trust, now, rules.spc_map, policy);
   if (!validated) return failWithContext(validated.error(), "the JWT's chain");
   EvpPkeyPtr leaf_key(X509_get_pubkey(const_cast<X509*>(validated->leaf())));
   if (auto ok = verifyRaw(leaf_key.get(), parsed->signing_input, parsed->signature); !ok) {

@@ -21,6 +21,7 @@
 #include "certs/chain_validator.h"
 #include "certs/error.h"
 #include "certs/instant.h"
+#include "certs/spc_map.h"
 #include "certs/trust_store.h"
 #include "cps/chain_cache.h"
 
@@ -28,8 +29,9 @@ namespace keydir {
 
 struct BearerRules {
   const TrustStore* trust = nullptr;
-  ChainCache* chains = nullptr;  // for x5u
-  std::string audience;          // the CPS's name
+  ChainCache* chains = nullptr;     // for x5u
+  const SpcMap* spc_map = nullptr;  // for chains whose TNAuthLists name SPCs; may be null
+  std::string audience;             // the CPS's name
   std::chrono::seconds max_iat_skew{60};
   std::chrono::seconds max_retention{60};
   std::size_t max_chain_length = 5;

@@ -1,5 +1,7 @@
 #include "cps/cps_server.h"
 
+#include <fstream>
+
 #include "cps/memory_entry_store.h"
 #include "cps/redis_entry_store.h"
 #include "cps/routes.h"
@@ -76,6 +78,14 @@ Result<std::unique_ptr<CpsServer>> CpsServer::create(const DirectoryConfig& conf
     service->bearer.audience = config.name;
     service->bearer.max_retention = std::chrono::seconds(config.max_age_seconds);
     service->bearer.max_chain_length = config.max_chain_length;
+    if (!config.spc_map.empty()) {
+      std::ifstream csv(config.spc_map);
+      if (!csv) return fail(ErrorCode::kNotFound, "cannot read SPC map " + config.spc_map);
+      service->spc_map = std::make_unique<InMemorySpcMap>();
+      auto loaded = service->spc_map->loadCsv(csv);
+      if (!loaded) return failWithContext(loaded.error(), config.spc_map);
+      service->bearer.spc_map = service->spc_map.get();
+    }
   }
 
   auto http = HttpServer::listen(httpOptionsFromConfig(config));

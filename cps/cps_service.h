@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "certs/in_memory_spc_map.h"
 #include "certs/trust_store.h"
 #include "cps/bearer_jwt.h"
 #include "cps/chain_cache.h"
@@ -26,6 +27,7 @@ struct CpsService : HttpService {
   // The industry interface's checks of who publishes and retrieves; no
   // trust anchors (--trust), no industry interface.
   std::unique_ptr<TrustStore> trust;
+  std::unique_ptr<InMemorySpcMap> spc_map;  // `spc_map`, for delegate chains under SPCs
   std::unique_ptr<ChainCache> chains;
   BearerRules bearer;
 };

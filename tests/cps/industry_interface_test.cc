@@ -25,6 +25,7 @@ class IndustryInterfaceTest : public CpsBoardTest {
     config.listen = "127.0.0.1:0";
     config.access_log = "";
     config.trust = config_.trust;
+    config.spc_map = config_.spc_map;  // the reseller's delegate chain names SPC 1234
     useTls();
     config.tls_ca = tls_ca_;
     auto server = CpsServer::create(config, clock_.get());
@@ -129,10 +130,14 @@ TEST_F(IndustryInterfaceTest, EachClaimWrongInTurnIsRefusedWithItsReasonAndNothi
   HttpAnswer other_spc = send("POST", "/passports/4321/" + std::string(kCalled) + "/" + kOrig,
                               jwt(publishClaims(passports), pki_->carrier), body());
   EXPECT_EQ(other_spc.status, 401);
-  // No bearer at all, and an enterprise's certificate, which holds no SPC.
+  // No bearer at all, and enterprises' certificates, which hold no SPC:
+  // one direct, one under an RFC 9060 delegate of the carrier's SPC, whose
+  // chain the SPC map lets validate.
   EXPECT_EQ(send("POST", path(), "", body()).status, 401);
-  HttpAnswer no_spc = send("POST", path(), jwt(publishClaims(passports), pki_->direct), body());
-  EXPECT_NE(no_spc.body.find("spc:"), std::string::npos) << no_spc.body;
+  for (const Identity* enterprise : {&pki_->direct, &pki_->acme}) {
+    HttpAnswer no_spc = send("POST", path(), jwt(publishClaims(passports), *enterprise), body());
+    EXPECT_NE(no_spc.body.find("spc:"), std::string::npos) << no_spc.body;
+  }
   // A chain to other anchors.
   TempDir other_dir;
   auto other = PkiDirectory::init(other_dir / "pki", pki_->now()).value();

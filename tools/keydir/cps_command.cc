@@ -24,12 +24,13 @@ int runCps(const std::vector<std::string_view>& args) {
       .value("store", "memory (default), or redis://HOST:PORT[/DB] shared with other CPS processes")
       .value("trust", "PEM bundle of STI-CA roots, for the JWTs of carriers (industry interface)")
       .value("tls-ca", "PEM bundle for fetching https x5u URLs of a private CA")
-      .value("crl", "PEM CRL file", true);
+      .value("crl", "PEM CRL file", true)
+      .value("spc-map", "CSV of scope,spc lines, for carriers' delegate chains under an SPC");
   addServerSettingOptions(options);
   if (auto exit = options.parse(args)) return *exit;
 
   return runServer<CpsServer>(
-      options, {"name", "directory", "directory-ca", "store", "trust", "tls-ca", "crl"},
+      options, {"name", "directory", "directory-ca", "store", "trust", "tls-ca", "crl", "spc-map"},
       [](const DirectoryConfig& config) { return CpsServer::create(config); },
       [](const DirectoryConfig& config, CpsServer& server) {
         return "CPS " + config.name + " listening on " + server.baseUrl() + config.base_path;
