@@ -26,7 +26,7 @@ struct AdvertisementLimits {
 };
 
 // Parses the payload: a non-empty JSON object whose members are a scope
-// string each (DESIGN section 2) naming a CPS URI (checkCpsUri), with no
+// string each (docs/design.md section 2) naming a CPS URI (checkCpsUri), with no
 // scope twice and at most `limits.max_pairs` members. kMalformed names the
 // first member that breaks a rule. Entries come back in payload order.
 Result<std::vector<CpsEntry>> parseAdvertisementPayload(std::string_view payload,

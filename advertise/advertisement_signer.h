@@ -1,5 +1,5 @@
 #pragma once
-// Makes a CPS advertisement (DESIGN section 5): the draft's object signed as
+// Makes a CPS advertisement (docs/design.md section 5): the draft's object signed as
 // a compact ES256 JWS whose protected header carries typ "cps-ad", the
 // signer's chain in x5c, iat and, optionally, exp.
 

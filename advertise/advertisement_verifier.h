@@ -1,7 +1,7 @@
 #pragma once
-// Verifies a CPS advertisement (DESIGN section 5) as a directory or a
+// Verifies a CPS advertisement (docs/design.md section 5) as a directory or a
 // caller must before believing it: the JWS is ES256 with typ "cps-ad", the
-// x5c chain is valid now (DESIGN section 3), the leaf's key signed it, it has
+// x5c chain is valid now (docs/design.md section 3), the leaf's key signed it, it has
 // not expired, and the leaf's TNAuthList encompasses every advertised scope
 // (SPC scopes through the SPC map).
 

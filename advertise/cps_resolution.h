@@ -1,5 +1,5 @@
 #pragma once
-// Which CPS serves a TN (DESIGN section 5): every entry whose scope holds the
+// Which CPS serves a TN (docs/design.md section 5): every entry whose scope holds the
 // TN, most specific first: a number before a range, a smaller range before a
 // larger one, a range before an SPC.
 

@@ -1,5 +1,5 @@
 #pragma once
-// When to ask the directory again (DESIGN section 8). `random01` is a draw
+// When to ask the directory again (docs/design.md section 8). `random01` is a draw
 // from [0, 1), passed in so that tests can fix it.
 
 #include <algorithm>

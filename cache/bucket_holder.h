@@ -1,5 +1,5 @@
 #pragma once
-// Buckets mode (DESIGN section 8): a lookup's bucket is held, or fetched
+// Buckets mode (docs/design.md section 8): a lookup's bucket is held, or fetched
 // from the directory together with its decoys, concurrently and in
 // shuffled order, so that the directory sees 1 + decoys buckets and no
 // number. A held bucket's answer is complete, so any TN in it is answered

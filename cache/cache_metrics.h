@@ -1,5 +1,5 @@
 #pragma once
-// The cache's own metrics (DESIGN section 8), registered beside the HTTP
+// The cache's own metrics (docs/design.md section 8), registered beside the HTTP
 // metrics every keydir server has, so that /metrics renders both.
 // Thread-safe.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The decoy buckets fetched with a bucket (DESIGN section 8): the first
+// The decoy buckets fetched with a bucket (docs/design.md section 8): the first
 // `count` distinct buckets other than `bucket` drawn from
 // HMAC-SHA256(secret, bucket || i) for i = 0, 1, ..., each draw's first
 // four bytes (big-endian) reduced to `bits` bits, with bucket and i as

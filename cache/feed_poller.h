@@ -1,5 +1,5 @@
 #pragma once
-// Keeps a cache's replica following the directory's feed (DESIGN section
+// Keeps a cache's replica following the directory's feed (docs/design.md section
 // 8): the first copy at once when there is none (progress on stderr), else
 // the first poll after a random 0 to poll_seconds; then every poll_seconds
 // with +-20% jitter. A digest that disagrees leaves the sequence where it

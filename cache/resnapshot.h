@@ -1,5 +1,5 @@
 #pragma once
-// A mirror's fresh snapshot, taken aside and swapped in whole (DESIGN
+// A mirror's fresh snapshot, taken aside and swapped in whole (docs/design.md
 // section 8): when the feed's digest and the replica disagree, the cache
 // goes on serving its last good state while a snapshot streams into a file
 // beside its own; only once that snapshot checks out (every record

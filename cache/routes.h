@@ -1,5 +1,5 @@
 #pragma once
-// The cache's routes (DESIGN section 8): the directory's read API, served
+// The cache's routes (docs/design.md section 8): the directory's read API, served
 // by the directory's own route code over the cache's replica, with the
 // cache's freshness headers; its own meta, health and metrics; and a
 // read-only refusal for every write.

@@ -1,5 +1,5 @@
 #pragma once
-// Chain validation (DESIGN section 3): OpenSSL path validation to a
+// Chain validation (docs/design.md section 3): OpenSSL path validation to a
 // configured anchor at a given time, CRLs when configured, keyUsage
 // digitalSignature on the leaf, a TNAuthList on the leaf, and RFC 9060
 // encompassment of every TNAuthList by the nearest one above it.

@@ -1,5 +1,5 @@
 #pragma once
-// Verifies a delegated credential against its certificate chain (DESIGN
+// Verifies a delegated credential against its certificate chain (docs/design.md
 // sections 3 and 4). The directory runs this at registration and a client
 // runs it on every record it receives; neither trusts the other.
 

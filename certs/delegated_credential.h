@@ -1,5 +1,5 @@
 #pragma once
-// A delegated credential holding an ECDH key (DESIGN section 4): RFC 9345's
+// A delegated credential holding an ECDH key (docs/design.md section 4): RFC 9345's
 // wire format, signed by the STIR leaf key with a STIR-specific context.
 //
 //   struct { uint32 valid_time; uint16 dc_cert_verify_algorithm;

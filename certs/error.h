@@ -1,6 +1,6 @@
 #pragma once
 // Expected failures as values. The codes are the stable problem types of the
-// directory API (DESIGN section 6); every layer above reuses them, so one
+// directory API (docs/design.md section 6); every layer above reuses them, so one
 // table in the server turns them into HTTP statuses.
 
 #include <expected>

@@ -1,7 +1,7 @@
 #pragma once
 // PASSporT (RFC 8225), full form, ES256: what a caller signs and then
 // encrypts to the callee's keys, and the verification service's checks on
-// it once decrypted (RFC 8816 section 8.2, DESIGN section 9). SHAKEN claims
+// it once decrypted (RFC 8816 section 8.2, docs/design.md section 9). SHAKEN claims
 // (RFC 8588) when an attestation level is given.
 
 #include <chrono>

@@ -1,6 +1,6 @@
 #pragma once
 // A decimal prefix block: every number of exactly `length` digits that begins
-// with `prefix`. Ranges are stored as the blocks that tile them (DESIGN
+// with `prefix`. Ranges are stored as the blocks that tile them (docs/design.md
 // section 10), so that a lookup only asks for the prefixes of one TN.
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // The operator's table from TNs and TN ranges to service provider codes
-// (DESIGN section 2). A TN is in SPC X when the most specific entry holding it
+// (docs/design.md section 2). A TN is in SPC X when the most specific entry holding it
 // says X, so a ported number overrides its block. Without an entry, an SPC
 // scope covers nothing.
 

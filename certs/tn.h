@@ -1,6 +1,6 @@
 #pragma once
 // Telephone numbers as keydir stores them: E.164 digits without '+', 1 to 15
-// digits (DESIGN section 2).
+// digits (docs/design.md section 2).
 
 #include <string>
 #include <string_view>

@@ -1,6 +1,6 @@
 #pragma once
 // One TNAuthList entry as a scope string (draft-ietf-stir-servprovider-oob
-// section 4; DESIGN section 2): "0-<SPC>", "1-<start>-<count>", "2-<TN>".
+// section 4; docs/design.md section 2): "0-<SPC>", "1-<start>-<count>", "2-<TN>".
 
 #include <cstdint>
 #include <string>

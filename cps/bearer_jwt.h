@@ -1,6 +1,6 @@
 #pragma once
 // The JWT a carrier signs to use a CPS (ATIS-1000096 style, as TransNexus's
-// STI-CPS and draft-wendt-stir-vesper-oob take it; DESIGN section 13): an
+// STI-CPS and draft-wendt-stir-vesper-oob take it; docs/design.md section 13): an
 // ES256 JWS whose chain (`x5c`, or `x5u` over https) is a STIR certificate
 // path to the CPS's anchors, with claims `iat` (within 60 s), `aud` (the
 // CPS's name), `jti`, `action`, and for publish and retrieve `iss` and

@@ -1,5 +1,5 @@
 #pragma once
-// The CPS's own metrics (DESIGN section 13), registered beside the HTTP
+// The CPS's own metrics (docs/design.md section 13), registered beside the HTTP
 // metrics every keydir server has, so that /metrics renders both.
 // Thread-safe.
 

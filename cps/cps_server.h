@@ -1,5 +1,5 @@
 #pragma once
-// `keydir cps` as a running server (DESIGN section 13): its store (in
+// `keydir cps` as a running server (docs/design.md section 13): its store (in
 // memory, or Redis shared with other CPS processes), the directory that
 // names each number's keys for the dummies, and its routes over HTTP or
 // HTTPS, with a sweeper that forgets what aged out.

@@ -106,7 +106,7 @@ Result<std::size_t> checkEntryJwes(const std::vector<std::string>& jwes,
                                              std::to_string(limits.max_jwe_bytes));
     }
     auto envelope = jweEnvelope(jwes[index]);
-    // Every refusal of a stored JWE is `malformed` (DESIGN section 13),
+    // Every refusal of a stored JWE is `malformed` (docs/design.md section 13),
     // whatever certs/ calls it.
     if (!envelope) return fail(ErrorCode::kMalformed, which + ": " + envelope.error().message);
     const auto kid = envelope->header.find("kid");

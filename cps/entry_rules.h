@@ -1,5 +1,5 @@
 #pragma once
-// What a CPS accepts as one caller's entry (DESIGN section 13): one
+// What a CPS accepts as one caller's entry (docs/design.md section 13): one
 // compact JWE per key of the callee, as `keydir encrypt` makes them, each
 // ECDH-ES with A256GCM, a kid and an epk, at most `max_jwe_bytes` each and
 // `max_jwes` in all. Nothing is decrypted: the CPS never learns what a

@@ -1,5 +1,5 @@
 #pragma once
-// What a CPS keeps (DESIGN section 13), so that several CPS processes can
+// What a CPS keeps (docs/design.md section 13), so that several CPS processes can
 // share it: the entries callers stored, the passports carriers published
 // through the industry interface, and what may be spent only once. Of the
 // entries it keeps

@@ -7,7 +7,7 @@
 // Without a directory, each number has one made-up P-256 key. Thread-safe.
 //
 // Asking a directory which number is being called tells it: an operator
-// points the CPS at a keydir cache of its own (DESIGN section 8).
+// points the CPS at a keydir cache of its own (docs/design.md section 8).
 
 #include <chrono>
 #include <map>

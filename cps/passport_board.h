@@ -1,5 +1,5 @@
 #pragma once
-// The private interface's rules (DESIGN section 13, RFC 8816 sections 6.2
+// The private interface's rules (docs/design.md section 13, RFC 8816 sections 6.2
 // and 7.5) on top of an EntryStore: where a caller's entry goes, and what
 // anyone asking for a number is shown.
 //

@@ -13,7 +13,7 @@ using ReplyPtr = std::shared_ptr<redisReply>;
 constexpr const char* kKeys = "keydir:cps:";
 constexpr int kSlotsPerTickMax = 64;  // slots are scored tick * 64 + slot
 
-// Places an entry in its number's first free slot (DESIGN section 13).
+// Places an entry in its number's first free slot (docs/design.md section 13).
 // KEYS: the number's entries, its shown tick, every live entry, the
 // numbers with entries. Answers {"ok", tick, slot}, {"limit-tn", n},
 // {"limit-all", n} or {"busy", 0}.

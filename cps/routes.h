@@ -1,5 +1,5 @@
 #pragma once
-// The CPS's routes (DESIGN section 13), each under the configured
+// The CPS's routes (docs/design.md section 13), each under the configured
 // base_path but for the health and metrics routes every keydir server has.
 
 #include <string>

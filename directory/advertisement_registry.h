@@ -1,5 +1,5 @@
 #pragma once
-// The directory's rules for CPS advertisements (DESIGN sections 5 and 6),
+// The directory's rules for CPS advertisements (docs/design.md sections 5 and 6),
 // apart from HTTP: publishing verifies before storing and replaces the
 // signer's older advertisement; resolution answers, most specific first,
 // the entries of current advertisements together with the operator's

@@ -1,5 +1,5 @@
 #pragma once
-// A bucket answer (GET /v1/buckets/{hex}, DESIGN section 7) as a cache in
+// A bucket answer (GET /v1/buckets/{hex}, docs/design.md section 7) as a cache in
 // buckets mode reads it from a directory it does not trust: the answer must
 // name the bucket asked for and its sequence, and each record is verified
 // as the feed's are (feed_records.h) and must be narrow and touch the

@@ -1,6 +1,6 @@
 #pragma once
 // Every setting of `keydir serve` and `keydir cache`, resolved in one place:
-// defaults here, then a JSON config file, then command-line flags (DESIGN
+// defaults here, then a JSON config file, then command-line flags (docs/design.md
 // sections 6 and 8, STYLE rule 11). `--print-config` prints the result.
 
 #include <nlohmann/json.hpp>
@@ -59,7 +59,7 @@ struct DirectoryConfig {
   long long max_header_bytes = 16 * 1024;
   long long max_headers = 64;
 
-  // The prefetch feed (DESIGN section 7).
+  // The prefetch feed (docs/design.md section 7).
   int bucket_bits = 16;                  // multiple of 4, 8 to 24
   long long wide_threshold = 1000;       // numbers a narrow scope covers at most
   std::size_t bucket_pad_bytes = 65536;  // bucket answers are padded to a multiple; 0: none
@@ -67,7 +67,7 @@ struct DirectoryConfig {
   long long expiry_sweep_seconds = 60;  // expiries enter the feed within this
   long long feed_retention_seconds = 7 * 24 * 3600;
 
-  // The caching proxy (DESIGN section 8); `db`, `trust`, `listen` and the
+  // The caching proxy (docs/design.md section 8); `db`, `trust`, `listen` and the
   // listener's settings above are its own.
   std::string upstream;         // the directory's base URL
   std::string upstream_ca;      // PEM bundle for an https upstream; empty: the system's
@@ -80,7 +80,7 @@ struct DirectoryConfig {
   double backoff_base_seconds = 1;
   double backoff_max_seconds = 300;
 
-  // The Call Placement Service (DESIGN section 13); `listen`, `trust`, the
+  // The Call Placement Service (docs/design.md section 13); `listen`, `trust`, the
   // listener's settings and `write_rate_per_second` above are its own. Its
   // body limit follows from the entry limits below, not max_body_bytes.
   std::string name;                       // its host name: the audience of JWTs, the token issuer

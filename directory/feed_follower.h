@@ -1,5 +1,5 @@
 #pragma once
-// The reading side of the prefetch feed (DESIGN sections 7 and 8): takes a
+// The reading side of the prefetch feed (docs/design.md sections 7 and 8): takes a
 // snapshot of a directory and follows its change feed into a local store,
 // verifying every record and every removal against its own anchors (and
 // the SPC map as fed) before it keeps or drops anything. A record or a

@@ -1,5 +1,5 @@
 #pragma once
-// The prefetch feed on the wire (DESIGN section 7): snapshot lines, change
+// The prefetch feed on the wire (docs/design.md section 7): snapshot lines, change
 // pages and bucket answers as the directory writes them, and the same read
 // back by a follower. One place for the format, so writer and reader agree.
 

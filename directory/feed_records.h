@@ -2,7 +2,7 @@
 // What a record the feed carries (a snapshot line, a change's body, a
 // bucket's item) becomes once it is verified: the checks a replica makes
 // before it keeps anything, with the relying party's anchors and SPC map
-// (DESIGN section 8). The feed follower and the cache's buckets both use
+// (docs/design.md section 8). The feed follower and the cache's buckets both use
 // them, so a record is kept on the same terms whichever way it came.
 
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-// The key record served for a registered key (DESIGN section 4): id, scope,
+// The key record served for a registered key (docs/design.md section 4): id, scope,
 // alg, jwk, expires, dc, x5c, x5u. A client verifies `dc` against `x5c` with
 // its own anchors; the directory is a convenience, not a trust root.
 

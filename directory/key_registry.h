@@ -1,5 +1,5 @@
 #pragma once
-// The directory's rules for keys (DESIGN sections 4 and 6), apart from HTTP:
+// The directory's rules for keys (docs/design.md sections 4 and 6), apart from HTTP:
 // registration verifies everything before storing; lookup answers only live
 // keys; revocation needs a fresh, signed request from someone whose
 // authority covers the key. Safe to call from many threads.

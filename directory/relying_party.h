@@ -1,6 +1,6 @@
 #pragma once
 // The checks a relying party makes on a directory's (or a cache's) answers
-// about one TN (DESIGN section 9): every record verified locally with the
+// about one TN (docs/design.md section 9): every record verified locally with the
 // caller's own anchors, since the directory is a convenience, not a trust
 // root. `keydir lookup` and `keydir resolve` use them; the cache verifies
 // the same records with the same verifyKeyRecord and verifyAdvertisement

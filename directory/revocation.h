@@ -1,5 +1,5 @@
 #pragma once
-// A key's revocation (DESIGN section 6): a compact ES256 JWS with x5c over
+// A key's revocation (docs/design.md section 6): a compact ES256 JWS with x5c over
 // {"sub": key id, "iat", "jti"}, by a chain whose authority covers the key.
 // The directory checks it when it accepts one; a follower checks the proof
 // the feed carries the same way, so a lying directory cannot drop a key.

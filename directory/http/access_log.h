@@ -1,5 +1,5 @@
 #pragma once
-// One JSON line per request (DESIGN section 6). Telephone numbers in paths
+// One JSON line per request (docs/design.md section 6). Telephone numbers in paths
 // are cut to their first digits unless the operator asks for them whole, so
 // the log does not become a record of who looked up whom. Thread-safe.
 

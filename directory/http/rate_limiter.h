@@ -1,5 +1,5 @@
 #pragma once
-// Per-client token buckets for writes (DESIGN section 6: 50 per second,
+// Per-client token buckets for writes (docs/design.md section 6: 50 per second,
 // bursts of 100 by default). Thread-safe. Buckets idle long enough to be full
 // again are dropped, so memory follows the number of recent writers.
 

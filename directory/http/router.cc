@@ -143,7 +143,7 @@ void Router::handle(HttpTransport& transport) {
 }
 
 void Router::refuse(HttpTransport& transport, int status, const std::string& why) {
-  // The types DESIGN section 6 names: a head too large is payload-too-large,
+  // The types docs/design.md section 6 names: a head too large is payload-too-large,
   // anything else wrong with the request's framing or timing is malformed.
   ErrorCode code = status == 413 || status == 431 ? ErrorCode::kPayloadTooLarge
                    : status == 503                ? ErrorCode::kUnavailable

@@ -1,5 +1,5 @@
 #pragma once
-// The directory's routes (DESIGN section 6), one file each. A route reads
+// The directory's routes (docs/design.md section 6), one file each. A route reads
 // the exchange, calls the libraries, and answers; errors it returns as
 // values reach Exchange::sendProblem.
 

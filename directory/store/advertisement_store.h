@@ -1,5 +1,5 @@
 #pragma once
-// Storage of CPS advertisements (DESIGN sections 5 and 10), beside the key
+// Storage of CPS advertisements (docs/design.md sections 5 and 10), beside the key
 // store and behind an interface for the same reason. Each signer key has at
 // most one current advertisement; publishing a newer one replaces it whole,
 // in one transaction.

@@ -1,5 +1,5 @@
 #pragma once
-// The arithmetic of the prefetch feed (DESIGN section 7), shared by the
+// The arithmetic of the prefetch feed (docs/design.md section 7), shared by the
 // directory that writes the feed and every follower that reads it:
 // - a record's digest term, SHA-256(kind ":" id); the digest of a set is
 //   the XOR of its records' terms, so it follows every put and remove

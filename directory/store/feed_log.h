@@ -1,5 +1,5 @@
 #pragma once
-// Writing the prefetch feed (DESIGN section 7), inside the transaction of
+// Writing the prefetch feed (docs/design.md section 7), inside the transaction of
 // the write that causes it: every record entering or leaving the live set
 // appends one change with the next sequence number, moves the digests by
 // the record's term, and adds it to or takes it out of the bucket index

@@ -1,5 +1,5 @@
 #pragma once
-// The prefetch feed as stored (DESIGN section 7): its state, pages of
+// The prefetch feed as stored (docs/design.md section 7): its state, pages of
 // changes, a snapshot of the live set, buckets, and the writes that only
 // the feed causes (expiry, an operator's withdrawal, retention). A follower
 // (the cache) keeps its own progress here too. Behind an interface like the

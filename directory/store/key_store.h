@@ -1,5 +1,5 @@
 #pragma once
-// Storage behind the directory (DESIGN section 10). The SQLite store is one
+// Storage behind the directory (docs/design.md section 10). The SQLite store is one
 // implementation; a server database can take its place. Every write is one
 // transaction: it happens whole or not at all. Implementations are safe to
 // call from many threads at once.

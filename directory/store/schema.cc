@@ -76,7 +76,7 @@ CREATE TABLE changes (
     R"sql(
 CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL;
 )sql",
-    // Version 3: CPS advertisements (DESIGN section 5). Entries are indexed
+    // Version 3: CPS advertisements (docs/design.md section 5). Entries are indexed
     // like key scopes: ranges and numbers by prefix block, SPCs by code.
     R"sql(
 CREATE TABLE ads (
@@ -131,7 +131,7 @@ INSERT OR IGNORE INTO block_shapes
   SELECT DISTINCT 'spc', CAST(substr(block, instr(block, '/') + 1) AS INTEGER),
                   instr(block, '/') - 1 FROM spc_blocks;
 )sql",
-    // Version 5: the prefetch feed (DESIGN section 7). One change per record
+    // Version 5: the prefetch feed (docs/design.md section 7). One change per record
     // entering or leaving the live set, each carrying the digests after it;
     // the current sequence and digests; the bucket index of narrow records;
     // and, for a follower (the cache), how far it has followed its upstream

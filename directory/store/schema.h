@@ -1,6 +1,6 @@
 #pragma once
 // The directory's SQLite schema, created and migrated in order by
-// PRAGMA user_version (DESIGN section 10).
+// PRAGMA user_version (docs/design.md section 10).
 //
 // Scopes are stored as the decimal prefix blocks that tile them
 // (key_blocks, spc_blocks; block text "prefix/length"), so that finding what

@@ -1,5 +1,5 @@
 #pragma once
-// Writing single SPC-map entries (DESIGN section 2), each with its change in
+// Writing single SPC-map entries (docs/design.md section 2), each with its change in
 // the feed, inside a transaction the caller holds. The operator's import
 // and a follower applying the feed both go through here.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The parameters of a query for what holds one TN (DESIGN section 10: one
+// The parameters of a query for what holds one TN (docs/design.md section 10: one
 // indexed query over the TN's own prefix blocks, plus its SPC): the blocks
 // bind as ?1..?n, the SPC as the next (NULL when the map names none), the
 // time as the last. Keys and advertisements are both found this way.

@@ -1,4 +1,4 @@
-// The decoy buckets and the waits between polls and retries (DESIGN
+// The decoy buckets and the waits between polls and retries (docs/design.md
 // section 8), with randomness fixed by the test.
 
 #include "cache/decoys.h"

@@ -1,4 +1,4 @@
-// The industry interface (ATIS-1000096 style, DESIGN section 13): carriers
+// The industry interface (ATIS-1000096 style, docs/design.md section 13): carriers
 // publish and retrieve plaintext PASSporTs per pair of numbers, each
 // request with its own JWT. Each claim wrong in turn is refused with its
 // reason and nothing is kept; the chain comes in x5c or from an https x5u

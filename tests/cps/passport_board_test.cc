@@ -1,4 +1,4 @@
-// The private interface's promises (DESIGN section 13), on a board over a
+// The private interface's promises (docs/design.md section 13), on a board over a
 // memory store and a real directory: aging, slots, limits, dummies shaped
 // as `keydir encrypt` shapes its JWEs, never repeated, stable between polls.
 

@@ -1,5 +1,5 @@
 // A bucket answer as a cache in buckets mode reads it from a directory
-// that may lie (DESIGN section 8): readBucketAnswer, the same code
+// that may lie (docs/design.md section 8): readBucketAnswer, the same code
 // BucketHolder keeps answers with, for a bucket picked by the input's
 // first two bytes among 16 bits' worth. Whatever arrives is refused or
 // taken, never a crash; a record taken is narrow and touches the bucket,

@@ -1,4 +1,4 @@
-// Delegated credentials (RFC 9345 wire format, DESIGN section 4) as a
+// Delegated credentials (RFC 9345 wire format, docs/design.md section 4) as a
 // registration or a feed record carries them. What parses serializes back
 // to the same bytes (every length is explicit, so there is one encoding).
 // The parsed credential is then verified twice against a real chain: as

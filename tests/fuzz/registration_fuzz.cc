@@ -1,4 +1,4 @@
-// The bodies a client writes to the directory (DESIGN section 6), each
+// The bodies a client writes to the directory (docs/design.md section 6), each
 // through the directory's own rules. The first byte picks:
 //   0  a registration body, {"dc", "x5c"}, through KeyRegistry::prepareKey
 //      (the checks POST /v1/keys and `keydir import` make before storing);

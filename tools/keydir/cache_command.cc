@@ -10,7 +10,7 @@ int runCache(const std::vector<std::string_view>& args) {
       "keydir cache --upstream URL --trust PEM --listen HOST:PORT --db FILE "
       "[--mode mirror|buckets] [--decoys N] [--address-book FILE] [--upstream-ca PEM] "
       "[--tls-cert C --tls-key K] [--config FILE] [--set NAME=VALUE]... [--print-config]",
-      "Runs a caching proxy of a keydir directory (DESIGN section 8) until SIGINT or\n"
+      "Runs a caching proxy of a keydir directory (docs/design.md section 8) until SIGINT or\n"
       "SIGTERM: the directory's read API, answered from a copy of the directory kept\n"
       "in --db and verified against --trust, so that the directory never learns which\n"
       "number was looked up. Settings resolve as for `keydir serve`.");

@@ -1,6 +1,6 @@
 #pragma once
 // A keydir subcommand, as listed in the one dispatch table of main.cc.
-// Exit status (DESIGN section 11): 0 success, 1 refused or invalid input,
+// Exit status (docs/design.md section 11): 0 success, 1 refused or invalid input,
 // 2 usage error.
 
 #include <string_view>

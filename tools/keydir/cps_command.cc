@@ -10,7 +10,7 @@ int runCps(const std::vector<std::string_view>& args) {
       "keydir cps --listen HOST:PORT --name HOST [--directory URL] [--directory-ca PEM]\n"
       "       [--store memory|redis://HOST:PORT[/DB]] [--trust PEM] [--tls-ca PEM]\n"
       "       [--tls-cert C --tls-key K] [--config FILE] [--set NAME=VALUE]... [--print-config]",
-      "Runs a Call Placement Service (DESIGN section 13, RFC 8816 sections 6, 7.5 and 9)\n"
+      "Runs a Call Placement Service (docs/design.md section 13, RFC 8816 sections 6, 7.5 and 9)\n"
       "until SIGINT or SIGTERM: callers leave encrypted PASSporTs under the called number\n"
       "(POST /cps/{tn}/ppts) and callees fetch them by number, id or prefix, among dummies\n"
       "shaped like real entries, so that whoever polls a number cannot tell whether a\n"

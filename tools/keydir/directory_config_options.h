@@ -1,7 +1,7 @@
 #pragma once
 // How `keydir serve` and `keydir import` turn their options into a
 // DirectoryConfig: defaults, then --config FILE, then the named flags, then
-// each --set NAME=VALUE (DESIGN section 6, STYLE rule 11).
+// each --set NAME=VALUE (docs/design.md section 6, STYLE rule 11).
 
 #include <string>
 #include <vector>

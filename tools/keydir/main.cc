@@ -1,5 +1,5 @@
 // keydir: one program, subcommands dispatched from the table below
-// (DESIGN section 11). Each subcommand lives in its own file.
+// (docs/design.md section 11). Each subcommand lives in its own file.
 
 #include <iostream>
 #include <string_view>

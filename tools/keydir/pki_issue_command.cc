@@ -24,7 +24,7 @@ int runPkiIssue(const std::vector<std::string_view>& args) {
       .value("spc", "service provider code, TNAuthList entry 0-CODE", true)
       .value("range", "START-COUNT, entry 1-START-COUNT", true)
       .value("tn", "one telephone number, entry 2-TN", true)
-      .value("scope", "a scope string as written in DESIGN section 2", true)
+      .value("scope", "a scope string as written in docs/design.md section 2", true)
       .value("cn", "subject common name (default: NAME)")
       .value("days", "validity in days (default: 365)")
       .value("spc-map", "CSV of scope,spc lines to resolve SPC entries when checking")

@@ -1,6 +1,6 @@
 #pragma once
 // What a caller checks a directory's answers against, from its options,
-// and the answers fetched and checked with directory/relying_party (DESIGN
+// and the answers fetched and checked with directory/relying_party (docs/design.md
 // section 9). Shared by lookup and resolve.
 
 #include <nlohmann/json.hpp>

@@ -9,7 +9,7 @@ int runServe(const std::vector<std::string_view>& args) {
   Options options(
       "keydir serve --db FILE --trust PEM --listen HOST:PORT [--tls-cert C --tls-key K] "
       "[--spc-map CSV] [--config FILE] [--set NAME=VALUE]... [--print-config]",
-      "Runs the directory (DESIGN section 6) until SIGINT or SIGTERM. Settings resolve in\n"
+      "Runs the directory (docs/design.md section 6) until SIGINT or SIGTERM. Settings resolve in\n"
       "one place: built-in defaults, then --config (a JSON object of settings), then\n"
       "the flags below and --set for any other setting. --print-config prints the\n"
       "result as JSON and exits.");
