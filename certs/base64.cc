@@ -84,12 +84,18 @@ Result<Bytes> decode(std::string_view text, std::string_view alphabet, bool padd
 
 std::string base64Encode(std::string_view data) { return encode(data, kStandardAlphabet, true); }
 std::string base64UrlEncode(std::string_view data) { return encode(data, kUrlAlphabet, false); }
+std::string base64UrlEncodePadded(std::string_view data) {
+  return encode(data, kUrlAlphabet, true);
+}
 
 Result<Bytes> base64Decode(std::string_view text) {
   return decode(text, kStandardAlphabet, true, "base64");
 }
 Result<Bytes> base64UrlDecode(std::string_view text) {
   return decode(text, kUrlAlphabet, false, "base64url");
+}
+Result<Bytes> base64UrlDecodePadded(std::string_view text) {
+  return decode(text, kUrlAlphabet, true, "base64url");
 }
 
 }  // namespace keydir

@@ -1,6 +1,6 @@
 #pragma once
 // Base64 (RFC 4648 section 4, padded) for x5c, and base64url (section 5,
-// unpadded) for JOSE and key ids.
+// unpadded) for JOSE and key ids, padded for Privacy Pass (RFC 9577).
 
 #include <cstdint>
 #include <string>
@@ -15,6 +15,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 std::string base64Encode(std::string_view data);
 std::string base64UrlEncode(std::string_view data);
+std::string base64UrlEncodePadded(std::string_view data);
 inline std::string base64UrlEncode(const Bytes& data) {
   return base64UrlEncode(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()));
 }
@@ -26,6 +27,7 @@ inline std::string base64Encode(const Bytes& data) {
 // padding, or bits left over in the last character.
 Result<Bytes> base64Decode(std::string_view text);
 Result<Bytes> base64UrlDecode(std::string_view text);
+Result<Bytes> base64UrlDecodePadded(std::string_view text);
 
 inline std::string_view asStringView(const Bytes& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};

@@ -102,10 +102,15 @@ Result<Blinded> blindMessage(const EVP_PKEY* public_key, std::string_view msg,
   if (!BN_is_one(gcd.get())) {
     return fail(ErrorCode::kMalformed, "the message's encoding is not invertible modulo n");
   }
-  if (fixed) {
+  if (fixed && !fixed->inv.empty()) {
     inv = toBignum(fixed->inv);
     if (!BN_mod_inverse(r.get(), inv.get(), key->n.get(), context.get())) {
       return fail(ErrorCode::kMalformed, "the given inverse has no inverse modulo n");
+    }
+  } else if (fixed) {
+    r = toBignum(fixed->r);
+    if (!BN_mod_inverse(inv.get(), r.get(), key->n.get(), context.get())) {
+      return fail(ErrorCode::kMalformed, "the given blinding factor has no inverse modulo n");
     }
   } else {
     // r uniform in [1, n) and invertible; its inverse is what finalize needs.

@@ -16,10 +16,12 @@
 namespace keydir {
 
 // For tests: the randomness a blinding would draw (RFC 9474 Appendix A
-// fixes both). Real callers leave it out.
+// fixes the salt and the inverse, RFC 9578 Appendix A.2 the salt and the
+// blinding factor itself). Real callers leave it out.
 struct BlindRandomness {
   std::string salt;  // 48 bytes
   std::string inv;   // the inverse of the blinding factor, big-endian
+  std::string r;     // or the blinding factor, big-endian, when inv is empty
 };
 
 struct Blinded {

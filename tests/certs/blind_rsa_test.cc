@@ -57,7 +57,7 @@ EvpPkeyPtr vectorKey(bool with_private) {
 TEST(BlindRsa, TheVectorsBlindedMessageBlindSignatureAndSignatureAreReproduced) {
   EvpPkeyPtr public_key = vectorKey(false), private_key = vectorKey(true);
   ASSERT_TRUE(public_key && private_key);
-  const BlindRandomness fixed{unhex(kSalt), unhex(kInv)};
+  const BlindRandomness fixed{unhex(kSalt), unhex(kInv), ""};
   auto blinded = blindMessage(public_key.get(), unhex(kMsg), &fixed);
   ASSERT_TRUE(blinded) << blinded.error().message;
   EXPECT_EQ(hexEncode(blinded->blinded_msg), kBlindedMsg);
@@ -96,7 +96,7 @@ TEST(BlindRsa, ABlindedMessageNotBelowTheModulusOrOfAnotherLengthIsRefused) {
   ASSERT_FALSE(too_short);
   EXPECT_EQ(too_short.error().code, ErrorCode::kMalformed);
   // A blind signature for another inverse does not finalize.
-  const BlindRandomness fixed{unhex(kSalt), unhex(kInv)};
+  const BlindRandomness fixed{unhex(kSalt), unhex(kInv), ""};
   auto blinded = blindMessage(private_key.get(), unhex(kMsg), &fixed).value();
   auto blind_sig = blindSign(private_key.get(), blinded.blinded_msg).value();
   std::string wrong_inv = blinded.inv;
