@@ -36,7 +36,17 @@ CpsMetrics::CpsMetrics(prometheus::Registry& registry)
                         .Name("keydir_cps_entries_live")
                         .Help("Stored entries held now, dummies not counted")
                         .Register(registry)
-                        .Add({})) {}
+                        .Add({})),
+      tokens_issued_(prometheus::BuildCounter()
+                         .Name("keydir_cps_tokens_issued_total")
+                         .Help("Storage tokens signed (TokenResponses sent)")
+                         .Register(registry)
+                         .Add({})),
+      tokens_redeemed_(prometheus::BuildCounter()
+                           .Name("keydir_cps_tokens_redeemed_total")
+                           .Help("Storage tokens taken by stores, each once")
+                           .Register(registry)
+                           .Add({})) {}
 
 void CpsMetrics::countFetch(Fetch kind) {
   (kind == Fetch::kNumber ? number_fetches_

@@ -23,6 +23,8 @@ class CpsMetrics {
   // `reason` is a problem type ("malformed", "rate-limited", ...).
   void countRefusal(const std::string& reason);
   void setLiveEntries(double count) { live_entries_.Set(count); }
+  void countTokenIssued() { tokens_issued_.Increment(); }
+  void countTokenRedeemed() { tokens_redeemed_.Increment(); }
 
  private:
   prometheus::Counter& stores_;
@@ -35,6 +37,8 @@ class CpsMetrics {
   prometheus::Counter& aged_out_;
   prometheus::Family<prometheus::Counter>& refusals_;
   prometheus::Gauge& live_entries_;
+  prometheus::Counter& tokens_issued_;
+  prometheus::Counter& tokens_redeemed_;
 };
 
 }  // namespace keydir

@@ -66,7 +66,19 @@ Result<std::unique_ptr<CpsServer>> CpsServer::create(const DirectoryConfig& conf
       std::make_unique<PassportBoard>(*service->store, *service->keys, *service->dummies,
                                       boardRulesFromConfig(config), service->cps_metrics.get());
 
-  if (!config.trust.empty()) {
+  service->token_keys = std::make_unique<TokenKeys>(
+      config.store == "memory" ? fileTokenKeyKeeper(config.token_keys)
+                               : storeTokenKeyKeeper(*service->store),
+      std::chrono::days(config.token_key_days), std::chrono::hours(config.token_grace_hours));
+  // The key is made or read now, so that a key file that cannot be used
+  // stops the start, not the first store.
+  if (auto key = service->token_keys->current(service->clock->now()); !key) {
+    return failWithContext(key.error(), "storage token keys");
+  }
+  service->tokens = std::make_unique<StorageTokens>(
+      *service->store, *service->token_keys, TokenRules{config.name, config.tokens_per_hour});
+
+  {
     auto trust = trustStoreFromConfig(config);
     if (!trust) return std::unexpected(trust.error());
     service->trust = std::move(*trust);

@@ -12,6 +12,8 @@
 #include "cps/entry_store.h"
 #include "cps/number_keys.h"
 #include "cps/passport_board.h"
+#include "cps/storage_tokens.h"
+#include "cps/token_keys.h"
 #include "directory/directory_config.h"
 #include "directory/http/http_exchange.h"
 
@@ -30,6 +32,8 @@ struct CpsService : HttpService {
   std::unique_ptr<InMemorySpcMap> spc_map;  // `spc_map`, for delegate chains under SPCs
   std::unique_ptr<ChainCache> chains;
   BearerRules bearer;
+  std::unique_ptr<TokenKeys> token_keys;
+  std::unique_ptr<StorageTokens> tokens;
 };
 
 // The CPS's parts, from an exchange its router made.

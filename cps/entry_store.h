@@ -10,6 +10,7 @@
 // one on Redis for several CPS processes; both keep these promises.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -96,6 +97,18 @@ class EntryStore {
   // `expires`, when it may be forgotten. For JWT ids and token nonces.
   // kUnavailable when the engine does not answer.
   virtual Result<bool> spendOnce(const std::string& name, Instant expires) = 0;
+
+  // Counts one more event under `name`, a window that ends at
+  // `window_end` (the name tells the window), and gives the count so far:
+  // stores per number per minute, tokens per certificate per hour.
+  virtual Result<std::size_t> countInWindow(const std::string& name, Instant window_end) = 0;
+
+  // The value kept under `name`; when there is none, `make()`'s, kept until
+  // `expires`. The first process to ask decides for every process sharing
+  // the store: each storage-token key is made once.
+  virtual Result<std::string> keepFirst(const std::string& name,
+                                        const std::function<std::string()>& make,
+                                        Instant expires) = 0;
 
   // The industry interface: `passports` published for `pair` (dest and
   // orig), each kept until `expires`; kRateLimited past `max_per_pair`

@@ -104,6 +104,8 @@ std::size_t MemoryEntryStore::sweep(long long first_live_tick, long long current
   std::lock_guard lock(mutex_);
   lengths_by_tick_.erase(lengths_by_tick_.begin(), lengths_by_tick_.lower_bound(first_live_tick));
   std::erase_if(spent_, [now](const auto& spent) { return spent.second <= now; });
+  std::erase_if(counts_, [now](const auto& count) { return count.second.second <= now; });
+  std::erase_if(kept_, [now](const auto& kept) { return kept.second.second <= now; });
   for (auto at = published_.begin(); at != published_.end();) {
     std::erase_if(at->second, [now](const auto& kept) { return kept.second <= now; });
     at = at->second.empty() ? published_.erase(at) : std::next(at);
@@ -127,6 +129,20 @@ std::vector<std::size_t> MemoryEntryStore::lengthsAt(long long tick) {
 Result<bool> MemoryEntryStore::spendOnce(const std::string& name, Instant expires) {
   std::lock_guard lock(mutex_);
   return spent_.try_emplace(name, expires).second;
+}
+
+Result<std::size_t> MemoryEntryStore::countInWindow(const std::string& name, Instant window_end) {
+  std::lock_guard lock(mutex_);
+  return ++counts_.try_emplace(name, 0, window_end).first->second.first;
+}
+
+Result<std::string> MemoryEntryStore::keepFirst(const std::string& name,
+                                                const std::function<std::string()>& make,
+                                                Instant expires) {
+  std::lock_guard lock(mutex_);
+  auto at = kept_.find(name);
+  if (at == kept_.end()) at = kept_.emplace(name, std::pair(make(), expires)).first;
+  return at->second.first;
 }
 
 Result<void> MemoryEntryStore::publish(const std::string& pair,

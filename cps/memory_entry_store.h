@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "cps/entry_store.h"
 
@@ -31,6 +32,9 @@ class MemoryEntryStore : public EntryStore {
   std::vector<std::size_t> lengthsAt(long long tick) override;
   Result<std::string> sharedSecret(const std::string& fresh) override { return fresh; }
   Result<bool> spendOnce(const std::string& name, Instant expires) override;
+  Result<std::size_t> countInWindow(const std::string& name, Instant window_end) override;
+  Result<std::string> keepFirst(const std::string& name, const std::function<std::string()>& make,
+                                Instant expires) override;
   Result<void> publish(const std::string& pair, const std::vector<std::string>& passports,
                        Instant expires, std::size_t max_per_pair) override;
   Result<std::vector<std::string>> published(const std::string& pair, Instant now) override;
@@ -57,7 +61,9 @@ class MemoryEntryStore : public EntryStore {
   std::mutex mutex_;  // guards what follows
   std::deque<std::size_t> lengths_;
   std::map<long long, std::vector<std::size_t>> lengths_by_tick_;
-  std::map<std::string, Instant> spent_;  // until when
+  std::unordered_map<std::string, Instant> spent_;                           // until when
+  std::unordered_map<std::string, std::pair<std::size_t, Instant>> counts_;  // until when
+  std::map<std::string, std::pair<std::string, Instant>> kept_;              // until when
   std::map<std::string, std::deque<std::pair<std::string, Instant>>> published_;
   std::size_t lengths_kept_;
 };

@@ -31,8 +31,20 @@ Instant PassportBoard::expiresAt(long long tick) const {
 
 Result<PassportBoard::Stored> PassportBoard::store(const std::string& tn,
                                                    std::vector<std::string> jwes, Instant now) {
+  auto checked = check(std::move(jwes));
+  if (!checked) return std::unexpected(checked.error());
+  return store(tn, std::move(*checked), now);
+}
+
+Result<PassportBoard::CheckedEntry> PassportBoard::check(std::vector<std::string> jwes) const {
   auto length = checkEntryJwes(jwes, rules_.entry);
   if (!length) return std::unexpected(length.error());
+  return CheckedEntry{std::move(jwes), *length};
+}
+
+Result<PassportBoard::Stored> PassportBoard::store(const std::string& tn, CheckedEntry checked,
+                                                   Instant now) {
+  const std::vector<std::string>& jwes = checked.jwes;
   const long long tick = tickOf(now);
   Placement placement;
   placement.current_tick = tick;
@@ -47,7 +59,7 @@ Result<PassportBoard::Stored> PassportBoard::store(const std::string& tn,
   entry.json = entryJson(id, jwes);
   auto placed = store_.place(tn, std::move(entry), placement);
   if (!placed) return std::unexpected(placed.error());
-  store_.recordLength(*length);
+  store_.recordLength(checked.length);
   if (metrics_) metrics_->countStore();
   return Stored{id, expiresAt(placed->tick)};
 }

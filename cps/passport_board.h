@@ -62,6 +62,14 @@ class PassportBoard {
   // for what entry_rules.h refuses; kRateLimited past a limit or when the
   // number's slots are taken; kUnavailable when the store does not answer.
   Result<Stored> store(const std::string& tn, std::vector<std::string> jwes, Instant now);
+  // The same in two steps, so that a store route can refuse a bad entry
+  // before it spends the storer's token.
+  struct CheckedEntry {
+    std::vector<std::string> jwes;
+    std::size_t length = 0;  // the first JWE's ciphertext, for dummies
+  };
+  Result<CheckedEntry> check(std::vector<std::string> jwes) const;
+  Result<Stored> store(const std::string& tn, CheckedEntry entry, Instant now);
 
   // {"tn", "ppts": [{"id", "jwes"}, ..]}: every live entry of `tn`, real or
   // dummy, in an order drawn afresh each tick. kUnavailable when the store

@@ -51,34 +51,6 @@ Result<Pair> pairOf(Exchange& exchange, std::size_t first) {
   return Pair{*dest, *orig};
 }
 
-// The JWT's check, and its jti spent; refusals are 401.
-Result<VerifiedBearer> authorize(Exchange& exchange, BearerRequest request) {
-  CpsService& service = cps(exchange);
-  if (!service.trust) {
-    return fail(ErrorCode::kUnavailable,
-                "this CPS has no trust anchors (--trust), so it takes no industry-interface "
-                "requests");
-  }
-  auto verified = verifyBearer(exchange.request().get("Authorization", ""), request, service.bearer,
-                               exchange.now());
-  if (!verified) return std::unexpected(verified.error());
-  auto fresh = service.store->spendOnce("jti " + verified->jti, verified->jti_kept_until);
-  if (!fresh) return std::unexpected(fresh.error());
-  if (!*fresh) {
-    return fail(ErrorCode::kNotAuthorized, "jti: this JWT was used before; sign a new one");
-  }
-  return verified;
-}
-
-void sendAuthRefusal(Exchange& exchange, const Error& error) {
-  const bool who = error.code != ErrorCode::kUnavailable && error.code != ErrorCode::kInvalidTn &&
-                   error.code != ErrorCode::kRateLimited;
-  if (!who) return sendRefusal(exchange, error);
-  cps(exchange).cps_metrics->countRefusal(std::string(errorTypeName(error.code)));
-  exchange.setHeader("WWW-Authenticate", "Bearer");
-  exchange.sendProblem(error, 401);
-}
-
 void publish(Exchange& exchange, std::optional<std::string> spc, std::size_t first) {
   CpsService& service = cps(exchange);
   if (!exchange.admitWrite()) return service.cps_metrics->countRefusal("rate-limited");
@@ -112,7 +84,7 @@ void publish(Exchange& exchange, std::optional<std::string> spc, std::size_t fir
   request.orig = pair->orig;
   request.passports_as_sent = passportsAsSent(*body);
   request.passports = parsed["passports"];
-  auto verified = authorize(exchange, request);
+  auto verified = authorizeBearer(exchange, request);
   if (!verified) return sendAuthRefusal(exchange, verified.error());
   auto kept = service.store->publish(pair->key(), passports, verified->retention,
                                      service.config.max_entries_per_tn);
@@ -133,7 +105,7 @@ void retrieve(Exchange& exchange, std::optional<std::string> spc, std::size_t fi
   request.spc = spc;
   request.dest = pair->dest;
   request.orig = pair->orig;
-  auto verified = authorize(exchange, request);
+  auto verified = authorizeBearer(exchange, request);
   if (!verified) return sendAuthRefusal(exchange, verified.error());
   auto live = service.store->published(pair->key(), exchange.now());
   if (!live) return sendRefusal(exchange, live.error());

@@ -92,6 +92,13 @@ redis.call('EXPIRE', seq, ttl)
 return -1
 )lua";
 
+// One more in a window: the counter dies with its window.
+constexpr const char* kCount = R"lua(
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[1]) end
+return n
+)lua";
+
 std::string key(std::string_view kind, std::string_view name) {
   return std::string(kKeys) + std::string(kind) + std::string(name);
 }
@@ -329,8 +336,34 @@ Result<std::string> RedisEntryStore::sharedSecret(const std::string& fresh) {
   return *secret;
 }
 
+Result<std::size_t> RedisEntryStore::countInWindow(const std::string& name, Instant window_end) {
+  auto reply =
+      command({"EVAL", kCount, "1", key("count:", name), std::to_string(unixTime(window_end) + 1)});
+  if (!reply) return std::unexpected(reply.error());
+  return std::size_t((*reply)->integer);
+}
+
+Result<std::string> RedisEntryStore::keepFirst(const std::string& name,
+                                               const std::function<std::string()>& make,
+                                               Instant expires) {
+  auto kept = command({"GET", key("kept:", name)});
+  if (!kept) return std::unexpected(kept.error());
+  if ((*kept)->type == REDIS_REPLY_STRING) return text(kept->get());
+  const long long ttl = std::max<long long>((expires - nowInstant()).count(), 1);
+  auto set = command({"SET", key("kept:", name), make(), "NX", "EX", std::to_string(ttl)});
+  if (!set) return std::unexpected(set.error());
+  // Another process may have kept its own in between: that one stands.
+  kept = command({"GET", key("kept:", name)});
+  if (!kept) return std::unexpected(kept.error());
+  if ((*kept)->type != REDIS_REPLY_STRING) {
+    return fail(ErrorCode::kUnavailable, "Redis lost " + name + " as soon as it was kept");
+  }
+  return text(kept->get());
+}
+
 Result<bool> RedisEntryStore::spendOnce(const std::string& name, Instant expires) {
-  const long long ttl = std::clamp<long long>((expires - nowInstant()).count(), 1, 4 * ttl_);
+  // A storage token's nonce is kept as long as its key is redeemable: days.
+  const long long ttl = std::clamp<long long>((expires - nowInstant()).count(), 1, 30 * 86400);
   auto reply = command({"SET", key("spent:", name), "1", "NX", "EX", std::to_string(ttl)});
   if (!reply) return std::unexpected(reply.error());
   return (*reply)->type == REDIS_REPLY_STATUS;

@@ -45,6 +45,9 @@ class RedisEntryStore : public EntryStore {
   std::vector<std::size_t> lengthsAt(long long tick) override;
   Result<std::string> sharedSecret(const std::string& fresh) override;
   Result<bool> spendOnce(const std::string& name, Instant expires) override;
+  Result<std::size_t> countInWindow(const std::string& name, Instant window_end) override;
+  Result<std::string> keepFirst(const std::string& name, const std::function<std::string()>& make,
+                                Instant expires) override;
   Result<void> publish(const std::string& pair, const std::vector<std::string>& passports,
                        Instant expires, std::size_t max_per_pair) override;
   Result<std::vector<std::string>> published(const std::string& pair, Instant now) override;

@@ -22,11 +22,20 @@ void servePublishWithSpc(Exchange& exchange);   // POST /passports/{spc}/{dest}/
 void servePublish(Exchange& exchange);          // POST /passports/{dest}/{orig}
 void serveRetrieveWithSpc(Exchange& exchange);  // GET /passports/{spc}/{dest}/{orig}
 void serveRetrieve(Exchange& exchange);         // GET /passports/{dest}/{orig}
+void serveTokenRequest(Exchange& exchange);     // POST /cps/token-request
+void serveIssuerDirectory(Exchange& exchange);  // GET /.well-known/private-token-issuer-directory
 void serveCpsHealth(Exchange& exchange);        // GET /healthz, GET /health
 void serveCpsMetrics(Exchange& exchange);       // GET /metrics
 
 // Answers `error` as a problem, counted among the refusals by its type,
 // with Retry-After when it is rate-limited or unavailable.
 void sendRefusal(Exchange& exchange, const Error& error);
+
+// A carrier's JWT (cps/bearer_jwt.h) checked for `request`, and its jti
+// spent; what sendAuthRefusal answers when it is refused.
+Result<VerifiedBearer> authorizeBearer(Exchange& exchange, const BearerRequest& request);
+// 401 with `WWW-Authenticate: Bearer` for a refused JWT; other failures
+// (the store away, a limit) as sendRefusal answers them.
+void sendAuthRefusal(Exchange& exchange, const Error& error);
 
 }  // namespace keydir

@@ -135,6 +135,11 @@ const std::map<std::string, Setter>& setters() {
       {"min_prefix_digits", number(&DirectoryConfig::min_prefix_digits)},
       {"max_prefix_numbers", number(&DirectoryConfig::max_prefix_numbers)},
       {"dummy_cache_mib", number(&DirectoryConfig::dummy_cache_mib)},
+      {"token_keys", text(&DirectoryConfig::token_keys)},
+      {"tokens_per_hour", number(&DirectoryConfig::tokens_per_hour)},
+      {"token_key_days", number(&DirectoryConfig::token_key_days)},
+      {"token_grace_hours", number(&DirectoryConfig::token_grace_hours)},
+      {"max_stores_per_tn_per_minute", number(&DirectoryConfig::max_stores_per_tn_per_minute)},
   };
   return table;
 }
@@ -259,6 +264,24 @@ Result<void> DirectoryConfig::validateCps() const {
     return fail(ErrorCode::kMalformed,
                 "the CPS needs --name, its host name as advertised: the audience of the JWTs "
                 "it accepts");
+  }
+  if (trust.empty()) {
+    return fail(ErrorCode::kMalformed,
+                "the CPS needs --trust, the STI-CA roots: storage tokens are issued to holders of "
+                "STIR certificates that chain to them, and the industry interface checks its "
+                "JWTs against them");
+  }
+  if (token_key_days < 1 || token_grace_hours < 0 || token_grace_hours >= 24 * token_key_days) {
+    return fail(ErrorCode::kMalformed,
+                "token_key_days must be at least 1 and token_grace_hours from 0 to under the "
+                "period");
+  }
+  if (tokens_per_hour < 1 || max_stores_per_tn_per_minute < 1) {
+    return fail(ErrorCode::kMalformed,
+                "tokens_per_hour and max_stores_per_tn_per_minute must be at least 1");
+  }
+  if (store == "memory" && token_keys.empty()) {
+    return fail(ErrorCode::kMalformed, "token_keys must name the file that keeps token keys");
   }
   // RFC 8816 section 7.5: a CPS keeps a PASSporT no longer than a minute.
   if (max_age_seconds < 1 || max_age_seconds > 60) {
@@ -390,7 +413,12 @@ nlohmann::json DirectoryConfig::toJson() const {
           {"max_entries", max_entries},
           {"min_prefix_digits", min_prefix_digits},
           {"max_prefix_numbers", max_prefix_numbers},
-          {"dummy_cache_mib", dummy_cache_mib}};
+          {"dummy_cache_mib", dummy_cache_mib},
+          {"token_keys", token_keys},
+          {"tokens_per_hour", tokens_per_hour},
+          {"token_key_days", token_key_days},
+          {"token_grace_hours", token_grace_hours},
+          {"max_stores_per_tn_per_minute", max_stores_per_tn_per_minute}};
 }
 
 }  // namespace keydir

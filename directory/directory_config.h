@@ -83,10 +83,10 @@ struct DirectoryConfig {
   // The Call Placement Service (docs/design.md section 13); `listen`, `trust`, the
   // listener's settings and `write_rate_per_second` above are its own. Its
   // body limit follows from the entry limits below, not max_body_bytes.
-  std::string name;                       // its host name: the audience of JWTs, the token issuer
-  std::string directory;                  // a directory or keydir cache naming each number's keys
-  std::string directory_ca;               // PEM bundle for an https directory
-  std::string tls_ca;  // PEM bundle for https x5u URLs of a private CA; empty: the system's
+  std::string name;          // its host name: the audience of JWTs, the token issuer
+  std::string directory;     // a directory or keydir cache naming each number's keys
+  std::string directory_ca;  // PEM bundle for an https directory
+  std::string tls_ca;        // PEM bundle for https x5u URLs of a private CA; empty: the system's
   std::string store = "memory";           // or redis://HOST:PORT[/DB]
   std::string base_path;                  // the path of the advertised CPS URI, if any
   long long max_age_seconds = 60;         // RFC 8816 7.5: at most 60
@@ -100,6 +100,12 @@ struct DirectoryConfig {
   std::size_t min_prefix_digits = 7;
   std::size_t max_prefix_numbers = 200;  // numbers a prefix answer may hold
   long long dummy_cache_mib = 64;        // dummies made once and served until they age out
+  // Storage tokens (docs/design.md section 14): a store spends one.
+  std::string token_keys = "cps-token-keys.json";  // 0600 file of keys, when the store is memory
+  std::size_t tokens_per_hour = 10000;             // issued to one certificate's key
+  long long token_key_days = 7;                    // a key's period
+  long long token_grace_hours = 24;                // its tokens taken this long after
+  std::size_t max_stores_per_tn_per_minute = 600;  // whatever the tokens (RFC 8816 6.1)
 
   // Applies one setting by its name (as in the JSON file and the flags,
   // with '-' or '_'). kMalformed names the setting and the expected form.

@@ -40,6 +40,7 @@ class Exchange {
   Result<std::string> body();
 
   void sendJson(int status, std::string_view json);
+  // Any body of `content_type`, text or bytes (a Privacy Pass TokenResponse).
   void sendText(int status, const std::string& content_type, std::string_view text);
   // A problem for `error`, with its own status or `status` when given.
   void sendProblem(const Error& error, int status = 0);

@@ -13,6 +13,7 @@
 #include "tests/support/keydir_cli.h"
 #include "tests/support/keydir_process.h"
 #include "tests/support/raw_socket.h"
+#include "tests/support/storage_tokens.h"
 
 namespace keydir::testing {
 namespace {
@@ -22,13 +23,16 @@ class CpsServerTest : public CpsBoardTest {
   // Runs `keydir cps` with short times so that aging is seen in seconds.
   void startCps(std::vector<std::string> settings = {}, bool tls = false,
                 std::vector<std::string> flags = {}) {
-    std::vector<std::string> arguments = {"--listen",     "127.0.0.1:0",
-                                          "--name",       "cps.test",
-                                          "--directory",  client_->baseUrl(),
-                                          "--access-log", (dir_ / "cps-access.log").string(),
-                                          "--set",        "max_age_seconds=4",
-                                          "--set",        "tick_seconds=1",
-                                          "--set",        "max_store_wait_seconds=2"};
+    std::vector<std::string> arguments = {
+        "--listen",     "127.0.0.1:0",
+        "--name",       "cps.test",
+        "--directory",  client_->baseUrl(),
+        "--access-log", (dir_ / "cps-access.log").string(),
+        "--set",        "max_age_seconds=4",
+        "--set",        "tick_seconds=1",
+        "--set",        "max_store_wait_seconds=2",
+        "--trust",      config_.trust,
+        "--set",        "token_keys=" + (dir_ / "cps-token-keys.json").string()};
     for (const std::string& setting : settings) {
       arguments.push_back("--set");
       arguments.push_back(setting);
@@ -50,7 +54,17 @@ class CpsServerTest : public CpsBoardTest {
 
   HttpAnswer storeEntry(const std::string& tn, const std::string& body,
                         const std::string& type = "application/json") {
-    return cps_client_->request("POST", "/cps/" + tn + "/ppts", body, type).value();
+    return cps_client_->request("POST", "/cps/" + tn + "/ppts", body, type, spending(nextToken()))
+        .value();
+  }
+  // A storage token of this test's CPS (several CPS processes on one Redis
+  // share their keys), fetched by the carrier a few at a time.
+  std::string nextToken() {
+    if (tokens_.empty()) tokens_ = storageTokens(*cps_client_, pki_->carrier, 8, nowInstant());
+    if (tokens_.empty()) return "";
+    std::string token = tokens_.back();
+    tokens_.pop_back();
+    return token;
   }
   HttpAnswer fetch(const std::string& path) { return cps_client_->request("GET", path).value(); }
   static std::string entryBody(const std::vector<std::string>& jwes) {
@@ -81,6 +95,7 @@ class CpsServerTest : public CpsBoardTest {
   std::unique_ptr<KeydirProcess> cps_;
   std::unique_ptr<DirectoryClient> cps_client_;
   int started_ = 0;
+  std::vector<std::string> tokens_;
 };
 
 // Two CPS processes on one real redis-server.
@@ -93,8 +108,8 @@ class CpsOnRedisTest : public CpsServerTest {
                                  "--save", "", "--appendonly", "no"},
         dir_.path(), dir_ / "redis.log");
     ASSERT_NE(redis_->port(), 0) << readText(dir_ / "redis.log");
-    const std::vector<std::string> flags = {
-        "--store", "redis://127.0.0.1:" + std::to_string(redis_->port()), "--trust", config_.trust};
+    const std::vector<std::string> flags = {"--store",
+                                            "redis://127.0.0.1:" + std::to_string(redis_->port())};
     startCps({}, false, flags);
     first_ = std::move(cps_);
     first_client_ = std::move(cps_client_);
@@ -102,7 +117,10 @@ class CpsOnRedisTest : public CpsServerTest {
   }
   HttpAnswer at(DirectoryClient& client, const std::string& method, const std::string& path,
                 const std::string& body = "") {
-    return client.request(method, path, body, body.empty() ? "" : "application/json").value();
+    return client
+        .request(method, path, body, body.empty() ? "" : "application/json",
+                 method == "POST" ? spending(nextToken()) : std::map<std::string, std::string>{})
+        .value();
   }
 
   std::unique_ptr<ChildServer> redis_;
@@ -177,9 +195,14 @@ TEST_F(CpsServerTest, EachBadInputGetsItsProblemAndNothingIsStored) {
       {"12025550150x", entryBody({good}), "application/json", "invalid-tn", ""},
       {"1234567890123456", entryBody({good}), "application/json", "invalid-tn", ""},
   };
+  // One token for every bad store: a store refused for its body spends none.
+  const std::string token = nextToken();
   for (const Bad& one : bad) {
     SCOPED_TRACE(one.body.substr(0, 60));
-    HttpAnswer answer = storeEntry(one.tn, one.body, one.type);
+    HttpAnswer answer =
+        cps_client_
+            ->request("POST", "/cps/" + one.tn + "/ppts", one.body, one.type, spending(token))
+            .value();
     expectProblem(answer, 400, one.problem, one.says);
   }
   expectProblem(fetch("/cps/prefix/120255/ppts"), 400, "malformed", "7 to 15 digits");
@@ -190,6 +213,14 @@ TEST_F(CpsServerTest, EachBadInputGetsItsProblemAndNothingIsStored) {
   EXPECT_EQ(metric("keydir_cps_entries_live"), 0);
   EXPECT_NE(fetch("/metrics").body.find("keydir_cps_refusals_total{reason=\"malformed\"} 8"),
             std::string::npos);
+  EXPECT_EQ(
+      cps_client_
+          ->request("POST", "/cps/" + std::string(kCalled) + "/ppts",
+                    entryBody(callerEntry(passportOf(480))), "application/json", spending(token))
+          .value()
+          .status,
+      201)
+      << "the token survived every refusal";
 }
 
 TEST_F(CpsServerTest, PastItsLimitsANumberIsAnswered429AndNothingMoreIsStored) {
@@ -207,9 +238,13 @@ TEST_F(CpsServerTest, PastItsLimitsANumberIsAnswered429AndNothingMoreIsStored) {
 TEST_F(CpsServerTest, AChunkedStoreIsTakenAndABadChunkStoresNothing) {
   startCps();
   const std::string body = entryBody(callerEntry(passportOf(480)));
-  const std::string head = "POST /cps/" + std::string(kCalled) +
-                           "/ppts HTTP/1.1\r\nHost: cps.test\r\nContent-Type: application/json\r\n"
-                           "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  auto head = [&] {
+    return "POST /cps/" + std::string(kCalled) +
+           "/ppts HTTP/1.1\r\nHost: cps.test\r\nContent-Type: application/json\r\n"
+           "Authorization: " +
+           privateTokenAuthorization(nextToken()) +
+           "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  };
   auto chunk = [](std::string_view data) {
     char size[16];
     std::snprintf(size, sizeof size, "%zx", data.size());
@@ -217,12 +252,12 @@ TEST_F(CpsServerTest, AChunkedStoreIsTakenAndABadChunkStoresNothing) {
   };
   const std::size_t half = body.size() / 2;
   auto socket = connectTo(cps_->port());
-  sendText(socket, head + chunk(body.substr(0, half)) + chunk(body.substr(half)) + "0\r\n\r\n");
+  sendText(socket, head() + chunk(body.substr(0, half)) + chunk(body.substr(half)) + "0\r\n\r\n");
   std::string answer = readUntilClosed(socket);
   EXPECT_EQ(answer.rfind("HTTP/1.1 201 ", 0), 0u) << answer;
 
   auto bad = connectTo(cps_->port());
-  sendText(bad, head + "10\r\n" + body.substr(0, 20) + "\r\n0\r\n\r\n");
+  sendText(bad, head() + "10\r\n" + body.substr(0, 20) + "\r\n0\r\n\r\n");
   answer = readUntilClosed(bad);
   EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << answer;
   EXPECT_EQ(metric("keydir_cps_stores_total"), 1);
@@ -244,7 +279,8 @@ TEST_F(CpsServerTest, OverHttpsWithABasePathAndALogThatNamesNoNumber) {
   startCps({"base_path=/oob"}, true);
   HttpAnswer stored = cps_client_
                           ->request("POST", "/oob/cps/" + std::string(kCalled) + "/ppts",
-                                    entryBody(callerEntry(passportOf(480))), "application/json")
+                                    entryBody(callerEntry(passportOf(480))), "application/json",
+                                    spending(nextToken()))
                           .value();
   ASSERT_EQ(stored.status, 201) << stored.body;
   EXPECT_EQ(stored.headers.at("location").rfind("/oob/cps/", 0), 0u);
@@ -258,18 +294,26 @@ TEST_F(CpsServerTest, OverHttpsWithABasePathAndALogThatNamesNoNumber) {
 }
 
 TEST_F(CpsServerTest, SettingsArePrintedAndAnAgeOverAMinuteIsRefusedAtStart) {
-  CommandRun printed = keydir("cps --name cps.test --listen 127.0.0.1:0 --print-config");
+  const std::string trust = " --trust " + config_.trust;
+  CommandRun printed = keydir("cps --name cps.test --listen 127.0.0.1:0 --print-config" + trust);
   ASSERT_EQ(printed.status, 0) << printed.output;
   nlohmann::json config = nlohmann::json::parse(printed.output);
   EXPECT_EQ(config["max_age_seconds"], 60);
   EXPECT_EQ(config["tick_seconds"], 2);
   EXPECT_EQ(config["min_prefix_digits"], 7);
-  CommandRun refused = keydir("cps --name cps.test --listen 127.0.0.1:0 --set max_age_seconds=61");
+  EXPECT_EQ(config["tokens_per_hour"], 10000);
+  EXPECT_EQ(config["token_key_days"], 7);
+  EXPECT_EQ(config["max_stores_per_tn_per_minute"], 600);
+  CommandRun refused =
+      keydir("cps --name cps.test --listen 127.0.0.1:0 --set max_age_seconds=61" + trust);
   EXPECT_NE(refused.status, 0);
   EXPECT_NE(refused.output.find("RFC 8816 7.5"), std::string::npos) << refused.output;
   CommandRun nameless = keydir("cps --listen 127.0.0.1:0");
   EXPECT_NE(nameless.status, 0);
   EXPECT_NE(nameless.output.find("--name"), std::string::npos) << nameless.output;
+  CommandRun untrusting = keydir("cps --name cps.test --listen 127.0.0.1:0");
+  EXPECT_NE(untrusting.status, 0);
+  EXPECT_NE(untrusting.output.find("storage tokens"), std::string::npos) << untrusting.output;
 }
 
 TEST_F(CpsServerTest, TheCalleeFetchesByPrefixAndVerifiesItsPassportAmongDummiesAndOthers) {
@@ -322,7 +366,18 @@ TEST_F(CpsServerTest, CpsStoreLeavesWhatEncryptPrintedAtTheCpsItNames) {
     encrypted["jwes"].push_back({{"kid", "k"}, {"alg", "X25519"}, {"jwe", jwe}});
   }
   writeText(dir_ / "encrypted.json", encrypted.dump());
-  nlohmann::json stored = keydirJson("cps store < " + (dir_ / "encrypted.json").string());
+  // The carrier's tokens first: the CPS is named cps.test, not its address.
+  const std::string tokens = (dir_ / "tokens.json").string();
+  const std::string cps = cps_client_->baseUrl() + "/oob";
+  nlohmann::json fetched = keydirJson(
+      "cps tokens --cps " + cps + " --name cps.test --cert " + pki_->carrier.files.chain.string() +
+      " --key " + pki_->carrier.files.key.string() + " --count 3 --out " + tokens);
+  EXPECT_EQ(fetched["fetched"], 3);
+  EXPECT_EQ(std::filesystem::status(tokens).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  nlohmann::json stored =
+      keydirJson("cps store --tokens " + tokens + " < " + (dir_ / "encrypted.json").string());
+  EXPECT_EQ(stored["tokens_left"], 2);
   EXPECT_EQ(stored["tn"], kCalled);
   EXPECT_EQ(stored["location"],
             "/oob/cps/" + std::string(kCalled) + "/ppts/" + stored["id"].get<std::string>());
@@ -330,7 +385,8 @@ TEST_F(CpsServerTest, CpsStoreLeavesWhatEncryptPrintedAtTheCpsItNames) {
   // A CPS that refuses says why, and the command exits 1.
   encrypted["jwes"] = {"not a jwe"};
   writeText(dir_ / "bad.json", encrypted.dump());
-  CommandRun refused = keydir("cps store < " + (dir_ / "bad.json").string());
+  CommandRun refused =
+      keydir("cps store --tokens " + tokens + " < " + (dir_ / "bad.json").string());
   EXPECT_EQ(refused.status, 1);
   EXPECT_NE(refused.output.find("malformed"), std::string::npos) << refused.output;
 }
@@ -395,6 +451,31 @@ TEST_F(CpsOnRedisTest, WithRedisGoneItAnswers503AndRecoversWithoutARestart) {
   EXPECT_EQ(again.status, 201) << again.body;
   EXPECT_EQ(at(*cps_client_, "GET", "/healthz").status, 200);
   EXPECT_EQ(at(*first_client_, "POST", path, body).status, 201) << "the other too";
+}
+
+}  // namespace
+}  // namespace keydir::testing
+
+namespace keydir::testing {
+namespace {
+
+TEST_F(CpsOnRedisTest, ATokenSpentAtOneProcessIsSpentAtTheOther) {
+  const std::string path = "/cps/" + std::string(kCalled) + "/ppts";
+  const std::string body = entryBody(callerEntry(passportOf(480)));
+  const std::string token = nextToken();
+  HttpAnswer first =
+      first_client_->request("POST", path, body, "application/json", spending(token)).value();
+  ASSERT_EQ(first.status, 201) << first.body;
+  HttpAnswer again =
+      cps_client_->request("POST", path, body, "application/json", spending(token)).value();
+  expectProblem(again, 401, "not-authorized", "spent before");
+  EXPECT_EQ(again.headers.at("www-authenticate").rfind("PrivateToken challenge=", 0), 0u);
+  HttpAnswer same =
+      first_client_->request("POST", path, body, "application/json", spending(token)).value();
+  expectProblem(same, 401, "not-authorized", "spent before");
+  // Both issue with the one key kept in Redis.
+  EXPECT_EQ(at(*first_client_, "GET", "/.well-known/private-token-issuer-directory").body,
+            at(*cps_client_, "GET", "/.well-known/private-token-issuer-directory").body);
 }
 
 }  // namespace

@@ -25,6 +25,7 @@ class IndustryInterfaceTest : public CpsBoardTest {
     config.listen = "127.0.0.1:0";
     config.access_log = "";
     config.trust = config_.trust;
+    config.token_keys = (dir_ / "cps-token-keys.json").string();
     config.spc_map = config_.spc_map;  // the reseller's delegate chain names SPC 1234
     useTls();
     config.tls_ca = tls_ca_;

@@ -29,6 +29,7 @@ struct Cps {
     config.listen = "127.0.0.1:0";
     config.access_log = "";
     config.trust = pki->trustFile().string();
+    config.token_keys = (dir / "token-keys.json").string();
     config.write_rate_per_second = 1e9;
     config.write_burst = 1e9;
     server = std::move(keydir::CpsServer::create(config, nullptr, std::string(32, 'k')).value());

@@ -18,12 +18,14 @@
 #include "certs/jwe.h"
 #include "certs/jws.h"
 #include "certs/pem.h"
+#include "certs/privacy_pass.h"
 #include "cps/cps_server.h"
 #include "cps/routes.h"
 #include "directory/server/routes.h"
 #include "tests/directory/feed_fixture.h"
 #include "tests/interop/node_script.h"
 #include "tests/support/cps_entries.h"
+#include "tests/support/storage_tokens.h"
 
 namespace keydir {
 namespace {
@@ -81,7 +83,9 @@ class OpenApiTest : public testing::FeedTest {
     config.directory = client_->baseUrl();
     config.max_entries_per_tn = 1;
     config.max_prefix_numbers = 1;
+    config.tokens_per_hour = 5;
     config.trust = config_.trust;
+    config.token_keys = (dir_ / "cps-token-keys.json").string();
     cps_ = CpsServer::create(config, clock_.get()).value();
     cps_->start();
     cps_client_.emplace(DirectoryClient::create(cps_->baseUrl(), "").value());
@@ -226,6 +230,7 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
       nlohmann::json{{"jwes", {encryptJwe("a PASSporT", callee_key.get(), "kid-1").value()}}}
           .dump();
   std::string entry_id;
+  int jti_count = 0;
   const std::string passport = "eyJhbGciOiJFUzI1NiJ9.e30.c2ln";
   const std::string passports = nlohmann::json{{"passports", {passport}}}.dump();
   auto industry = [&](const std::string& method, const std::string& path, const std::string& token,
@@ -235,6 +240,39 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
     return cps.request(method, path, body, "application/json", headers).value();
   };
   const std::string pair = "/12025550150/13125550100";
+  std::vector<std::string> tokens = testing::storageTokens(cps, pki_->carrier, 4, clock_->now());
+  // A store that spends a storage token.
+  auto spend = [&](const std::string& path, const std::string& body) {
+    const std::string token = tokens.back();
+    tokens.pop_back();
+    return cps.request("POST", path, body, "application/json", testing::spending(token)).value();
+  };
+  // A TokenRequest for the CPS's key, with its JWT.
+  auto token_request = [&](std::string body) {
+    nlohmann::json claims = {{"iat", unixTime(clock_->now())},
+                             {"jti", "t-" + std::to_string(++jti_count)},
+                             {"aud", "cps.test"},
+                             {"action", "token"},
+                             {"req", base64UrlEncode(sha256(body))}};
+    const std::string jwt =
+        signJws({}, claims.dump(), pki_->carrier.key.get(), pki_->carrier.chain).value();
+    return cps
+        .request("POST", "/cps/token-request", body, "application/private-token-request",
+                 {{"Authorization", "Bearer " + jwt}})
+        .value();
+  };
+  // A TokenRequest for the key the CPS issues with now.
+  auto signable = [&] {
+    const nlohmann::json directory =
+        nlohmann::json::parse(send(cps, "GET", "/.well-known/private-token-issuer-directory").body);
+    const Bytes key =
+        base64UrlDecodePadded(directory["token-keys"][0]["token-key"].get<std::string>()).value();
+    return draftTokenRequest(asStringView(key),
+                             encodeTokenChallenge({kBlindRsaTokenType, "cps.test", "", "cps.test"}))
+        .value()
+        .request;
+  };
+  const std::string good_request = std::string("\x00\x02", 2) + char(0) + std::string(256, '\x01');
 
   // Each case: the server, the documented operation, and the request.
   struct Case {
@@ -411,16 +449,25 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
       {"cache", "GET", "/metrics", 200, [&] { return send(cache, "GET", "/metrics"); }},
       {"cps", "POST", "/cps/{tn}/ppts", 201,
        [&] {
-         HttpAnswer stored = send(cps, "POST", "/cps/12025550150/ppts", entry);
+         HttpAnswer stored = spend("/cps/12025550150/ppts", entry);
          if (stored.status == 201) entry_id = nlohmann::json::parse(stored.body)["id"];
          return stored;
        }},
-      {"cps", "POST", "/cps/{tn}/ppts", 400,
-       [&] { return send(cps, "POST", "/cps/12025550150/ppts", "{"); }},
-      {"cps", "POST", "/cps/{tn}/ppts", 413,
-       [&] { return send(cps, "POST", "/cps/12025550150/ppts", std::string(70000, 'x')); }},
-      {"cps", "POST", "/cps/{tn}/ppts", 429,
+      {"cps", "POST", "/cps/{tn}/ppts", 400, [&] { return spend("/cps/12025550150/ppts", "{"); }},
+      {"cps", "POST", "/cps/{tn}/ppts", 401,
        [&] { return send(cps, "POST", "/cps/12025550150/ppts", entry); }},
+      {"cps", "POST", "/cps/{tn}/ppts", 413,
+       [&] { return spend("/cps/12025550150/ppts", std::string(70000, 'x')); }},
+      {"cps", "POST", "/cps/{tn}/ppts", 429, [&] { return spend("/cps/12025550150/ppts", entry); }},
+      {"cps", "GET", "/.well-known/private-token-issuer-directory", 200,
+       [&] { return send(cps, "GET", "/.well-known/private-token-issuer-directory"); }},
+      {"cps", "POST", "/cps/token-request", 401,
+       [&] { return send(cps, "POST", "/cps/token-request", good_request); }},
+      {"cps", "POST", "/cps/token-request", 200, [&] { return token_request(signable()); }},
+      // tokens_per_hour is 5: four fetched above, one just now, and this one.
+      {"cps", "POST", "/cps/token-request", 429, [&] { return token_request(signable()); }},
+      {"cps", "POST", "/cps/token-request", 422,
+       [&] { return token_request(good_request.substr(0, 100)); }},
       {"cps", "GET", "/cps/{tn}/ppts", 200,
        [&] { return send(cps, "GET", "/cps/12025550150/ppts"); }},
       {"cps", "GET", "/cps/{tn}/ppts", 400, [&] { return send(cps, "GET", "/cps/abc/ppts"); }},

@@ -127,17 +127,19 @@ TEST(KeydirDemo, RunsEveryStepLeavesNothingBehindAndKeepsTheFolderWhenAsked) {
   CommandRun kept =
       keydir("demo --dir " + (dir / "demo").string() + " 2>" + (dir / "stderr").string());
   ASSERT_EQ(kept.status, 0) << kept.output;
-  EXPECT_NE(kept.output.find("15. The directory's request log holds"), std::string::npos)
+  EXPECT_NE(kept.output.find("16. The directory's request log holds"), std::string::npos)
       << kept.output;
-  EXPECT_NE(kept.output.find("16. The CPS's request log holds"), std::string::npos) << kept.output;
-  EXPECT_EQ(std::count(kept.output.begin(), kept.output.end(), '\n') <= 36, true)
+  EXPECT_NE(kept.output.find("17. The CPS's request log holds"), std::string::npos) << kept.output;
+  EXPECT_NE(kept.output.find("storage tokens"), std::string::npos) << kept.output;
+  EXPECT_EQ(std::count(kept.output.begin(), kept.output.end(), '\n') <= 38, true)
       << "one or two lines a step";
   EXPECT_NE(kept.output.find("refused, as it should be: 422"), std::string::npos);
   EXPECT_NE(kept.output.find("refused, as it should be: signature: "), std::string::npos);
   EXPECT_EQ(readText(dir / "stderr"), "") << "the servers' lines go to servers.log";
   for (const char* name : {"resolve.json", "passport.jws", "encrypted.json", "advertisement.jws",
                            "directory-access.log", "acme-encryption-key.pem", "servers.log",
-                           "cps-access.log", "cps-prefix-answer.json", "tls/ca.pem"}) {
+                           "cps-access.log", "cps-prefix-answer.json", "tls/ca.pem",
+                           "storage-tokens.json"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / "demo" / name)) << name;
   }
   nlohmann::json encrypted = nlohmann::json::parse(readText(dir / "demo" / "encrypted.json"));

@@ -27,6 +27,7 @@ int runCache(const std::vector<std::string_view>& args);
 int runCps(const std::vector<std::string_view>& args);
 int runCpsStore(const std::vector<std::string_view>& args);
 int runCpsFetch(const std::vector<std::string_view>& args);
+int runCpsTokens(const std::vector<std::string_view>& args);
 int runRegister(const std::vector<std::string_view>& args);
 int runLookup(const std::vector<std::string_view>& args);
 int runRevoke(const std::vector<std::string_view>& args);

@@ -26,6 +26,7 @@
 #include "certs/pem.h"
 #include "certs/pki_directory.h"
 #include "cps/cps_server.h"
+#include "cps/storage_token_client.h"
 #include "directory/server/directory_server.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/options.h"
@@ -303,6 +304,8 @@ class Demo {
     config.tls_cert = (dir_ / "tls" / "cps.pem").string();
     config.tls_key = (dir_ / "tls" / "cps.key").string();
     config.access_log = (dir_ / "cps-access.log").string();
+    config.trust = (dir_ / "pki" / "trust.pem").string();
+    config.token_keys = (dir_ / "cps-token-keys.json").string();
     cps_ = orFail(CpsServer::create(config), "starting the CPS");
     cps_->start();
     cps_uri_ = cps_->baseUrl();
@@ -359,16 +362,38 @@ class Demo {
     return jwes;
   }
 
+  // The carrier's storage tokens: blind-signed for its STIR certificate,
+  // spent by stores the CPS cannot tie to it.
+  void fetchStorageTokensAsTheCarrier() {
+    Identity carrier = identity("carrier");
+    wallet_.cps = cps_uri_;
+    wallet_.name = "127.0.0.1";
+    orFail(fetchStorageTokens(*cps_client_, "", TokenHolder{&carrier.chain, carrier.key.get()}, 3,
+                              wallet_, nowInstant()),
+           "fetching storage tokens");
+    orFail(writeTokenWallet(dir_ / "storage-tokens.json", wallet_), "writing the tokens");
+    say("The carrier fetched 3 storage tokens (Privacy Pass, blind RSA) with its STIR",
+        "certificate (storage-tokens.json); the CPS signed them without seeing them.");
+  }
+
   void storeAtCps(const nlohmann::json& jwes) {
+    fetchStorageTokensAsTheCarrier();
     nlohmann::json body = {{"jwes", nlohmann::json::array()}};
     for (const auto& jwe : jwes) body["jwes"].push_back(textField(jwe, "jwe"));
-    auto answer = orFail(cps_client_->call("POST", "/cps/" + std::string(kCallee) + "/ppts",
-                                           body.dump(), "application/json"),
-                         "storing at the CPS");
+    const std::string token = wallet_.tokens.back();
+    wallet_.tokens.pop_back();
+    auto answer =
+        orFail(cps_client_->request("POST", "/cps/" + std::string(kCallee) + "/ppts", body.dump(),
+                                    "application/json",
+                                    {{"Authorization", privateTokenAuthorization(token)}}),
+               "storing at the CPS");
+    if (answer.status != 201) {
+      throw DemoFailure{"storing at the CPS: " + errorFromProblem(answer).message};
+    }
     stored_id_ = textField(nlohmann::json::parse(answer.body, nullptr, false), "id");
     say("The caller left them at the CPS as one entry under +" + std::string(kCallee) + ", id " +
             stored_id_ + ";",
-        "the CPS keeps it for 60 s and then forgets it.");
+        "spending one token, which the CPS cannot link to the carrier; it keeps the entry 60 s.");
   }
 
   // acme's verification service holds acme's key alone, and asks for every
@@ -471,6 +496,7 @@ class Demo {
   std::unique_ptr<CacheServer> cache_;
   std::unique_ptr<CpsServer> cps_;
   std::string directory_url_, cps_uri_, stored_id_;
+  TokenWallet wallet_;
   std::optional<DirectoryClient> directory_client_, cache_client_, cps_client_;
   std::map<std::string, std::string> encryption_keys_;  // key id -> its PEM file
   std::optional<StderrToFile> servers_log_;

@@ -19,6 +19,7 @@ constexpr Command kCommands[] = {
     {"cache", "run a caching proxy of a directory, inside your own network", runCache},
     // Before "cps": the first name that fits is taken.
     {"cps store", "leave what `keydir encrypt` made at the callee's CPS", runCpsStore},
+    {"cps tokens", "fetch storage tokens from a CPS as a STIR certificate's holder", runCpsTokens},
     {"cps fetch", "fetch a number's entries from a CPS, decrypt and verify them", runCpsFetch},
     {"cps", "run a Call Placement Service, where encrypted PASSporTs are left", runCps},
     {"register", "register a credential with a directory", runRegister},
