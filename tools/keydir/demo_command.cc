@@ -17,18 +17,16 @@
 #include "advertise/advertisement_signer.h"
 #include "cache/cache_server.h"
 #include "certs/base64.h"
-#include "certs/certificate_issuer.h"
 #include "certs/credential_issuer.h"
 #include "certs/json_fields.h"
-#include "certs/jwe.h"
 #include "certs/key_pair.h"
 #include "certs/passport.h"
 #include "certs/pem.h"
 #include "certs/pki_directory.h"
-#include "cps/cps_server.h"
-#include "cps/storage_token_client.h"
 #include "directory/server/directory_server.h"
 #include "tools/keydir/command.h"
+#include "tools/keydir/demo_cps.h"
+#include "tools/keydir/demo_steps.h"
 #include "tools/keydir/options.h"
 #include "tools/keydir/relying_party.h"
 
@@ -37,19 +35,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kCallee = "12025550150";  // acme's, inside SPC 1234
-constexpr const char* kCaller = "13125550100";  // the carrier's own range
-
-// A step that did not go as the demo expects: says which and why.
-struct DemoFailure {
-  std::string what;
-};
-
-template <class T>
-T orFail(Result<T> result, const std::string& what) {
-  if (!result) throw DemoFailure{what + ": " + result.error().message};
-  if constexpr (!std::is_void_v<T>) return std::move(*result);
-}
+using namespace demo;
 
 // While it lives, what goes to stderr goes to `file`: the in-process
 // servers' own lines land in the folder instead of between the steps.
@@ -67,12 +53,7 @@ class StderrToFile {
 
 class Demo {
  public:
-  struct Identity {
-    std::vector<X509Ptr> chain;
-    EvpPkeyPtr key;
-  };
-
-  Demo(fs::path dir) : dir_(std::move(dir)) {}
+  explicit Demo(fs::path dir) : narrator_(std::move(dir)), cps_(narrator_) {}
 
   void run() {
     const Instant now = nowInstant();
@@ -80,48 +61,31 @@ class Demo {
     startDirectory();
     registerKeys(now);
     startCache();
-    startCps(now);
+    cps_.start(cache_->baseUrl(), now);
     advertiseCps(now);
     refuseOverreach(now);
     cacheCatchesUp("it has the advertisement");
     nlohmann::json keys = resolveThroughCache(now);
     std::string passport = signCall(now);
     nlohmann::json jwes = encryptToEveryKey(passport, keys);
-    storeAtCps(jwes);
-    std::string decrypted = calleeFetchesByPrefix();
+    cps_.store(jwes);
+    std::string decrypted = cps_.calleeFetchesByPrefix();
     calleeVerifies(decrypted, passport, now);
     stopServers();
     directoryLogHoldsNoTn();
-    cpsLogNamesNoCaller();
+    cps_.logNamesNoCaller();
   }
 
   void stopServers() {
-    if (cps_) cps_->stop();
+    cps_.stop();
     if (cache_) cache_->stop();
     if (directory_) directory_->stop();
-    cps_.reset();
     cache_.reset();
     directory_.reset();
     servers_log_.reset();
   }
 
  private:
-  void say(const std::string& first, const std::string& second = "") {
-    std::cout << std::to_string(++step_) << ". " << first << "\n";
-    if (!second.empty()) std::cout << "   " << second << "\n";
-    std::cout.flush();
-  }
-  void refused(const std::string& line) {
-    std::cout << "   refused, as it should be: " << line << "\n";
-  }
-  std::string file(const std::string& name, const std::string& content) {
-    orFail(writeFile(dir_ / name, content), "writing " + name);
-    return name;
-  }
-  Identity identity(const std::string& name) {
-    return {orFail(loadCertificates(dir_ / "pki" / (name + ".chain.pem")), "loading " + name),
-            orFail(loadPrivateKey(dir_ / "pki" / (name + ".key")), "loading " + name + "'s key")};
-  }
   static IssueRequest request(std::string name, CertificateKind kind, std::string issuer,
                               const std::string& scope) {
     IssueRequest request;
@@ -133,9 +97,9 @@ class Demo {
   }
 
   void makePki(Instant now) {
-    auto pki = orFail(PkiDirectory::init(dir_ / "pki", now), "making the STI-CA");
+    auto pki = orFail(PkiDirectory::init(narrator_.dir() / "pki", now), "making the STI-CA");
     party_.spc_map.add({orFail(TnScope::parse("1-12025550000-10000"), "map"), "1234"});
-    file("spc-map.csv", "# scope,spc\n1-12025550000-10000,1234\n");
+    narrator_.file("spc-map.csv", "# scope,spc\n1-12025550000-10000,1234\n");
     IssueRequest carrier =
         request("carrier", CertificateKind::kServiceProvider, "intermediate", "0-1234");
     carrier.scopes.push_back(orFail(TnScope::parse("1-13125550000-10000"), "scope"));
@@ -148,36 +112,37 @@ class Demo {
                      now, &party_.spc_map),
            "issuing acme");
     party_.trust = orFail(TrustStore::load(pki.trustFile()), "loading trust.pem");
-    say("PKI in pki/: an STI-CA; a carrier holding SPC 1234 and +13125550000-9999;",
+    narrator_.say(
+        "PKI in pki/: an STI-CA; a carrier holding SPC 1234 and +13125550000-9999;",
         "a reseller, an RFC 9060 delegate CA under it; acme, an enterprise under the reseller "
         "(+12025550100-199).");
   }
 
   void startDirectory() {
     DirectoryConfig config;
-    config.db = (dir_ / "directory.db").string();
-    config.trust = (dir_ / "pki" / "trust.pem").string();
-    config.spc_map = (dir_ / "spc-map.csv").string();
+    config.db = (narrator_.dir() / "directory.db").string();
+    config.trust = (narrator_.dir() / "pki" / "trust.pem").string();
+    config.spc_map = (narrator_.dir() / "spc-map.csv").string();
     config.listen = "127.0.0.1:0";
-    config.access_log = (dir_ / "directory-access.log").string();
-    servers_log_.emplace(dir_ / "servers.log");
+    config.access_log = (narrator_.dir() / "directory-access.log").string();
+    servers_log_.emplace(narrator_.dir() / "servers.log");
     directory_ = orFail(DirectoryServer::create(config), "starting the directory");
     directory_->start();
     directory_url_ = "http://127.0.0.1:" + std::to_string(directory_->port());
     directory_client_.emplace(orFail(DirectoryClient::create(directory_url_, ""), "client"));
-    say("Directory on " + directory_url_ +
-            " (directory.db; its request log is "
-            "directory-access.log;",
-        "what the directory and the cache say goes to servers.log).");
+    narrator_.say("Directory on " + directory_url_ +
+                      " (directory.db; its request log is "
+                      "directory-access.log;",
+                  "what the directory and the cache say goes to servers.log).");
   }
 
   // Makes a credential for `who`'s ECDH key, registers it, keeps the key.
   std::string registerKey(const std::string& who, KeyType type, Instant now) {
-    Identity signer = identity(who);
+    Identity signer = narrator_.identity(who);
     auto issued = orFail(
         issueCredential(signer.chain, signer.key.get(), type, std::chrono::hours(24 * 7), now),
         "making " + who + "'s credential");
-    file(who + "-encryption-key.pem", privateKeyPem(issued.private_key.get()));
+    narrator_.file(who + "-encryption-key.pem", privateKeyPem(issued.private_key.get()));
     auto answer =
         orFail(directory_client_->request("POST", "/v1/keys",
                                           registrationBody(issued.credential, signer.chain).dump(),
@@ -192,14 +157,14 @@ class Demo {
   void registerKeys(Instant now) {
     std::string acme = registerKey("acme", KeyType::kX25519, now);
     std::string carrier = registerKey("carrier", KeyType::kP256, now);
-    say("Registered acme's X25519 key " + acme.substr(0, 12) + "... and the carrier's P-256 key " +
-            carrier.substr(0, 12) + "...,",
-        "each bound to its STIR certificate by a delegated credential (RFC 9345).");
+    narrator_.say("Registered acme's X25519 key " + acme.substr(0, 12) +
+                      "... and the carrier's P-256 key " + carrier.substr(0, 12) + "...,",
+                  "each bound to its STIR certificate by a delegated credential (RFC 9345).");
   }
 
   void advertiseCps(Instant now) {
-    Identity carrier = identity("carrier");
-    std::vector<CpsEntry> entries = {{orFail(TnScope::parse("0-1234"), "scope"), cps_uri_}};
+    Identity carrier = narrator_.identity("carrier");
+    std::vector<CpsEntry> entries = {{orFail(TnScope::parse("0-1234"), "scope"), cps_.uri()}};
     std::string jws =
         orFail(signAdvertisement({entries, now, std::nullopt}, carrier.key.get(), carrier.chain),
                "signing the advertisement");
@@ -207,9 +172,9 @@ class Demo {
         orFail(directory_client_->request("POST", "/v1/advertisements", jws, "application/jose"),
                "publishing the advertisement");
     if (answer.status != 201) throw DemoFailure{"publishing the advertisement: " + answer.body};
-    file("advertisement.jws", jws + "\n");
-    say("The carrier advertised its CPS " + cps_uri_ + " for SPC 1234,",
-        "signed with its STIR certificate (advertisement.jws).");
+    narrator_.file("advertisement.jws", jws + "\n");
+    narrator_.say("The carrier advertised its CPS " + cps_.uri() + " for SPC 1234,",
+                  "signed with its STIR certificate (advertisement.jws).");
   }
 
   void refuseOverreach(Instant now) {
@@ -218,9 +183,10 @@ class Demo {
     IssueRequest rogue =
         request("rogue", CertificateKind::kEnterprise, "reseller", "1-14155550100-100");
     rogue.allow_overreach = true;
-    orFail(orFail(PkiDirectory::open(dir_ / "pki"), "pki").issue(rogue, now, &party_.spc_map),
+    orFail(orFail(PkiDirectory::open(narrator_.dir() / "pki"), "pki")
+               .issue(rogue, now, &party_.spc_map),
            "issuing rogue");
-    Identity signer = identity("rogue");
+    Identity signer = narrator_.identity("rogue");
     auto issued = orFail(issueCredential(signer.chain, signer.key.get(), KeyType::kX25519,
                                          std::chrono::hours(24), now),
                          "rogue's credential");
@@ -232,27 +198,27 @@ class Demo {
     if (answer.status < 400)
       throw DemoFailure{"the directory took a key outside its signer's numbers"};
     nlohmann::json problem = nlohmann::json::parse(answer.body, nullptr, false);
-    say("A key for +14155550100-199 under the reseller, which holds none of them:");
-    refused(std::to_string(answer.status) + " " + textField(problem, "title") + ": " +
-            textField(problem, "detail"));
+    narrator_.say("A key for +14155550100-199 under the reseller, which holds none of them:");
+    narrator_.refused(std::to_string(answer.status) + " " + textField(problem, "title") + ": " +
+                      textField(problem, "detail"));
   }
 
   void startCache() {
     DirectoryConfig config;
     config.upstream = directory_url_;
-    config.db = (dir_ / "cache.db").string();
-    config.trust = (dir_ / "pki" / "trust.pem").string();
-    config.spc_map = (dir_ / "spc-map.csv").string();
+    config.db = (narrator_.dir() / "cache.db").string();
+    config.trust = (narrator_.dir() / "pki" / "trust.pem").string();
+    config.spc_map = (narrator_.dir() / "spc-map.csv").string();
     config.listen = "127.0.0.1:0";
-    config.access_log = (dir_ / "cache-access.log").string();
+    config.access_log = (narrator_.dir() / "cache-access.log").string();
     config.poll_seconds = 2;
     cache_ = orFail(CacheServer::create(config), "starting the cache");
     cache_->start();
     cache_client_.emplace(orFail(DirectoryClient::create(cache_->baseUrl(), ""), "client"));
     const std::int64_t sequence = cacheCatchesUp("it copied the directory");
-    say("Cache (mirror mode) on " + cache_->baseUrl() + ": it copied the directory at sequence " +
-            std::to_string(sequence) + ",",
-        "verifying every record itself; from here the caller asks only the cache.");
+    narrator_.say("Cache (mirror mode) on " + cache_->baseUrl() +
+                      ": it copied the directory at sequence " + std::to_string(sequence) + ",",
+                  "verifying every record itself; from here the caller asks only the cache.");
   }
 
   // Waits until the cache has every change the directory has; its sequence.
@@ -273,78 +239,36 @@ class Demo {
     return wanted;
   }
 
-  // The carrier's CPS on loopback over HTTPS (advertised CPS URIs are
-  // https), with a certificate from a demo TLS CA in tls/. It asks the
-  // cache, not the directory, for each number's keys, to shape dummies.
-  void startCps(Instant now) {
-    fs::create_directories(dir_ / "tls");
-    EvpPkeyPtr ca_key = generateKey(KeyType::kP256), server_key = generateKey(KeyType::kP256);
-    CertificateRequest ca;
-    ca.common_name = "keydir demo TLS CA";
-    ca.is_ca = true;
-    ca.not_before = now - std::chrono::hours(1);
-    ca.not_after = now + std::chrono::hours(24);
-    X509Ptr ca_certificate =
-        orFail(issueCertificate(ca, ca_key.get(), nullptr, ca_key.get()), "the demo TLS CA");
-    CertificateRequest server = ca;
-    server.common_name = "127.0.0.1";
-    server.is_ca = false;
-    server.subject_alt_names = {"IP:127.0.0.1", "DNS:localhost"};
-    X509Ptr server_certificate =
-        orFail(issueCertificate(server, server_key.get(), ca_certificate.get(), ca_key.get()),
-               "the CPS's TLS certificate");
-    file("tls/ca.pem", certificatePem(ca_certificate.get()));
-    file("tls/cps.pem", certificatePem(server_certificate.get()));
-    file("tls/cps.key", privateKeyPem(server_key.get()));
-
-    DirectoryConfig config;
-    config.name = "127.0.0.1";
-    config.listen = "127.0.0.1:0";
-    config.directory = cache_->baseUrl();
-    config.tls_cert = (dir_ / "tls" / "cps.pem").string();
-    config.tls_key = (dir_ / "tls" / "cps.key").string();
-    config.access_log = (dir_ / "cps-access.log").string();
-    config.trust = (dir_ / "pki" / "trust.pem").string();
-    config.token_keys = (dir_ / "cps-token-keys.json").string();
-    cps_ = orFail(CpsServer::create(config), "starting the CPS");
-    cps_->start();
-    cps_uri_ = cps_->baseUrl();
-    cps_client_.emplace(orFail(
-        DirectoryClient::create(cps_uri_, (dir_ / "tls" / "ca.pem").string()), "CPS client"));
-    say("The carrier's CPS on " + cps_uri_ + " (TLS from the demo CA in tls/; its request log is",
-        "cps-access.log). It shapes its dummies from the keys the cache names.");
-  }
-
   nlohmann::json resolveThroughCache(Instant now) {
     Checked keys = orFail(checkedKeys(*cache_client_, kCallee, party_, now), "asking the cache");
     Checked cps =
         orFail(checkedCps(*cache_client_, kCallee, party_, now, false), "asking the cache");
-    file("resolve.json",
-         nlohmann::json{{"tn", kCallee},
-                        {"keys", keys.accepted},
-                        {"cps", cps.accepted},
-                        {"rejected", {{"keys", keys.rejected}, {"cps", cps.rejected}}}}
-                 .dump(2) +
-             "\n");
+    narrator_.file("resolve.json",
+                   nlohmann::json{{"tn", kCallee},
+                                  {"keys", keys.accepted},
+                                  {"cps", cps.accepted},
+                                  {"rejected", {{"keys", keys.rejected}, {"cps", cps.rejected}}}}
+                           .dump(2) +
+                       "\n");
     if (keys.accepted.size() != 2 || cps.accepted.size() != 1) {
       throw DemoFailure{"resolving through the cache gave " + std::to_string(keys.accepted.size()) +
                         " keys and " + std::to_string(cps.accepted.size()) + " CPS (resolve.json)"};
     }
-    say("Resolved +" + std::string(kCallee) +
-            " through the cache: " + std::to_string(keys.accepted.size()) + " keys and the CPS " +
-            textField(cps.accepted[0], "uri") + ",",
-        "each checked here against the STI-CA, not taken on trust (resolve.json).");
+    narrator_.say("Resolved +" + std::string(kCallee) +
+                      " through the cache: " + std::to_string(keys.accepted.size()) +
+                      " keys and the CPS " + textField(cps.accepted[0], "uri") + ",",
+                  "each checked here against the STI-CA, not taken on trust (resolve.json).");
     return keys.accepted;
   }
 
   std::string signCall(Instant now) {
-    Identity carrier = identity("carrier");
+    Identity carrier = narrator_.identity("carrier");
     std::string passport =
         orFail(signPassport({kCaller, {kCallee}, now, "A", ""}, carrier.key.get(), carrier.chain),
                "signing the PASSporT");
-    file("passport.jws", passport + "\n");
-    say("The caller's authentication service signed a SHAKEN PASSporT from +" +
-        std::string(kCaller) + " to +" + kCallee + " (passport.jws).");
+    narrator_.file("passport.jws", passport + "\n");
+    narrator_.say("The caller's authentication service signed a SHAKEN PASSporT from +" +
+                  std::string(kCaller) + " to +" + kCallee + " (passport.jws).");
     return passport;
   }
 
@@ -354,76 +278,13 @@ class Demo {
       throw DemoFailure{"encrypting: " + encrypted.rejected.dump()};
     }
     const nlohmann::json& jwes = encrypted.jwes;
-    file("encrypted.json",
-         nlohmann::json{{"tn", kCallee}, {"cps", {cps_uri_}}, {"jwes", jwes}}.dump(2) + "\n");
-    say("Encrypted it to each of the callee's " + std::to_string(jwes.size()) +
-            " keys (ECDH-ES, A256GCM) (encrypted.json).",
-        "The CPS will see only ciphertext.");
+    narrator_.file(
+        "encrypted.json",
+        nlohmann::json{{"tn", kCallee}, {"cps", {cps_.uri()}}, {"jwes", jwes}}.dump(2) + "\n");
+    narrator_.say("Encrypted it to each of the callee's " + std::to_string(jwes.size()) +
+                      " keys (ECDH-ES, A256GCM) (encrypted.json).",
+                  "The CPS will see only ciphertext.");
     return jwes;
-  }
-
-  // The carrier's storage tokens: blind-signed for its STIR certificate,
-  // spent by stores the CPS cannot tie to it.
-  void fetchStorageTokensAsTheCarrier() {
-    Identity carrier = identity("carrier");
-    wallet_.cps = cps_uri_;
-    wallet_.name = "127.0.0.1";
-    orFail(fetchStorageTokens(*cps_client_, "", TokenHolder{&carrier.chain, carrier.key.get()}, 3,
-                              wallet_, nowInstant()),
-           "fetching storage tokens");
-    orFail(writeTokenWallet(dir_ / "storage-tokens.json", wallet_), "writing the tokens");
-    say("The carrier fetched 3 storage tokens (Privacy Pass, blind RSA) with its STIR",
-        "certificate (storage-tokens.json); the CPS signed them without seeing them.");
-  }
-
-  void storeAtCps(const nlohmann::json& jwes) {
-    fetchStorageTokensAsTheCarrier();
-    nlohmann::json body = {{"jwes", nlohmann::json::array()}};
-    for (const auto& jwe : jwes) body["jwes"].push_back(textField(jwe, "jwe"));
-    const std::string token = wallet_.tokens.back();
-    wallet_.tokens.pop_back();
-    auto answer =
-        orFail(cps_client_->request("POST", "/cps/" + std::string(kCallee) + "/ppts", body.dump(),
-                                    "application/json",
-                                    {{"Authorization", privateTokenAuthorization(token)}}),
-               "storing at the CPS");
-    if (answer.status != 201) {
-      throw DemoFailure{"storing at the CPS: " + errorFromProblem(answer).message};
-    }
-    stored_id_ = textField(nlohmann::json::parse(answer.body, nullptr, false), "id");
-    say("The caller left them at the CPS as one entry under +" + std::string(kCallee) + ", id " +
-            stored_id_ + ";",
-        "spending one token, which the CPS cannot link to the carrier; it keeps the entry 60 s.");
-  }
-
-  // acme's verification service holds acme's key alone, and asks for every
-  // number under +1202555 so as not to tell the CPS which one it holds.
-  std::string calleeFetchesByPrefix() {
-    auto key = orFail(loadPrivateKey(dir_ / "acme-encryption-key.pem"), "loading acme's key");
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    for (;;) {
-      auto answer =
-          orFail(cps_client_->call("GET", "/cps/prefix/1202555/ppts"), "fetching from the CPS");
-      nlohmann::json entries = nlohmann::json::parse(answer.body, nullptr, false);
-      file("cps-prefix-answer.json", entries.dump(2) + "\n");
-      for (const auto& entry : entries["ppts"]) {
-        for (const auto& jwe : entry["jwes"]) {
-          auto opened = decryptJwe(jwe.get<std::string>(), key.get());
-          if (!opened) continue;
-          if (textField(entry, "id") != stored_id_) throw DemoFailure{"acme opened a dummy"};
-          say("The callee (acme) fetched every entry under +1202555 (" +
-                  std::to_string(entries["ppts"].size()) +
-                  ", all but one dummies; cps-prefix-answer.json)",
-              "and opened the one JWE its key acme-encryption-key.pem opens; nothing else opens.");
-          return opened->plaintext;
-        }
-      }
-      // A store shows at the next tick when this one was already seen.
-      if (std::chrono::steady_clock::now() > deadline) {
-        throw DemoFailure{"the callee found no entry for its key at the CPS"};
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
   }
 
   void calleeVerifies(const std::string& decrypted, const std::string& signed_passport,
@@ -435,7 +296,8 @@ class Demo {
     check.trust = &party_.trust;
     check.spc_map = &party_.spc_map;
     auto verified = orFail(verifyPassport(decrypted, check), "verifying the PASSporT");
-    say("Verified as RFC 8816 section 8.2 asks: PASSporT type, calling number, chain to the "
+    narrator_.say(
+        "Verified as RFC 8816 section 8.2 asks: PASSporT type, calling number, chain to the "
         "STI-CA",
         "with +" + std::string(kCaller) +
             " in the signer's TNAuthList, freshness, signature: "
@@ -449,12 +311,12 @@ class Demo {
         decrypted.substr(0, first + 1) + base64UrlEncode(claims.dump()) + decrypted.substr(last);
     auto refusal = verifyPassport(tampered, check);
     if (refusal) throw DemoFailure{"a tampered PASSporT verified"};
-    say("The same PASSporT with its called number changed after signing:");
-    refused(refusal.error().message);
+    narrator_.say("The same PASSporT with its called number changed after signing:");
+    narrator_.refused(refusal.error().message);
   }
 
   void directoryLogHoldsNoTn() {
-    std::ifstream log(dir_ / "directory-access.log");
+    std::ifstream log(narrator_.dir() / "directory-access.log");
     std::size_t requests = 0, naming = 0;
     for (std::string line; std::getline(log, line);) {
       ++requests;
@@ -467,37 +329,20 @@ class Demo {
     if (naming != 0) {
       throw DemoFailure{std::to_string(naming) + " lines of directory-access.log name a TN"};
     }
-    say("The directory's request log holds " + std::to_string(requests) +
+    narrator_.say(
+        "The directory's request log holds " + std::to_string(requests) +
             " requests and none names the callee or any TN:",
         "the lookup went to the cache, which asked the directory only for its snapshot and "
         "changes.");
   }
 
-  void cpsLogNamesNoCaller() {
-    std::ifstream log(dir_ / "cps-access.log");
-    std::size_t requests = 0;
-    for (std::string line; std::getline(log, line);) {
-      ++requests;
-      if (line.find(std::string(kCaller).substr(1)) != std::string::npos ||
-          line.find(std::string(kCallee).substr(1)) != std::string::npos) {
-        throw DemoFailure{"cps-access.log names a number: " + line};
-      }
-    }
-    if (requests == 0) throw DemoFailure{"the CPS's request log is empty"};
-    say("The CPS's request log holds " + std::to_string(requests) +
-            " requests: none names the caller, and the callee's number is cut;",
-        "it saw ciphertext, and who asked for what by address only.");
-  }
-
-  fs::path dir_;
-  int step_ = 0;
+  Narrator narrator_;
   RelyingParty party_;  // the caller's own anchors and SPC map
   std::unique_ptr<DirectoryServer> directory_;
   std::unique_ptr<CacheServer> cache_;
-  std::unique_ptr<CpsServer> cps_;
-  std::string directory_url_, cps_uri_, stored_id_;
-  TokenWallet wallet_;
-  std::optional<DirectoryClient> directory_client_, cache_client_, cps_client_;
+  DemoCps cps_;
+  std::string directory_url_;
+  std::optional<DirectoryClient> directory_client_, cache_client_;
   std::map<std::string, std::string> encryption_keys_;  // key id -> its PEM file
   std::optional<StderrToFile> servers_log_;
 };
