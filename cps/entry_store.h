@@ -104,8 +104,9 @@ class EntryStore {
   virtual Result<std::size_t> countInWindow(const std::string& name, Instant window_end) = 0;
 
   // The value kept under `name`; when there is none, `make()`'s, kept until
-  // `expires`. The first process to ask decides for every process sharing
-  // the store: each storage-token key is made once.
+  // `expires`, or kNotFound when `make` is empty. The first process to ask
+  // decides for every process sharing the store: each storage-token key is
+  // made once.
   virtual Result<std::string> keepFirst(const std::string& name,
                                         const std::function<std::string()>& make,
                                         Instant expires) = 0;

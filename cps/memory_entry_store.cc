@@ -141,6 +141,7 @@ Result<std::string> MemoryEntryStore::keepFirst(const std::string& name,
                                                 Instant expires) {
   std::lock_guard lock(mutex_);
   auto at = kept_.find(name);
+  if (at == kept_.end() && !make) return fail(ErrorCode::kNotFound, name + " is not kept");
   if (at == kept_.end()) at = kept_.emplace(name, std::pair(make(), expires)).first;
   return at->second.first;
 }

@@ -349,6 +349,7 @@ Result<std::string> RedisEntryStore::keepFirst(const std::string& name,
   auto kept = command({"GET", key("kept:", name)});
   if (!kept) return std::unexpected(kept.error());
   if ((*kept)->type == REDIS_REPLY_STRING) return text(kept->get());
+  if (!make) return fail(ErrorCode::kNotFound, name + " is not kept");
   const long long ttl = std::max<long long>((expires - nowInstant()).count(), 1);
   auto set = command({"SET", key("kept:", name), make(), "NX", "EX", std::to_string(ttl)});
   if (!set) return std::unexpected(set.error());

@@ -5,7 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "certs/openssl_error.h"
 #include "certs/pem.h"
 #include "certs/privacy_pass.h"
 
@@ -48,11 +47,13 @@ TokenKeyKeeper fileTokenKeyKeeper(fs::path file) {
         return key["private_key"].get<std::string>();
       }
     }
+    if (!make) return fail(ErrorCode::kNotFound, "no token key is kept for this period");
     const std::string pem = make();
     nlohmann::json keys = nlohmann::json::array();
     for (const auto& key : (*kept)["token_keys"]) {
-      // A key whose tokens are no longer taken need not be kept.
-      if (key.value("redeem_until", 0LL) > unixTime(nowInstant())) keys.push_back(key);
+      // Keys before the one this follows are past their grace (shorter
+      // than a period) by the time this one is made.
+      if (key.value("period", -1LL) >= period - 1) keys.push_back(key);
     }
     keys.push_back({{"period", period}, {"redeem_until", unixTime(expires)}, {"private_key", pem}});
     auto written = writeFile(file, nlohmann::json{{"token_keys", keys}}.dump(1), true);
@@ -70,15 +71,17 @@ TokenKeyKeeper storeTokenKeyKeeper(EntryStore& store) {
 TokenKeys::TokenKeys(TokenKeyKeeper keeper, std::chrono::seconds period, std::chrono::seconds grace)
     : keeper_(std::move(keeper)), period_(period), grace_(grace) {}
 
-Result<std::shared_ptr<const TokenKey>> TokenKeys::ofPeriod(long long period) {
+Result<std::shared_ptr<const TokenKey>> TokenKeys::ofPeriod(long long period, bool make_missing) {
   std::lock_guard lock(mutex_);
   if (auto at = keys_.find(period); at != keys_.end()) return at->second;
   const Instant start{std::chrono::seconds(period * period_.count())};
   // RFC 9578 section 6.5: a request names its key by the id's last byte,
   // so a new key's must differ from the one it follows.
   std::optional<char> before;
-  if (auto at = keys_.find(period - 1); at != keys_.end()) before = at->second->id.back();
-  auto make = [&before] {
+  if (auto at = keys_.find(period - 1); at != keys_.end() && at->second) {
+    before = at->second->id.back();
+  }
+  std::function<std::string()> make = [&before] {
     while (true) {
       EvpPkeyPtr key(EVP_RSA_gen(2048));
       if (!key) continue;
@@ -86,7 +89,11 @@ Result<std::shared_ptr<const TokenKey>> TokenKeys::ofPeriod(long long period) {
       if (spki && (!before || tokenKeyId(*spki).back() != *before)) return privateKeyPem(key.get());
     }
   };
-  auto pem = keeper_(period, make, start + period_ + grace_);
+  auto pem = keeper_(period, make_missing ? make : nullptr, start + period_ + grace_);
+  if (!pem && pem.error().code == ErrorCode::kNotFound && !make_missing) {
+    keys_[period] = nullptr;  // asked once: the store path must not ask again
+    return std::shared_ptr<const TokenKey>();
+  }
   if (!pem) return std::unexpected(pem.error());
   auto private_key = privateKeyFromPem(*pem);
   if (!private_key) return failWithContext(private_key.error(), "the kept token key");
@@ -106,14 +113,13 @@ Result<std::shared_ptr<const TokenKey>> TokenKeys::ofPeriod(long long period) {
   key->modulus.assign(kBlindRsaNk, '\0');
   if (n) BN_bn2binpad(n, reinterpret_cast<unsigned char*>(key->modulus.data()), int(kBlindRsaNk));
   key->not_before = start;
-  key->issue_until = start + period_;
   key->redeem_until = start + period_ + grace_;
   keys_[period] = key;
   return std::shared_ptr<const TokenKey>(key);
 }
 
 Result<std::shared_ptr<const TokenKey>> TokenKeys::current(Instant now) {
-  return ofPeriod(unixTime(now) / period_.count());
+  return ofPeriod(unixTime(now) / period_.count(), true);
 }
 
 Result<std::vector<std::shared_ptr<const TokenKey>>> TokenKeys::redeemable(Instant now) {
@@ -121,9 +127,10 @@ Result<std::vector<std::shared_ptr<const TokenKey>>> TokenKeys::redeemable(Insta
   if (!key) return std::unexpected(key.error());
   std::vector<std::shared_ptr<const TokenKey>> keys = {*key};
   if (now < (*key)->not_before + grace_) {
-    auto before = ofPeriod((*key)->period - 1);
+    // Only a key that was issued with: none is made for a period gone by.
+    auto before = ofPeriod((*key)->period - 1, false);
     if (!before) return std::unexpected(before.error());
-    keys.push_back(*before);
+    if (*before) keys.push_back(*before);
   }
   return keys;
 }
@@ -131,7 +138,7 @@ Result<std::vector<std::shared_ptr<const TokenKey>>> TokenKeys::redeemable(Insta
 std::optional<Instant> TokenKeys::retiredAt(const std::string& id) const {
   std::lock_guard lock(mutex_);
   for (const auto& [period, key] : keys_) {
-    if (key->id == id) return key->redeem_until;
+    if (key && key->id == id) return key->redeem_until;
   }
   return std::nullopt;
 }

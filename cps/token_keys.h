@@ -31,18 +31,17 @@ struct TokenKey {
   std::string token_key;  // the SubjectPublicKeyInfo as published
   std::string id;         // token_key_id: SHA-256 of token_key
   std::string modulus;    // n, big-endian, kBlindRsaNk bytes
-  Instant not_before;     // issued with from here
-  Instant issue_until;    // to here
+  Instant not_before;     // issued with from here, to the next period
   Instant redeem_until;   // and its tokens taken to here
 };
 
 // Keeps the PEM of period `period`'s key: the kept one, or make()'s kept
-// now until `expires`.
+// now until `expires`; kNotFound when none is kept and `make` is empty.
 using TokenKeyKeeper = std::function<Result<std::string>(
     long long period, const std::function<std::string()>& make, Instant expires)>;
 
 // Keeps keys in `file`, created 0600; refuses a file others may read.
-// Periods whose tokens are no longer taken are dropped from it.
+// Keys before the previous period are dropped from it.
 TokenKeyKeeper fileTokenKeyKeeper(std::filesystem::path file);
 // Keeps keys in the shared store, so that every process uses the same.
 TokenKeyKeeper storeTokenKeyKeeper(EntryStore& store);
@@ -61,12 +60,14 @@ class TokenKeys {
   std::optional<Instant> retiredAt(const std::string& id) const;
 
  private:
-  Result<std::shared_ptr<const TokenKey>> ofPeriod(long long period);
+  // The period's key, made when missing if `make_missing`; otherwise null
+  // when none is kept (remembered, so that it is asked for once).
+  Result<std::shared_ptr<const TokenKey>> ofPeriod(long long period, bool make_missing);
 
   TokenKeyKeeper keeper_;
   std::chrono::seconds period_, grace_;
   mutable std::mutex mutex_;
-  std::map<long long, std::shared_ptr<const TokenKey>> keys_;  // by period
+  std::map<long long, std::shared_ptr<const TokenKey>> keys_;  // by period; null: none kept
 };
 
 }  // namespace keydir

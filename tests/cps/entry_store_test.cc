@@ -129,6 +129,25 @@ TEST_P(EntryStoreTest, LengthsAreFrozenPerTickAndTheSecretIsKeptOnce) {
   if (GetParam() == "redis") EXPECT_EQ(store_->sharedSecret(second).value(), first);
 }
 
+TEST_P(EntryStoreTest, WindowsCountTheirOwnAndAKeptValueIsMadeOnce) {
+  const Instant window_end = nowInstant() + std::chrono::seconds(60);
+  EXPECT_EQ(store_->countInWindow("stores 1 7", window_end).value(), 1u);
+  EXPECT_EQ(store_->countInWindow("stores 1 7", window_end).value(), 2u);
+  EXPECT_EQ(store_->countInWindow("stores 1 8", window_end).value(), 1u) << "another window";
+  EXPECT_EQ(store_->countInWindow("stores 1 7", window_end).value(), 3u);
+
+  const Instant expires = nowInstant() + std::chrono::seconds(60);
+  auto none = store_->keepFirst("key 1", nullptr, expires);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+  int made = 0;
+  auto make = [&made] { return "made " + std::to_string(++made); };
+  EXPECT_EQ(store_->keepFirst("key 1", make, expires).value(), "made 1");
+  EXPECT_EQ(store_->keepFirst("key 1", make, expires).value(), "made 1");
+  EXPECT_EQ(store_->keepFirst("key 1", nullptr, expires).value(), "made 1");
+  EXPECT_EQ(made, 1) << "made once, then read";
+}
+
 INSTANTIATE_TEST_SUITE_P(BothEngines, EntryStoreTest, ::testing::Values("memory", "redis"),
                          [](const auto& info) { return info.param; });
 

@@ -216,6 +216,19 @@ TEST_F(StorageTokensTest, KeysTurnAndTheOldKeysTokensAreTakenForADayThenRefused)
   EXPECT_EQ(store(spending(before_restart.at(0))).status, 201);
 }
 
+TEST_F(StorageTokensTest, AFreshCpsInAPeriodsFirstDayMakesNoKeyForThePeriodGoneBy) {
+  const long long period = 7 * 86400;
+  const Instant turn{std::chrono::seconds((unixTime(clock_->now()) / period + 1) * period)};
+  clock_->set(turn + std::chrono::hours(2));
+  cps_config_.token_keys = (dir_ / "fresh-token-keys.json").string();
+  startCps();
+  nlohmann::json listed = nlohmann::json::parse(
+      cps_client_->request("GET", "/.well-known/private-token-issuer-directory").value().body);
+  EXPECT_EQ(listed["token-keys"].size(), 1u) << listed.dump();
+  EXPECT_EQ(listed["token-keys"][0]["not-before"], unixTime(turn));
+  EXPECT_EQ(store(spending(tokens(1).at(0))).status, 201);
+}
+
 TEST_F(StorageTokensTest, AFloodUnderOneNumberIsAnswered429WhateverItsTokens) {
   const std::vector<std::string> held = tokens(3);
   // Two more from a second certificate: the limit is the number's.
