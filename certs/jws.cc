@@ -1,5 +1,7 @@
 #include "certs/jws.h"
 
+#include <openssl/rand.h>
+
 #include "certs/base64.h"
 #include "certs/certificate_cache.h"
 #include "certs/es256.h"
@@ -92,6 +94,12 @@ Result<VerifiedJws> verifyJws(std::string_view compact, const TrustStore& trust,
                 "JWS signature does not verify with the key of the x5c leaf certificate");
   }
   return VerifiedJws{std::move(*parsed), std::move(*validated)};
+}
+
+std::string freshJti() {
+  std::string bits(16, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(bits.data()), int(bits.size()));
+  return base64UrlEncode(bits);
 }
 
 }  // namespace keydir

@@ -30,6 +30,9 @@ Result<std::string> signJws(nlohmann::json header, std::string_view payload, EVP
 // "none" and HS256), since accepting it would let anyone forge one.
 Result<ParsedJws> parseJws(std::string_view compact);
 
+// A fresh `jti` (RFC 7519 section 4.1.7): 128 random bits, base64url.
+std::string freshJti();
+
 // The `x5c` chain of a parsed header, leaf first; kMalformed if missing.
 Result<std::vector<X509Ptr>> jwsChain(const nlohmann::json& header);
 std::vector<std::string> x5cStrings(const std::vector<X509Ptr>& chain);

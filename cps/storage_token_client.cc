@@ -1,11 +1,8 @@
 #include "cps/storage_token_client.h"
 
-#include <openssl/rand.h>
-
 #include <nlohmann/json.hpp>
 
 #include "certs/base64.h"
-#include "certs/hex.h"
 #include "certs/jws.h"
 #include "certs/pem.h"
 #include "certs/privacy_pass.h"
@@ -38,12 +35,6 @@ Result<std::string> tokenKeyOf(const nlohmann::json& directory, Instant now) {
     return decodedKey(key["token-key"].get<std::string>());
   }
   return fail(ErrorCode::kNotFound, "the issuer directory lists no blind RSA key in force");
-}
-
-std::string randomHex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), int(raw.size()));
-  return hexEncode(raw);
 }
 
 }  // namespace
@@ -93,7 +84,7 @@ Result<void> fetchStorageTokens(DirectoryClient& client, const std::string& base
     auto draft = draftTokenRequest(*token_key, challenge);
     if (!draft) return std::unexpected(draft.error());
     const nlohmann::json claims = {{"iat", unixTime(now)},
-                                   {"jti", randomHex(16)},
+                                   {"jti", freshJti()},
                                    {"aud", wallet.name},
                                    {"action", "token"},
                                    {"req", base64UrlEncode(sha256(draft->request))}};

@@ -7,8 +7,6 @@
 
 #include "tests/support/storage_tokens.h"
 
-#include <openssl/rand.h>
-
 #include "certs/base64.h"
 #include "certs/hex.h"
 #include "certs/jws.h"
@@ -63,10 +61,8 @@ class StorageTokensTest : public CpsBoardTest {
   // A TokenRequest sent as `who` signs it, with `claims` over the usual.
   HttpAnswer askForToken(const std::string& body, const nlohmann::json& claims = {},
                          const std::vector<X509Ptr>* chain = nullptr, EVP_PKEY* key = nullptr) {
-    std::string jti(16, '\0');
-    RAND_bytes(reinterpret_cast<unsigned char*>(jti.data()), 16);
     nlohmann::json signed_claims = {{"iat", unixTime(clock_->now())},
-                                    {"jti", hexEncode(jti)},
+                                    {"jti", freshJti()},
                                     {"aud", "cps.test"},
                                     {"action", "token"},
                                     {"req", base64UrlEncode(sha256(body))}};

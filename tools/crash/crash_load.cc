@@ -25,8 +25,6 @@
 //
 // Exit status 0 when all is well, 1 with the reason on stderr otherwise.
 
-#include <openssl/rand.h>
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -96,11 +94,8 @@ Result<Registered> newRegistration(const Issuer& issuer, std::uint64_t index, st
 }
 
 Result<std::string> revocationJws(const Registered& key) {
-  std::string jti(16, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(jti.data()), int(jti.size()));
-  nlohmann::json payload = {{"sub", key.id},
-                            {"iat", nowInstant().time_since_epoch().count()},
-                            {"jti", base64UrlEncode(jti)}};
+  nlohmann::json payload = {
+      {"sub", key.id}, {"iat", nowInstant().time_since_epoch().count()}, {"jti", freshJti()}};
   return signJws({{"typ", "key-revocation"}}, payload.dump(), key.key.get(), key.chain);
 }
 

@@ -1,5 +1,3 @@
-#include <openssl/rand.h>
-
 #include <nlohmann/json.hpp>
 
 #include "certs/base64.h"
@@ -31,10 +29,8 @@ int runRevoke(const std::vector<std::string_view>& args) {
   if (!key) return reportError(key.error());
 
   const std::string& id = options.positional()[0];
-  std::string jti(16, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(jti.data()), int(jti.size()));
   nlohmann::json payload = {
-      {"sub", id}, {"iat", nowInstant().time_since_epoch().count()}, {"jti", base64UrlEncode(jti)}};
+      {"sub", id}, {"iat", nowInstant().time_since_epoch().count()}, {"jti", freshJti()}};
   auto jws = signJws({{"typ", "key-revocation"}}, payload.dump(), key->get(), *chain);
   if (!jws) return reportError(jws.error());
   auto answer = client->call("POST", "/v1/keys/" + id + "/revocation", *jws, "application/jose");
