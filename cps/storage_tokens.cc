@@ -1,7 +1,8 @@
 #include "cps/storage_tokens.h"
 
+#include <Poco/String.h>
+
 #include <algorithm>
-#include <cctype>
 
 #include "certs/base64.h"
 #include "certs/hex.h"
@@ -10,13 +11,6 @@
 
 namespace keydir {
 namespace {
-
-bool sameLetters(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string_view trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -33,7 +27,8 @@ std::unexpected<Error> refuse(std::string why) {
 Result<std::string> privateTokenFrom(std::string_view authorization) {
   authorization = trimmed(authorization);
   const std::size_t space = authorization.find(' ');
-  if (authorization.empty() || !sameLetters(authorization.substr(0, space), "PrivateToken")) {
+  if (authorization.empty() ||
+      Poco::icompare(std::string(authorization.substr(0, space)), "PrivateToken") != 0) {
     return refuse(
         "a store needs Authorization: PrivateToken token=\"...\" (RFC 9577); get tokens with "
         "`keydir cps tokens`");
@@ -46,7 +41,7 @@ Result<std::string> privateTokenFrom(std::string_view authorization) {
     params = comma == std::string_view::npos ? "" : params.substr(comma + 1);
     const std::size_t equals = param.find('=');
     if (equals == std::string_view::npos ||
-        !sameLetters(trimmed(param.substr(0, equals)), "token")) {
+        Poco::icompare(std::string(trimmed(param.substr(0, equals))), "token") != 0) {
       continue;
     }
     std::string_view value = trimmed(param.substr(equals + 1));
