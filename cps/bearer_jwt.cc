@@ -58,6 +58,31 @@ Result<std::vector<X509Ptr>> signerChain(const nlohmann::json& header, const Bea
   return rules.chains->chainAt(x5u->get<std::string>(), now);
 }
 
+// The signer's chain, validated at `now`: as validated lately when the
+// same x5c or x5u named it, or fetched, parsed and validated in full.
+Result<std::shared_ptr<const ValidatedChain>> validatedSignerChain(const nlohmann::json& header,
+                                                                   const BearerRules& rules,
+                                                                   Instant now) {
+  std::string named_by;
+  if (auto x5c = header.find("x5c"); x5c != header.end()) {
+    named_by = "x5c " + x5c->dump();
+  } else if (auto x5u = header.find("x5u"); x5u != header.end() && x5u->is_string()) {
+    named_by = "x5u " + x5u->get<std::string>();
+  }
+  if (rules.validated && !named_by.empty()) {
+    if (auto kept = rules.validated->find(named_by, now)) return kept;
+  }
+  auto chain = signerChain(header, rules, now);
+  if (!chain) return std::unexpected(chain.error());
+  ChainPolicy policy;
+  policy.max_chain_length = rules.max_chain_length;
+  auto validated = validateChain(*chain, *rules.trust, now, rules.spc_map, policy);
+  if (!validated) return std::unexpected(validated.error());
+  auto shared = std::make_shared<const ValidatedChain>(std::move(*validated));
+  if (rules.validated && !named_by.empty()) rules.validated->keep(named_by, shared, now);
+  return shared;
+}
+
 Result<void> checkPathClaims(const nlohmann::json& claims, const BearerRequest& request,
                              const ValidatedChain& chain) {
   const std::string spc = textClaim(claims, "spc");
@@ -132,13 +157,9 @@ Result<VerifiedBearer> verifyBearer(std::string_view authorization, const Bearer
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   auto parsed = parseJws(token);
   if (!parsed) return failWithContext(parsed.error(), "the JWT");
-  auto chain = signerChain(parsed->header, rules, now);
-  if (!chain) return failWithContext(chain.error(), "the JWT's chain");
-  ChainPolicy policy;
-  policy.max_chain_length = rules.max_chain_length;
-  auto validated = validateChain(*chain, *rules.trust, now, rules.spc_map, policy);
+  auto validated = validatedSignerChain(parsed->header, rules, now);
   if (!validated) return failWithContext(validated.error(), "the JWT's chain");
-  EvpPkeyPtr leaf_key(X509_get_pubkey(const_cast<X509*>(validated->leaf())));
+  EvpPkeyPtr leaf_key(X509_get_pubkey(const_cast<X509*>((*validated)->leaf())));
   if (auto ok = verifyRaw(leaf_key.get(), parsed->signing_input, parsed->signature); !ok) {
     return fail(ErrorCode::kBadSignature,
                 "the JWT's signature does not verify with its certificate's key");
@@ -182,7 +203,7 @@ Result<VerifiedBearer> verifyBearer(std::string_view authorization, const Bearer
                     "the JWT's req is not the base64url SHA-256 of this request's body");
     }
   } else {
-    if (auto ok = checkPathClaims(claims, request, *validated); !ok) {
+    if (auto ok = checkPathClaims(claims, request, **validated); !ok) {
       return std::unexpected(ok.error());
     }
     if (request.action == "publish") {

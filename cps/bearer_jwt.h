@@ -24,14 +24,16 @@
 #include "certs/spc_map.h"
 #include "certs/trust_store.h"
 #include "cps/chain_cache.h"
+#include "cps/validated_chains.h"
 
 namespace keydir {
 
 struct BearerRules {
   const TrustStore* trust = nullptr;
-  ChainCache* chains = nullptr;     // for x5u
-  const SpcMap* spc_map = nullptr;  // for chains whose TNAuthLists name SPCs; may be null
-  std::string audience;             // the CPS's name
+  ChainCache* chains = nullptr;          // for x5u
+  ValidatedChains* validated = nullptr;  // chains validated lately; null: each one every time
+  const SpcMap* spc_map = nullptr;       // for chains whose TNAuthLists name SPCs; may be null
+  std::string audience;                  // the CPS's name
   std::chrono::seconds max_iat_skew{60};
   std::chrono::seconds max_retention{60};
   std::size_t max_chain_length = 5;
@@ -51,7 +53,7 @@ struct BearerRequest {
 
 struct VerifiedBearer {
   nlohmann::json claims;
-  ValidatedChain chain;
+  std::shared_ptr<const ValidatedChain> chain;
   std::string jti;
   Instant jti_kept_until;  // after this, the JWT is refused by its iat anyway
   Instant retention;       // a publish: until when its passports are kept (exp)

@@ -85,8 +85,10 @@ Result<std::unique_ptr<CpsServer>> CpsServer::create(const DirectoryConfig& conf
     service->chains = std::make_unique<ChainCache>(
         [tls_ca = config.tls_ca](const std::string& url) { return fetchChain(url, tls_ca); },
         std::chrono::seconds(300));
+    service->validated_chains = std::make_unique<ValidatedChains>(std::chrono::seconds(60));
     service->bearer.trust = service->trust.get();
     service->bearer.chains = service->chains.get();
+    service->bearer.validated = service->validated_chains.get();
     service->bearer.audience = config.name;
     service->bearer.max_retention = std::chrono::seconds(config.max_age_seconds);
     service->bearer.max_chain_length = config.max_chain_length;

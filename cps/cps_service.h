@@ -31,6 +31,7 @@ struct CpsService : HttpService {
   std::unique_ptr<TrustStore> trust;
   std::unique_ptr<InMemorySpcMap> spc_map;  // `spc_map`, for delegate chains under SPCs
   std::unique_ptr<ChainCache> chains;
+  std::unique_ptr<ValidatedChains> validated_chains;
   BearerRules bearer;
   std::unique_ptr<TokenKeys> token_keys;
   std::unique_ptr<StorageTokens> tokens;

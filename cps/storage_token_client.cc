@@ -67,9 +67,8 @@ Result<void> writeTokenWallet(const std::filesystem::path& file, const TokenWall
                    true);
 }
 
-Result<void> fetchStorageTokens(DirectoryClient& client, const std::string& base_path,
-                                const TokenHolder& holder, std::size_t count, TokenWallet& wallet,
-                                Instant now) {
+Result<TokenIssuer> tokenIssuerOf(DirectoryClient& client, const std::string& base_path,
+                                  Instant now) {
   auto answer = client.call("GET", "/.well-known/private-token-issuer-directory");
   if (!answer) return std::unexpected(answer.error());
   const auto directory = nlohmann::json::parse(answer->body, nullptr, false);
@@ -77,27 +76,49 @@ Result<void> fetchStorageTokens(DirectoryClient& client, const std::string& base
   if (!token_key) return std::unexpected(token_key.error());
   std::string request_uri = directory.value("issuer-request-uri", "");
   if (request_uri.empty()) request_uri = base_path + "/cps/token-request";
-  wallet.token_key = base64UrlEncodePadded(*token_key);
-  const std::string challenge =
-      encodeTokenChallenge({kBlindRsaTokenType, wallet.name, "", wallet.name});
+  return TokenIssuer{request_uri, *token_key};
+}
+
+Result<TokenRequestToSend> prepareTokenRequest(const TokenIssuer& issuer, const std::string& name,
+                                               const TokenHolder& holder, Instant now) {
+  auto draft = draftTokenRequest(issuer.token_key,
+                                 encodeTokenChallenge({kBlindRsaTokenType, name, "", name}));
+  if (!draft) return std::unexpected(draft.error());
+  const nlohmann::json claims = {{"iat", unixTime(now)},
+                                 {"jti", freshJti()},
+                                 {"aud", name},
+                                 {"action", "token"},
+                                 {"req", base64UrlEncode(sha256(draft->request))}};
+  auto jwt = signJws({}, claims.dump(), holder.key, *holder.chain);
+  if (!jwt) return std::unexpected(jwt.error());
+  return TokenRequestToSend{std::move(draft->request), "Bearer " + *jwt, std::move(draft->pending)};
+}
+
+Result<std::string> tokenFromResponse(const TokenIssuer& issuer, const PendingToken& pending,
+                                      std::string_view response) {
+  auto token = finalizeToken(issuer.token_key, pending, response);
+  if (!token) return failWithContext(token.error(), "the CPS's TokenResponse");
+  return base64UrlEncodePadded(*token);
+}
+
+Result<void> fetchStorageTokens(DirectoryClient& client, const std::string& base_path,
+                                const TokenHolder& holder, std::size_t count, TokenWallet& wallet,
+                                Instant now) {
+  auto issuer = tokenIssuerOf(client, base_path, now);
+  if (!issuer) return std::unexpected(issuer.error());
+  wallet.token_key = base64UrlEncodePadded(issuer->token_key);
   for (std::size_t made = 0; made < count; ++made) {
-    auto draft = draftTokenRequest(*token_key, challenge);
-    if (!draft) return std::unexpected(draft.error());
-    const nlohmann::json claims = {{"iat", unixTime(now)},
-                                   {"jti", freshJti()},
-                                   {"aud", wallet.name},
-                                   {"action", "token"},
-                                   {"req", base64UrlEncode(sha256(draft->request))}};
-    auto jwt = signJws({}, claims.dump(), holder.key, *holder.chain);
-    if (!jwt) return std::unexpected(jwt.error());
-    auto issued = client.request(
-        "POST", request_uri, draft->request, "application/private-token-request",
-        {{"Authorization", "Bearer " + *jwt}, {"Accept", "application/private-token-response"}});
+    auto request = prepareTokenRequest(*issuer, wallet.name, holder, now);
+    if (!request) return std::unexpected(request.error());
+    auto issued = client.request("POST", issuer->request_uri, request->body,
+                                 "application/private-token-request",
+                                 {{"Authorization", request->authorization},
+                                  {"Accept", "application/private-token-response"}});
     if (!issued) return std::unexpected(issued.error());
     if (issued->status != 200) return std::unexpected(errorFromProblem(*issued));
-    auto token = finalizeToken(*token_key, draft->pending, issued->body);
-    if (!token) return failWithContext(token.error(), "the CPS's TokenResponse");
-    wallet.tokens.push_back(base64UrlEncodePadded(*token));
+    auto token = tokenFromResponse(*issuer, request->pending, issued->body);
+    if (!token) return std::unexpected(token.error());
+    wallet.tokens.push_back(std::move(*token));
   }
   return {};
 }

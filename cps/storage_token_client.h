@@ -11,6 +11,7 @@
 #include "certs/error.h"
 #include "certs/instant.h"
 #include "certs/openssl_ptr.h"
+#include "certs/privacy_pass.h"
 #include "directory/client/directory_client.h"
 
 namespace keydir {
@@ -30,6 +31,29 @@ struct TokenHolder {
   const std::vector<X509Ptr>* chain = nullptr;  // the STIR certificate, leaf first
   EVP_PKEY* key = nullptr;                      // its P-256 key
 };
+
+// Where a CPS takes TokenRequests, and the key (as published) it issues
+// with now, from its issuer directory (RFC 9578 section 4).
+struct TokenIssuer {
+  std::string request_uri;
+  std::string token_key;
+};
+Result<TokenIssuer> tokenIssuerOf(DirectoryClient& client, const std::string& base_path,
+                                  Instant now);
+
+// One token's request, ready to send: the TokenRequest, its Authorization
+// (a fresh JWT of `holder`'s, `aud` the CPS's `name`, iat `now`), and what
+// finalizing its answer needs.
+struct TokenRequestToSend {
+  std::string body;
+  std::string authorization;
+  PendingToken pending;
+};
+Result<TokenRequestToSend> prepareTokenRequest(const TokenIssuer& issuer, const std::string& name,
+                                               const TokenHolder& holder, Instant now);
+// The token, base64url as it is sent, from the CPS's TokenResponse.
+Result<std::string> tokenFromResponse(const TokenIssuer& issuer, const PendingToken& pending,
+                                      std::string_view response);
 
 // Fetches `count` tokens into `wallet` from the CPS `client` talks to,
 // named wallet.name (the audience of the JWTs and the challenge's issuer),

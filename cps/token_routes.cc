@@ -37,7 +37,7 @@ void serveTokenRequest(Exchange& exchange) {
                                       type + "'"});
   }
   std::chrono::seconds retry_after{0};
-  auto response = service.tokens->issue(*body, publicKeySha256Hex(verified->chain.leaf()),
+  auto response = service.tokens->issue(*body, publicKeySha256Hex(verified->chain->leaf()),
                                         exchange.now(), &retry_after);
   if (!response) {
     service.cps_metrics->countRefusal(std::string(errorTypeName(response.error().code)));
