@@ -170,6 +170,9 @@ Result<std::shared_ptr<TlsServerContext>> TlsServerContext::load(const std::stri
     return fail(ErrorCode::kUnavailable, drainOpensslErrors("cannot make a TLS context"));
   SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
   SSL_CTX_set_options(context.get(), SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
+  if (SSL_CTX_set_cipher_list(context.get(), kTls12CipherList) != 1) {
+    return fail(ErrorCode::kUnavailable, drainOpensslErrors("cannot set the TLS 1.2 suites"));
+  }
   // Partial writes and a moving buffer let an answer go out from wherever
   // the connection's output stands; released buffers keep an idle TLS
   // connection to a few KiB.

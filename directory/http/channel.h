@@ -65,6 +65,15 @@ std::unique_ptr<Channel> plainChannel(int fd);
 using SslCtxPtr = std::unique_ptr<SSL_CTX, Free<&SSL_CTX_free>>;
 using SslPtr = std::unique_ptr<SSL, Free<&SSL_free>>;
 
+// TLS 1.2 suites a server offers: forward secrecy (ECDHE) and AEAD only,
+// Mozilla's "intermediate" list without its finite-field DHE suites; no
+// CBC (LUCKY13), no static RSA. TLS 1.3's suites are all AEAD and stay as
+// OpenSSL has them.
+inline constexpr const char* kTls12CipherList =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 // The server's certificate chain and key, TLS 1.2 or later only.
 class TlsServerContext {
  public:

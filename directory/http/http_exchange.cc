@@ -9,6 +9,14 @@
 namespace keydir {
 Result<std::string> Exchange::body() { return transport_.body(service_.max_body_bytes); }
 
+void Exchange::setHead(int status, const std::string& content_type) {
+  response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  if (!content_type.empty()) response_.setContentType(content_type);
+  // A year, as RFC 6797 section 11.2 and scanners expect of a service that
+  // is HTTPS only.
+  if (service_.https) response_.set("Strict-Transport-Security", "max-age=31536000");
+}
+
 void Exchange::send(int status, const std::string& content_type, std::string_view body) {
   const BodyPiece whole{body};
   send(status, content_type, std::span<const BodyPiece>(&whole, 1));
@@ -19,8 +27,7 @@ void Exchange::send(int status, const std::string& content_type, std::span<const
   status_ = status;
   bytes_ = 0;
   for (const BodyPiece& piece : body) bytes_ += piece.bytes.size();
-  response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-  if (!content_type.empty()) response_.setContentType(content_type);
+  setHead(status, content_type);
   transport_.sendPieces(response_, body);
 }
 
@@ -72,8 +79,7 @@ bool Exchange::answeredNotModified(const std::string& etag) {
 std::ostream& Exchange::startStream(int status, const std::string& content_type) {
   sent_ = true;
   status_ = status;
-  response_.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-  response_.setContentType(content_type);
+  setHead(status, content_type);
   return transport_.startStream(response_);
 }
 

@@ -69,6 +69,7 @@ class Exchange {
   std::size_t bytesSent() const { return bytes_; }
 
  private:
+  void setHead(int status, const std::string& content_type);
   void send(int status, const std::string& content_type, std::string_view body);
   void send(int status, const std::string& content_type, std::span<const BodyPiece> body);
 

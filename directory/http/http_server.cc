@@ -46,9 +46,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::listen(const HttpServerOptions& 
       socket = ListeningSocket();
     } else {
       Poco::Net::initializeSSL();
-      Poco::Net::Context::Ptr context =
-          new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, options.tls_key,
-                                 options.tls_cert, "", Poco::Net::Context::VERIFY_NONE);
+      Poco::Net::Context::Ptr context = new Poco::Net::Context(
+          Poco::Net::Context::TLS_SERVER_USE, options.tls_key, options.tls_cert, "",
+          Poco::Net::Context::VERIFY_NONE, 9, false, kTls12CipherList);
       context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
       context->preferServerCiphers();
       socket = Poco::Net::SecureServerSocket(context);

@@ -22,6 +22,9 @@ struct HttpService {
   // True when a lookup may wait on another server (a cache in buckets
   // mode): the reactor core then runs lookups on its workers (Cost).
   bool lookups_wait = false;
+  // Served over TLS: every answer says Strict-Transport-Security, so that a
+  // browser or client that honours it never falls back to plain HTTP.
+  bool https = false;
   std::unique_ptr<RateLimiter> write_limiter;
   std::unique_ptr<AccessLog> access_log;
   std::unique_ptr<Metrics> metrics;

@@ -78,8 +78,8 @@ class RequestParser {
     enum class Phase { kSizeLine, kData, kDataEnd, kTrailer };
     ParsedRequest request;
     Phase phase = Phase::kSizeLine;
-    std::size_t at = 0;           // next byte to read, counted from consumed_
-    std::size_t chunk_left = 0;   // bytes of the current chunk's data still to come
+    std::size_t at = 0;             // next byte to read, counted from consumed_
+    std::size_t chunk_left = 0;     // bytes of the current chunk's data still to come
     std::size_t framing_bytes = 0;  // head, chunk lines and trailers: the header limit
     std::size_t fields = 0;         // header and trailer fields: the field limit
   };

@@ -62,6 +62,7 @@ Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config) 
   service.write_limiter =
       std::make_unique<RateLimiter>(config.write_rate_per_second, config.write_burst);
   service.max_body_bytes = config.max_body_bytes;
+  service.https = config.usesTls();
   return {};
 }
 
