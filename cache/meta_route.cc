@@ -3,6 +3,7 @@
 #include "cache/bucket_holder.h"
 #include "cache/routes.h"
 #include "directory/feed_follower.h"
+#include "directory/store/feed_hashes.h"
 
 namespace keydir {
 
@@ -12,6 +13,12 @@ void serveCacheMeta(Exchange& exchange) {
   if (!feed) return exchange.sendProblem(feed.error());
   auto received = receivedDigest(*service.feed);
   if (!received) return exchange.sendProblem(received.error());
+  // Until the first copy is whole nothing is served, whatever the replica
+  // holds so far: the digests say so (the digest of nothing), so that a
+  // monitor comparing them with the directory's never sees an empty cache
+  // as in sync.
+  const bool serving = !service.status->empty();
+  const std::string nothing = digestHex(Digest{});
   const Instant now = exchange.now();
   auto last = service.status->lastGoodPoll();
   nlohmann::json meta = {
@@ -23,8 +30,9 @@ void serveCacheMeta(Exchange& exchange) {
       {"sequence", service.status->sequence()},
       {"upstream_sequence", service.status->upstreamSequence()},
       // Of what the feed gave at that sequence, held and refused alike.
-      {"digest", *received},
-      {"wide_digest", feed->wide_digest},
+      {"digest", serving ? *received : nothing},
+      {"wide_digest", serving ? feed->wide_digest : nothing},
+      {"first_copy_done", serving},
       {"stale", service.status->stale(now)},
       {"last_good_poll", last ? nlohmann::json(rfc3339(*last)) : nlohmann::json(nullptr)},
       {"refused", service.status->refused()},

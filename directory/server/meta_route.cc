@@ -24,6 +24,7 @@ void serveMeta(Exchange& exchange) {
   nlohmann::json meta = {
       {"version", KEYDIR_VERSION},
       {"api", "v1"},
+      {"role", "directory"},
       {"sequence", feed->sequence},
       {"digest", feed->digest},
       {"wide_digest", feed->wide_digest},

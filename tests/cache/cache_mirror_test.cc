@@ -450,6 +450,50 @@ TEST_F(CacheTest, KilledDuringItsFirstCopyItConvergesOnRestart) {
             getJson(*directory_, "/v1/tns/" + tn + "/keys"));
 }
 
+TEST_F(CacheTest, MetaDuringTheFirstCopyDescribesWhatIsServedNotWhatIsHalfCopied) {
+  // A directory of 5,000 keys, so that a first copy takes a while.
+  ASSERT_EQ(
+      testing::runCommand(std::string(KEYDIR_BENCH_KEYS) + " " + pki_ + " 5000 " +
+                              (dir_ / "keys.ndjson").string() + " " + (dir_ / "tns.txt").string(),
+                          nullptr),
+      0);
+  testing::keydirJson("import " + (dir_ / "keys.ndjson").string() + " --db " + db_ + " --trust " +
+                      trust_);
+  startDirectory();
+  const nlohmann::json directory_meta = getJson(*directory_, "/v1/meta");
+  const std::string tn = testing::readText(dir_ / "tns.txt").substr(0, 11);
+  for (const std::vector<std::string>& mode :
+       {std::vector<std::string>{}, std::vector<std::string>{"--mode", "buckets"}}) {
+    SCOPED_TRACE(mode.empty() ? "mirror" : "buckets");
+    std::filesystem::remove(dir_ / "cache.db");
+    startCache(mode);
+    int unserved_polls = 0;
+    ASSERT_TRUE(eventually(
+        [&] {
+          // Meta first: whatever it says must hold for the lookup after it.
+          const nlohmann::json meta = getJson(*cache_, "/v1/meta");
+          const int status = get(*cache_, "/v1/tns/" + tn + "/keys").status;
+          if (status != 503) return meta.is_object();
+          ++unserved_polls;
+          // Nothing is served yet: the digests are those of nothing, and
+          // never the directory's while it holds keys.
+          EXPECT_EQ(meta["digest"], std::string(64, '0')) << meta.dump();
+          EXPECT_EQ(meta["wide_digest"], std::string(64, '0')) << meta.dump();
+          EXPECT_NE(meta["digest"], directory_meta["digest"]);
+          EXPECT_EQ(meta["first_copy_done"], false) << meta.dump();
+          return false;
+        },
+        60))
+        << cache_->log();
+    if (mode.empty()) EXPECT_GT(unserved_polls, 0) << "the first copy was never caught under way";
+    ASSERT_TRUE(eventually([&] { return caughtUp(); }, 60)) << cache_->log();
+    const nlohmann::json served = getJson(*cache_, "/v1/meta");
+    EXPECT_EQ(served["first_copy_done"], true);
+    if (mode.empty()) EXPECT_EQ(served["digest"], directory_meta["digest"]);
+    cache_.reset();
+  }
+}
+
 TEST_F(CacheTest, ANewCacheWhoseDirectoryDoesNotAnswerSaysWhyAndLeavesNoFile) {
   auto run = testing::keydir("cache --upstream http://127.0.0.1:1 --trust " + trust_ +
                              " --listen 127.0.0.1:0 --db " + (dir_ / "cache.db").string());
