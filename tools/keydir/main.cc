@@ -41,7 +41,8 @@ constexpr Command kCommands[] = {
 };
 
 void printOverview() {
-  std::cout << "usage: keydir SUBCOMMAND [options]\n\n"
+  std::cout << "usage: keydir SUBCOMMAND [options]\n"
+               "       keydir --version\n\n"
                "The key and CPS directory for STIR out-of-band calling.\n\nsubcommands:\n";
   for (const Command& command : kCommands) {
     std::string name(command.name);
@@ -60,6 +61,10 @@ int main(int argc, char** argv) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     printOverview();
     return args.empty() ? kExitUsage : kExitOk;
+  }
+  if (args[0] == "--version") {
+    std::cout << "keydir " << KEYDIR_VERSION << "\n";
+    return kExitOk;
   }
   for (const Command& command : kCommands) {
     std::string_view name = command.name;
