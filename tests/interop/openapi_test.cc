@@ -545,6 +545,18 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
   };
 
   std::map<std::pair<std::string, std::string>, std::set<int>> exercised;
+  // Every answer, for its body to be checked against the document below.
+  nlohmann::json answers = nlohmann::json::array();
+  auto keep_answer = [&](const std::string& method, const std::string& path,
+                         const HttpAnswer& answer) {
+    answers.push_back(
+        {{"method", method},
+         {"path", path},
+         {"status", answer.status},
+         {"content_type",
+          answer.headers.contains("content-type") ? answer.headers.at("content-type") : ""},
+         {"body", answer.body}});
+  };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.server + " " + c.method + " " + c.path + " " + std::to_string(c.status));
     auto operation = documented.find({c.method, c.path});
@@ -557,6 +569,7 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
       EXPECT_EQ(answer.headers["content-type"], "application/problem+json");
     }
     exercised[{c.method, c.path}].insert(c.status);
+    keep_answer(c.method, c.path, answer);
   }
 
   // What the document says of paths and methods no route has.
@@ -588,8 +601,21 @@ TEST_F(OpenApiTest, EveryDocumentedStatusIsWhatARealRequestGets) {
     const std::pair<std::string, std::string> key{"POST", templated};
     EXPECT_TRUE(documented[key].statuses.contains(429));
     exercised[key].insert(429);
+    keep_answer("POST", templated, limited_answer);
   }
   limited->stop();
+
+  // Each body against the document's schema for it, by an independent
+  // validator (tests/interop/response_bodies.mjs, ajv).
+  // A TokenResponse is bytes, not UTF-8: replaced, as it is not checked.
+  testing::writeText(dir_ / "answers.json",
+                     answers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  std::string checked;
+  const int status = testing::runNodeScript(
+      "response_bodies.mjs", kOpenApi.string() + " " + (dir_ / "answers.json").string(), &checked);
+  EXPECT_EQ(status, 0) << checked;
+  const nlohmann::json result = nlohmann::json::parse(checked, nullptr, false);
+  EXPECT_GE(result.value("checked", 0), 60) << checked;
 
   for (const auto& [key, operation] : documented) {
     for (int status : operation.statuses) {
