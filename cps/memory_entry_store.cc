@@ -14,21 +14,39 @@ std::size_t MemoryEntryStore::dropOld(Number& number, long long first_live_tick)
   return dropped;
 }
 
+std::size_t MemoryEntryStore::settle(Shard& shard, const std::string& tn, long long first_live_tick,
+                                     long long current_tick) {
+  auto at = shard.numbers.find(tn);
+  if (at == shard.numbers.end()) return 0;
+  const std::size_t dropped = dropOld(at->second, first_live_tick);
+  // A mark of a tick before the current one cannot stop any store (one
+  // more is kept for a store that read the clock just before the tick
+  // turned), and numbers polled once would otherwise be kept for a whole
+  // window.
+  if (at->second.entries.empty() && at->second.shown_tick < current_tick - 1) {
+    shard.numbers.erase(at);
+  }
+  return dropped;
+}
+
 Result<SlotTaken> MemoryEntryStore::place(const std::string& tn, StoredEntry entry,
                                           const Placement& placement) {
   Shard& shard = shardOf(tn);
   std::lock_guard lock(shard.mutex);
   Number& number = shard.numbers[tn];
   dropOld(number, placement.first_live_tick);
+  // A refused store leaves nothing behind, not even the number.
+  auto refuse = [&](std::string why) -> Result<SlotTaken> {
+    settle(shard, tn, placement.first_live_tick, placement.current_tick);
+    return fail(ErrorCode::kRateLimited, std::move(why));
+  };
   if (number.entries.size() >= placement.max_per_tn) {
-    return fail(ErrorCode::kRateLimited, "this number holds " +
-                                             std::to_string(number.entries.size()) +
-                                             " entries, its limit (max_entries_per_tn)");
+    return refuse("this number holds " + std::to_string(number.entries.size()) +
+                  " entries, its limit (max_entries_per_tn)");
   }
   // Shards count together: past the limit by at most one store a shard.
   if (const std::size_t held = entries_; held >= placement.max_entries) {
-    return fail(ErrorCode::kRateLimited,
-                "the CPS holds " + std::to_string(held) + " entries, its limit (max_entries)");
+    return refuse("the CPS holds " + std::to_string(held) + " entries, its limit (max_entries)");
   }
   // A tick somebody has seen stays as it was seen.
   const long long first =
@@ -40,12 +58,13 @@ Result<SlotTaken> MemoryEntryStore::place(const std::string& tn, StoredEntry ent
       entry.slot = slot;
       number.entries.emplace(std::pair{tick, slot}, std::move(entry));
       ++entries_;
+      shard.entry_due[tick].push_back(tn);
       return SlotTaken{tick, slot};
     }
   }
-  return fail(ErrorCode::kRateLimited,
-              "this number's slots are taken until its wait limit (max_store_wait_seconds): "
-              "too many stores for one number");
+  return refuse(
+      "this number's slots are taken until its wait limit (max_store_wait_seconds): "
+      "too many stores for one number");
 }
 
 Result<std::vector<StoredEntry>> MemoryEntryStore::show(const std::string& tn, long long from_tick,
@@ -53,7 +72,10 @@ Result<std::vector<StoredEntry>> MemoryEntryStore::show(const std::string& tn, l
   Shard& shard = shardOf(tn);
   std::lock_guard lock(shard.mutex);
   Number& number = shard.numbers[tn];
-  number.shown_tick = std::max(number.shown_tick, shown_tick);
+  if (shown_tick > number.shown_tick) {
+    number.shown_tick = shown_tick;
+    shard.mark_due[shown_tick].push_back(tn);
+  }
   std::vector<StoredEntry> live;
   for (auto at = number.entries.lower_bound({from_tick, 0});
        at != number.entries.end() && at->first.first <= shown_tick; ++at) {
@@ -88,29 +110,35 @@ std::size_t MemoryEntryStore::sweep(long long first_live_tick, long long current
   std::size_t dropped = 0;
   for (Shard& shard : shards_) {
     std::lock_guard lock(shard.mutex);
-    for (auto at = shard.numbers.begin(); at != shard.numbers.end();) {
-      dropped += dropOld(at->second, first_live_tick);
-      // A mark of a tick before the current one cannot stop any store (one
-      // more is kept for a store that read the clock just before the
-      // tick turned), and numbers polled once would otherwise be kept for
-      // a whole window.
-      if (at->second.entries.empty() && at->second.shown_tick < current_tick - 1) {
-        at = shard.numbers.erase(at);
-      } else {
-        ++at;
+    auto visit = [&](std::map<long long, std::vector<std::string>>& due, long long before) {
+      while (!due.empty() && due.begin()->first < before) {
+        for (const std::string& tn : due.begin()->second) {
+          dropped += settle(shard, tn, first_live_tick, current_tick);
+        }
+        due.erase(due.begin());
       }
-    }
+    };
+    visit(shard.entry_due, first_live_tick);
+    visit(shard.mark_due, current_tick - 1);
   }
   std::lock_guard lock(mutex_);
   lengths_by_tick_.erase(lengths_by_tick_.begin(), lengths_by_tick_.lower_bound(first_live_tick));
-  std::erase_if(spent_, [now](const auto& spent) { return spent.second <= now; });
-  std::erase_if(counts_, [now](const auto& count) { return count.second.second <= now; });
-  std::erase_if(kept_, [now](const auto& kept) { return kept.second.second <= now; });
+  while (!expiring_.empty() && expiring_.begin()->first <= now) {
+    const auto& [kind, name] = expiring_.begin()->second;
+    if (kind == Expiring::kSpent) spent_.erase(name);
+    if (kind == Expiring::kCount) counts_.erase(name);
+    if (kind == Expiring::kKept) kept_.erase(name);
+    expiring_.erase(expiring_.begin());
+  }
   for (auto at = published_.begin(); at != published_.end();) {
     std::erase_if(at->second, [now](const auto& kept) { return kept.second <= now; });
     at = at->second.empty() ? published_.erase(at) : std::next(at);
   }
   return dropped;
+}
+
+void MemoryEntryStore::expireAt(Instant when, Expiring kind, const std::string& name) {
+  expiring_.emplace(when, std::pair(kind, name));
 }
 
 std::size_t MemoryEntryStore::size() { return entries_; }
@@ -128,12 +156,16 @@ std::vector<std::size_t> MemoryEntryStore::lengthsAt(long long tick) {
 
 Result<bool> MemoryEntryStore::spendOnce(const std::string& name, Instant expires) {
   std::lock_guard lock(mutex_);
-  return spent_.try_emplace(name, expires).second;
+  if (!spent_.insert(name).second) return false;
+  expireAt(expires, Expiring::kSpent, name);
+  return true;
 }
 
 Result<std::size_t> MemoryEntryStore::countInWindow(const std::string& name, Instant window_end) {
   std::lock_guard lock(mutex_);
-  return ++counts_.try_emplace(name, 0, window_end).first->second.first;
+  auto [at, fresh] = counts_.try_emplace(name, 0);
+  if (fresh) expireAt(window_end, Expiring::kCount, name);
+  return ++at->second;
 }
 
 Result<std::string> MemoryEntryStore::keepFirst(const std::string& name,
@@ -142,8 +174,11 @@ Result<std::string> MemoryEntryStore::keepFirst(const std::string& name,
   std::lock_guard lock(mutex_);
   auto at = kept_.find(name);
   if (at == kept_.end() && !make) return fail(ErrorCode::kNotFound, name + " is not kept");
-  if (at == kept_.end()) at = kept_.emplace(name, std::pair(make(), expires)).first;
-  return at->second.first;
+  if (at == kept_.end()) {
+    at = kept_.emplace(name, make()).first;
+    expireAt(expires, Expiring::kKept, name);
+  }
+  return at->second;
 }
 
 Result<void> MemoryEntryStore::publish(const std::string& pair,

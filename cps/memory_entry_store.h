@@ -10,6 +10,8 @@
 #include <map>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "cps/entry_store.h"
 
@@ -47,6 +49,11 @@ class MemoryEntryStore : public EntryStore {
   struct Shard {
     std::mutex mutex;
     std::map<std::string, Number, std::less<>> numbers;  // in order, for prefixes
+    // Numbers to look at again, so that a sweep visits what may have aged
+    // out rather than every number held: by the tick of an entry placed
+    // (looked at once the window has passed it), and by a tick shown
+    // (looked at once that mark can stop no store).
+    std::map<long long, std::vector<std::string>> entry_due, mark_due;
   };
   static constexpr std::size_t kShards = 16;
   Shard& shardOf(std::string_view tn) {
@@ -54,6 +61,15 @@ class MemoryEntryStore : public EntryStore {
   }
   // Drops `number`'s entries before `first_live_tick`; how many.
   std::size_t dropOld(Number& number, long long first_live_tick);
+  // What a sweep or a refused store does with a number it looked at: its
+  // old entries dropped, and itself forgotten once it holds nothing and
+  // its mark can stop no store. How many entries it dropped.
+  std::size_t settle(Shard& shard, const std::string& tn, long long first_live_tick,
+                     long long current_tick);
+
+  // What expires by time rather than by tick, in order of expiry.
+  enum class Expiring { kSpent, kCount, kKept };
+  void expireAt(Instant when, Expiring kind, const std::string& name);
 
   std::array<Shard, kShards> shards_;
   std::atomic<std::size_t> entries_ = 0;
@@ -61,9 +77,10 @@ class MemoryEntryStore : public EntryStore {
   std::mutex mutex_;  // guards what follows
   std::deque<std::size_t> lengths_;
   std::map<long long, std::vector<std::size_t>> lengths_by_tick_;
-  std::unordered_map<std::string, Instant> spent_;                           // until when
-  std::unordered_map<std::string, std::pair<std::size_t, Instant>> counts_;  // until when
-  std::map<std::string, std::pair<std::string, Instant>> kept_;              // until when
+  std::unordered_set<std::string> spent_;
+  std::unordered_map<std::string, std::size_t> counts_;
+  std::map<std::string, std::string> kept_;
+  std::multimap<Instant, std::pair<Expiring, std::string>> expiring_;
   std::map<std::string, std::deque<std::pair<std::string, Instant>>> published_;
   std::size_t lengths_kept_;
 };
