@@ -25,6 +25,18 @@ class CacheTest : public DirectoryCli {
     directory_ = serve();
     proxy_ = std::make_unique<TestProxy>(directory_->url());
   }
+  // A directory of `keys` keys, made by keydir-bench-keys and imported
+  // before it opens its file; their numbers are in tns.txt.
+  void startDirectoryHolding(int keys) {
+    ASSERT_EQ(testing::runCommand(std::string(KEYDIR_BENCH_KEYS) + " " + pki_ + " " +
+                                      std::to_string(keys) + " " + (dir_ / "keys.ndjson").string() +
+                                      " " + (dir_ / "tns.txt").string(),
+                                  nullptr),
+              0);
+    testing::keydirJson("import " + (dir_ / "keys.ndjson").string() + " --db " + db_ + " --trust " +
+                        trust_);
+    startDirectory();
+  }
   // `keydir cache` through the proxy, polling every second unless told.
   void startCache(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> arguments = {"--upstream",   proxy_->url(),

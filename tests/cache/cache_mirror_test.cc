@@ -415,16 +415,8 @@ TEST_F(CacheTest, AfterThePlaceItReachedIsGoneItTakesAFreshSnapshot) {
 }
 
 TEST_F(CacheTest, KilledDuringItsFirstCopyItConvergesOnRestart) {
-  // Enough keys that the first copy takes a while, imported before the
-  // directory opens its file.
-  ASSERT_EQ(
-      testing::runCommand(std::string(KEYDIR_BENCH_KEYS) + " " + pki_ + " 3000 " +
-                              (dir_ / "keys.ndjson").string() + " " + (dir_ / "tns.txt").string(),
-                          nullptr),
-      0);
-  testing::keydirJson("import " + (dir_ / "keys.ndjson").string() + " --db " + db_ + " --trust " +
-                      trust_);
-  startDirectory();
+  // Enough keys that the first copy takes a while.
+  ASSERT_NO_FATAL_FAILURE(startDirectoryHolding(3000));
   registerKey();
   bool snapshot_asked = false;
   proxy_->setRewrite([&](const std::string&, const std::string& target, int&, std::string&) {
@@ -452,14 +444,7 @@ TEST_F(CacheTest, KilledDuringItsFirstCopyItConvergesOnRestart) {
 
 TEST_F(CacheTest, MetaDuringTheFirstCopyDescribesWhatIsServedNotWhatIsHalfCopied) {
   // A directory of 5,000 keys, so that a first copy takes a while.
-  ASSERT_EQ(
-      testing::runCommand(std::string(KEYDIR_BENCH_KEYS) + " " + pki_ + " 5000 " +
-                              (dir_ / "keys.ndjson").string() + " " + (dir_ / "tns.txt").string(),
-                          nullptr),
-      0);
-  testing::keydirJson("import " + (dir_ / "keys.ndjson").string() + " --db " + db_ + " --trust " +
-                      trust_);
-  startDirectory();
+  ASSERT_NO_FATAL_FAILURE(startDirectoryHolding(5000));
   const nlohmann::json directory_meta = getJson(*directory_, "/v1/meta");
   const std::string tn = testing::readText(dir_ / "tns.txt").substr(0, 11);
   for (const std::vector<std::string>& mode :
