@@ -521,6 +521,8 @@ TEST_F(CacheTest, FollowsAnHttpsDirectoryWithItsOwnCaAndServesHttps) {
     auto answer = client.request("GET", "/v1/tns/12025550123/keys");
     return answer && answer->status == 200 && answer->body.find(id) != std::string::npos;
   })) << cache_->log();
+  EXPECT_EQ(client.request("GET", "/healthz").value().headers["strict-transport-security"],
+            "max-age=31536000");
 }
 
 }  // namespace

@@ -284,6 +284,7 @@ TEST_F(CpsServerTest, OverHttpsWithABasePathAndALogThatNamesNoNumber) {
                           .value();
   ASSERT_EQ(stored.status, 201) << stored.body;
   EXPECT_EQ(stored.headers.at("location").rfind("/oob/cps/", 0), 0u);
+  EXPECT_EQ(stored.headers.at("strict-transport-security"), "max-age=31536000");
   EXPECT_EQ(fetch("/oob/cps/" + std::string(kCalled) + "/ppts").status, 200);
   EXPECT_EQ(fetch("/cps/" + std::string(kCalled) + "/ppts").status, 404) << "only under the base";
   EXPECT_EQ(fetch("/healthz").status, 200);
