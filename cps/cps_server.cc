@@ -78,7 +78,7 @@ Result<std::unique_ptr<CpsServer>> CpsServer::create(const DirectoryConfig& conf
   service->tokens = std::make_unique<StorageTokens>(
       *service->store, *service->token_keys, TokenRules{config.name, config.tokens_per_hour});
 
-  {
+  {  // validateCps() made --trust required
     auto trust = trustStoreFromConfig(config);
     if (!trust) return std::unexpected(trust.error());
     service->trust = std::move(*trust);

@@ -26,8 +26,8 @@ struct CpsService : HttpService {
   std::unique_ptr<NumberKeys> keys;
   std::unique_ptr<CpsMetrics> cps_metrics;
   std::unique_ptr<PassportBoard> board;
-  // The industry interface's checks of who publishes and retrieves; no
-  // trust anchors (--trust), no industry interface.
+  // The anchors (--trust, required) that carriers' JWTs chain to, for the
+  // industry interface and storage-token issuance alike.
   std::unique_ptr<TrustStore> trust;
   std::unique_ptr<InMemorySpcMap> spc_map;  // `spc_map`, for delegate chains under SPCs
   std::unique_ptr<ChainCache> chains;
