@@ -14,6 +14,7 @@
 
 #include "directory/client/directory_client.h"
 #include "tests/support/keydir_process.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/test_proxy.h"
 #include "tests/tools/directory_cli_fixture.h"
 
@@ -85,10 +86,7 @@ class CacheTest : public DirectoryCli {
   }
   // The value of one metric line ("name{labels}") in /metrics, 0 if absent.
   double metric(const std::string& line) {
-    std::string text = get(*cache_, "/metrics").body;
-    auto at = text.find("\n" + line + " ");
-    if (at == std::string::npos) return 0;
-    return std::stod(text.substr(at + line.size() + 2));
+    return metricValue(get(*cache_, "/metrics").body, line, 0);
   }
   std::vector<std::string> keyIds(const nlohmann::json& answer) {
     std::vector<std::string> ids;

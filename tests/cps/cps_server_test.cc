@@ -12,6 +12,7 @@
 #include "tests/support/child_server.h"
 #include "tests/support/keydir_cli.h"
 #include "tests/support/keydir_process.h"
+#include "tests/support/metric_value.h"
 #include "tests/support/raw_socket.h"
 #include "tests/support/storage_tokens.h"
 
@@ -86,11 +87,7 @@ class CpsServerTest : public CpsBoardTest {
     ADD_FAILURE() << id << " never showed under " << tn;
     return {};
   }
-  double metric(const std::string& name) {
-    const std::string text = fetch("/metrics").body;
-    const std::size_t at = text.find("\n" + name + " ");
-    return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
-  }
+  double metric(const std::string& name) { return metricValue(fetch("/metrics").body, name, -1); }
 
   std::unique_ptr<KeydirProcess> cps_;
   std::unique_ptr<DirectoryClient> cps_client_;

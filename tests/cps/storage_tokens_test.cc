@@ -14,6 +14,7 @@
 #include "certs/privacy_pass.h"
 #include "cps/cps_server.h"
 #include "tests/cps/cps_board_fixture.h"
+#include "tests/support/metric_value.h"
 
 namespace keydir::testing {
 namespace {
@@ -85,9 +86,7 @@ class StorageTokensTest : public CpsBoardTest {
     return encodeTokenChallenge({kBlindRsaTokenType, "cps.test", "", "cps.test"});
   }
   double metric(const std::string& name) {
-    const std::string text = cps_client_->request("GET", "/metrics").value().body;
-    const std::size_t at = text.find("\n" + name + " ");
-    return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
+    return metricValue(cps_client_->request("GET", "/metrics").value().body, name, -1);
   }
 
   DirectoryConfig cps_config_;
