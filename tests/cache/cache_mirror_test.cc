@@ -470,11 +470,15 @@ TEST_F(CacheTest, MetaDuringTheFirstCopyDescribesWhatIsServedNotWhatIsHalfCopied
         },
         60))
         << cache_->log();
-    if (mode.empty()) EXPECT_GT(unserved_polls, 0) << "the first copy was never caught under way";
+    if (mode.empty()) {
+      EXPECT_GT(unserved_polls, 0) << "the first copy was never caught under way";
+    }
     ASSERT_TRUE(eventually([&] { return caughtUp(); }, 60)) << cache_->log();
     const nlohmann::json served = getJson(*cache_, "/v1/meta");
     EXPECT_EQ(served["first_copy_done"], true);
-    if (mode.empty()) EXPECT_EQ(served["digest"], directory_meta["digest"]);
+    if (mode.empty()) {
+      EXPECT_EQ(served["digest"], directory_meta["digest"]);
+    }
     cache_.reset();
   }
 }

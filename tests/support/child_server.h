@@ -69,8 +69,10 @@ class ChildServer {
     pid_ = fork();
     if (pid_ == 0) {
       std::filesystem::current_path(dir_);
-      freopen(log_.c_str(), "a", stdout);
-      freopen(log_.c_str(), "a", stderr);
+      // Its output into its log; if that fails it goes to the test's own.
+      if (!freopen(log_.c_str(), "a", stdout) || !freopen(log_.c_str(), "a", stderr)) {
+        perror("freopen");
+      }
       std::vector<char*> raw;
       for (auto& arg : args) raw.push_back(arg.data());
       raw.push_back(nullptr);

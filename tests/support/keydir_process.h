@@ -32,7 +32,9 @@ class KeydirProcess {
       std::vector<char*> argv;
       for (auto& a : all) argv.push_back(a.data());
       argv.push_back(nullptr);
-      freopen(log.c_str(), "w", stderr);
+      // The child's stderr into its log; if that fails it runs on with the
+      // test's own, and its lines land in the test's output instead.
+      if (!freopen(log.c_str(), "w", stderr)) perror("freopen");
       execv(KEYDIR_BINARY, argv.data());
       _exit(127);
     }

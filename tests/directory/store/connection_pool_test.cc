@@ -62,7 +62,9 @@ TEST(ConnectionPoolTest, APinnedTransactionSpansEveryBorrowOnItsThreadAndOnlyCom
     Transaction own(*db);
     EXPECT_TRUE(own.begun());
     EXPECT_TRUE(db->execute("INSERT INTO t VALUES (1)"));
-    if (commit) EXPECT_TRUE(own.commit());
+    if (commit) {
+      EXPECT_TRUE(own.commit());
+    }
   };
   {
     ConnectionPool::Pin pin(*pool);
