@@ -62,6 +62,7 @@ const std::map<std::string, Setter>& setters() {
       {"db", text(&DirectoryConfig::db)},
       {"db_connections", number(&DirectoryConfig::db_connections)},
       {"db_cache_mib", number(&DirectoryConfig::db_cache_mib)},
+      {"db_mmap_mib", number(&DirectoryConfig::db_mmap_mib)},
       {"trust", text(&DirectoryConfig::trust)},
       {"crls",
        [](DirectoryConfig& config, const std::string&, const std::string& value) {
@@ -346,6 +347,7 @@ nlohmann::json DirectoryConfig::toJson() const {
   return {{"db", db},
           {"db_connections", db_connections},
           {"db_cache_mib", db_cache_mib},
+          {"db_mmap_mib", db_mmap_mib},
           {"trust", trust},
           {"crls", crls},
           {"listen", listen},

@@ -15,6 +15,10 @@ struct DirectoryConfig {
   std::string db = "keydir.db";
   std::size_t db_connections = 4;  // SQLite connections shared by all server threads
   std::size_t db_cache_mib = 64;   // page cache of each
+  // The file read through a memory map, up to this much (SQLite caps it
+  // near 2 GiB): a read is then the kernel's page cache itself, not a copy
+  // of it in each connection's own memory. 0 turns it off.
+  std::size_t db_mmap_mib = 2047;
   std::string trust;               // PEM bundle of STI-CA roots; required
   std::vector<std::string> crls;   // PEM CRL files
   std::string listen = "127.0.0.1:8080";

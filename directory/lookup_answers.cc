@@ -85,9 +85,14 @@ std::shared_ptr<const LookupAnswers::Answer> LookupAnswers::find(const std::stri
   std::shared_lock read(mutex_);
   auto it = answers_.find(tn);
   if (it == answers_.end()) return nullptr;
-  const auto& expiry = it->second->earliest_expiry;
+  const auto& expiry = it->second.answer->earliest_expiry;
   if (expiry && *expiry <= now) return nullptr;
-  return it->second;
+  // Only written when it changes: a store to a line every thread reads
+  // would make each hit bounce it between cores.
+  if (!it->second.used.load(std::memory_order_relaxed)) {
+    it->second.used.store(true, std::memory_order_relaxed);
+  }
+  return it->second.answer;
 }
 
 void LookupAnswers::keep(const std::string& tn, std::int64_t as_of,
@@ -99,17 +104,38 @@ void LookupAnswers::keep(const std::string& tn, std::int64_t as_of,
   if (applied_ < 0 || as_of < applied_) return;
   auto it = answers_.find(tn);
   if (it != answers_.end()) {
-    bytes_ -= sizeOf(tn, *it->second);
+    bytes_ -= sizeOf(tn, *it->second.answer);
     answers_.erase(it);
   }
-  if (bytes_ + size > budget_bytes_) return;
-  answers_.emplace(tn, std::move(answer));
+  if (size > budget_bytes_) return;
+  if (bytes_ + size > budget_bytes_) evictFor(size);
+  answers_.try_emplace(tn, std::move(answer));
   bytes_ += size;
 }
 
+void LookupAnswers::evictFor(std::size_t size) {
+  std::vector<std::string> unused;
+  while (bytes_ + size > budget_bytes_ && !answers_.empty()) {
+    hand_ %= answers_.bucket_count();
+    unused.clear();
+    for (auto it = answers_.cbegin(hand_); it != answers_.cend(hand_); ++it) {
+      // A marked answer gets one more turn of the hand.
+      if (!it->second.used.exchange(false, std::memory_order_relaxed)) unused.push_back(it->first);
+    }
+    for (const std::string& tn : unused) {
+      auto it = answers_.find(tn);
+      bytes_ -= sizeOf(tn, *it->second.answer);
+      answers_.erase(it);
+      ++evicted_;
+      if (bytes_ + size <= budget_bytes_) break;
+    }
+    ++hand_;
+  }
+}
+
 void LookupAnswers::dropScope(const TnScope& scope) {
-  auto drop = [this](std::unordered_map<std::string, std::shared_ptr<const Answer>>::iterator it) {
-    bytes_ -= sizeOf(it->first, *it->second);
+  auto drop = [this](std::unordered_map<std::string, Held>::iterator it) {
+    bytes_ -= sizeOf(it->first, *it->second.answer);
     return answers_.erase(it);
   };
   // A range smaller than what is held is walked number by number; a larger
@@ -174,6 +200,11 @@ std::size_t LookupAnswers::count() const {
 std::size_t LookupAnswers::bytes() const {
   std::shared_lock read(mutex_);
   return bytes_;
+}
+
+std::uint64_t LookupAnswers::evicted() const {
+  std::shared_lock read(mutex_);
+  return evicted_;
 }
 
 std::uint64_t LookupAnswers::timesAllDropped() const {

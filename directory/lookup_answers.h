@@ -18,8 +18,11 @@
 // is skipped while this process has committed nothing since the last one
 // (Writers::kThisProcessOnly; commitsInThisProcess() in store/sqlite.h).
 //
-// Memory is bounded by `budget_bytes`; past it, new answers are not kept.
-// Thread-safe.
+// Memory is bounded by `budget_bytes`. Past it, a new answer takes the
+// place of answers not asked for lately (CLOCK: each use marks its answer,
+// and a hand sweeping the map drops the first unmarked ones it meets,
+// clearing marks as it passes), so that what is held follows what is
+// asked for rather than what came first. Thread-safe.
 
 #include <atomic>
 #include <cstdint>
@@ -66,6 +69,8 @@ class LookupAnswers {
   // How often every answer has been dropped at once (the first catch-up
   // counts): a sign that answers made ahead are worth making again.
   std::uint64_t timesAllDropped() const;
+  // Answers dropped to make room for others.
+  std::uint64_t evicted() const;
   // Puts count() and bytes() into `metrics` for /metrics.
   void report(Metrics& metrics) const;
 
@@ -73,6 +78,16 @@ class LookupAnswers {
   Result<void> catchUpWithStore();
   void dropScope(const TnScope& scope);  // under mutex_, exclusively
   void dropAll();
+  // Under mutex_, exclusively: drops unmarked answers until `size` more
+  // bytes fit.
+  void evictFor(std::size_t size);
+
+  struct Held {
+    explicit Held(std::shared_ptr<const Answer> a) : answer(std::move(a)) {}
+    std::shared_ptr<const Answer> answer;
+    // Set by find() under the shared lock, hence atomic; cleared by the hand.
+    mutable std::atomic<bool> used{false};
+  };
 
   KeyStore& store_;
   const std::size_t budget_bytes_;
@@ -86,8 +101,10 @@ class LookupAnswers {
   // By hash, not in order: with a million answers a tree's walk of some
   // twenty nodes was a quarter of a cache hit's time. A scope's numbers
   // are dropped one by one instead (dropScope).
-  std::unordered_map<std::string, std::shared_ptr<const Answer>> answers_;
+  std::unordered_map<std::string, Held> answers_;
   std::size_t bytes_ = 0;
+  std::size_t hand_ = 0;  // the bucket of answers_ the CLOCK hand is at
+  std::uint64_t evicted_ = 0;
   std::uint64_t times_all_dropped_ = 0;
   std::int64_t applied_ = -1;  // the last change applied; -1 before the first catch-up
 };

@@ -97,6 +97,7 @@ PoolOptions poolOptionsFromConfig(const DirectoryConfig& config) {
   PoolOptions pool;
   pool.connections = config.db_connections;
   pool.cache_mib = config.db_cache_mib;
+  pool.mmap_mib = config.db_mmap_mib;
   return pool;
 }
 

@@ -16,7 +16,7 @@ Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::filesyst
 
 Result<std::unique_ptr<Database>> ConnectionPool::openConnection(const std::filesystem::path& file,
                                                                  const PoolOptions& options) {
-  auto db = Database::open(file, options.cache_mib);
+  auto db = Database::open(file, options.cache_mib, options.mmap_mib);
   if (db && options.checkpoint_pages > 0) (*db)->setCheckpointPages(int(options.checkpoint_pages));
   return db;
 }

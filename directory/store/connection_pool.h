@@ -21,6 +21,7 @@ struct PoolOptions {
   // with 2 MiB caches spent lookups re-reading the same B-tree pages.
   std::size_t connections = 4;
   std::size_t cache_mib = 64;  // page cache per connection
+  std::size_t mmap_mib = 0;    // the file read through a memory map up to this; 0: not
   // A borrower that waited this long opens one more connection anyway, so
   // that nothing can deadlock on the limit.
   std::chrono::milliseconds max_wait{1000};

@@ -85,7 +85,8 @@ void configureSqliteOnce() {
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file,
-                                                 std::size_t cache_mib) {
+                                                 std::size_t cache_mib,
+                                                 std::size_t mmap_mib) {
   configureSqliteOnce();
   sqlite3* raw = nullptr;
   int rc =
@@ -110,6 +111,14 @@ Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& fi
   }
   if (cache_mib > 0) {
     auto ok = db->execute("PRAGMA cache_size=-" + std::to_string(cache_mib * 1024));
+    if (!ok) return failWithContext(ok.error(), file.string());
+  }
+  // Pages read through the map are the kernel's own page cache, shared by
+  // every connection and process, and count as file-backed memory, not as
+  // the process's own (RssAnon): at a million keys the file no longer
+  // needs to be copied into each connection's cache to be read fast.
+  if (mmap_mib > 0) {
+    auto ok = db->execute("PRAGMA mmap_size=" + std::to_string(mmap_mib * 1024 * 1024));
     if (!ok) return failWithContext(ok.error(), file.string());
   }
   sqlite3_wal_hook(raw, &Database::afterCommit, db.get());

@@ -58,9 +58,11 @@ class Database {
   // Opens (creating if needed) in WAL mode with synchronous=FULL, so that an
   // acknowledged write survives a crash, and a busy timeout for writers.
   // `cache_mib` is SQLite's page cache for this connection; 0 keeps
-  // SQLite's default (2 MiB).
+  // SQLite's default (2 MiB). `mmap_mib` above 0 reads the file through a
+  // memory map of up to that size.
   static Result<std::unique_ptr<Database>> open(const std::filesystem::path& file,
-                                                std::size_t cache_mib = 0);
+                                                std::size_t cache_mib = 0,
+                                                std::size_t mmap_mib = 0);
 
   // A statement compiled once per connection and reused: SQL text is the key,
   // so it must not embed values. Bind afresh each time.

@@ -153,18 +153,28 @@ TEST_F(LookupAnswersTest, WrittenOnlyByThisProcessTheStoreIsReadOnlyAfterItsOwnC
   EXPECT_FALSE(answers.find("12025550150", clock_->now()));
 }
 
-TEST_F(LookupAnswersTest, PastTheBudgetAnswersAreMadeButNotKept) {
+TEST_F(LookupAnswersTest, PastTheBudgetTheAnswersAskedForStayAndOthersMakeRoom) {
   config_.lookup_answers_mib = 1;
   startServer();
   std::string carrier = registered(pki_->carrier);  // every number of SPC 1234
+  auto number = [](int i) { return "1202555" + std::to_string(1000 + i); };
   // Each answer holds the carrier's key, about 2 KB: a mebibyte holds
-  // some five hundred.
-  for (int i = 0; i < 700; ++i) {
-    ASSERT_EQ(idsFor("1202555" + std::to_string(1000 + i)), std::vector<std::string>{carrier});
+  // some five hundred. The first hundred are asked for again and again
+  // while the rest come once each.
+  for (int i = 0; i < 2000; ++i) {
+    ASSERT_EQ(idsFor(number(i)), std::vector<std::string>{carrier});
+    for (int again = 0; again < 100 && i >= 100; again += 25) {
+      ASSERT_EQ(idsFor(number(again + i % 25)), std::vector<std::string>{carrier});
+    }
   }
   EXPECT_LE(held().bytes(), std::size_t(1) << 20);
   EXPECT_GT(held().count(), 300u);
-  EXPECT_LT(held().count(), 700u);
+  EXPECT_GT(held().evicted(), 1000u) << "new answers were not kept in place of old ones";
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_TRUE(held().find(number(i), clock_->now())) << number(i) << ", asked for often, was dropped";
+  }
+  // The last answers came after the budget was spent, and are held all the same.
+  EXPECT_TRUE(held().find(number(1999), clock_->now()));
   EXPECT_EQ(idsFor("12025559999"), std::vector<std::string>{carrier});
 }
 

@@ -99,6 +99,19 @@ rss_mib() {  # rss_mib PID -> the process's resident memory in MiB
   awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
 }
 
+# The process's own memory (heap, stacks) in MiB, without the file pages it
+# maps: those are the kernel's page cache, shared and given back under
+# pressure, and are what RSS adds on top of this.
+rss_anon_mib() {  # rss_anon_mib PID
+  awk '/^RssAnon/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+bytes_per_key() {  # bytes_per_key DB N -> the file's bytes (WAL included) per key
+  local bytes
+  bytes=$(cat "$1" "$1-wal" 2>/dev/null | wc -c)
+  awk -v b="$bytes" -v n="$2" 'BEGIN { printf "%.0f", b / n }'
+}
+
 make_data() {  # make_data N: $work/keys.ndjson and $work/tns.txt with at least N lines
   [ -f "$work/pki/trust.pem" ] || "$keydir" pki init "$work/pki" >/dev/null
   if [ ! -s "$work/keys.ndjson" ] || [ "$(wc -l <"$work/tns.txt")" -lt "$1" ]; then
@@ -113,6 +126,6 @@ feed_db() {  # feed_db N: $work/feed.db (and feed-tns.txt) of N keys, imported u
   log "== import $1 keys"
   head -n "$1" "$work/keys.ndjson" >"$work/feed-keys.ndjson"
   head -n "$1" "$work/tns.txt" >"$work/feed-tns.txt"
-  import "$work/feed-keys.ndjson" "$work/feed.db" >/dev/null
+  log "bench: keydir import: $1 keys at $(import "$work/feed-keys.ndjson" "$work/feed.db") keys/s"
   return 1
 }
