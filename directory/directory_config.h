@@ -19,8 +19,8 @@ struct DirectoryConfig {
   // near 2 GiB): a read is then the kernel's page cache itself, not a copy
   // of it in each connection's own memory. 0 turns it off.
   std::size_t db_mmap_mib = 2047;
-  std::string trust;               // PEM bundle of STI-CA roots; required
-  std::vector<std::string> crls;   // PEM CRL files
+  std::string trust;              // PEM bundle of STI-CA roots; required
+  std::vector<std::string> crls;  // PEM CRL files
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert;  // both set: HTTPS
   std::string tls_key;

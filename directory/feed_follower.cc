@@ -235,11 +235,19 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
     if (kind == "key") {
       pending.push_back({id, std::move(line["body"])});
       if (pending.size() >= kKeyBatch) {
-        if (auto ok = store_in_flight(); !ok) {
-          failure = ok.error();
-          return false;
-        }
+        // This batch starts verifying before the one before it is stored,
+        // so that storing it (one thread) and verifying (every core)
+        // overlap as in `keydir import`.
+        auto stored_batch = std::move(in_flight);
+        auto stored_verifying = std::move(verifying);
         verify_pending();
+        if (stored_verifying.valid()) {
+          auto verified = stored_verifying.get();
+          if (auto ok = storeSnapshotKeys(begin_seq, *stored_batch, verified, report); !ok) {
+            failure = ok.error();
+            return false;
+          }
+        }
       }
     } else {
       if (auto drained = drain_keys(); !drained) {

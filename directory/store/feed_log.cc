@@ -86,7 +86,8 @@ Result<void> indexBuckets(Database& db, const FeedItem& item, int bits, int sign
       if (db.changes() == 0) continue;
       add_item->reset();
       add_item->bind(1, std::int64_t(bucket)).bind(2, item.kind).bind(3, item.id);
-      add_item->bind(4, item.bucket_json);
+      // A key's JSON is its row's record, read from there (schema 10).
+      add_item->bind(4, item.kind == "key" ? std::string_view("") : item.bucket_json);
       if (item.expires)
         add_item->bind(5, unixSeconds(*item.expires));
       else

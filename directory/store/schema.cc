@@ -301,6 +301,27 @@ CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL AND remo
 CREATE INDEX keys_in_feed ON keys(expires) WHERE removed IS NULL;
 CREATE INDEX keys_wide_in_feed ON keys(id) WHERE removed IS NULL AND wide = 1;
 )sql",
+    // Version 10: a key's JSON is kept once, in `keys`. Version 6 copied it
+    // into the bucket index too so that a bucket answer read its members
+    // side by side; at a million keys the copy was 2.2 GB of a 6 GB file,
+    // written on a random page with every registration, and it pushed the
+    // key rows themselves out of the part of the file the memory map
+    // reaches. A bucket answer now reads its keys' rows (some fifteen) by
+    // id; advertisements and SPC-map entries keep their JSON in the index.
+    // Certificates go the way of keys in version 9: a WITHOUT ROWID table
+    // on a random hash holding each DER (some 600 bytes) in its interior
+    // pages became a rowid table that appends.
+    R"sql(
+UPDATE bucket_items SET item = ''
+  WHERE place IN (SELECT place FROM bucket_members WHERE kind = 'key');
+CREATE TABLE certs_10 (
+  sha256 TEXT NOT NULL UNIQUE,
+  der BLOB NOT NULL
+);
+INSERT INTO certs_10(sha256, der) SELECT sha256, der FROM certs;
+DROP TABLE certs;
+ALTER TABLE certs_10 RENAME TO certs;
+)sql",
 };
 
 // Steps that rewrite the records of a populated file, with what to expect:
@@ -316,6 +337,11 @@ std::string upgradeNote(std::int64_t to_version) {
     case 9:
       return "laying out the keys in the order they came (about a minute per million keys; "
              "the old table's pages stay in the file as free space, VACUUM returns them)";
+    case 10:
+      return "dropping the bucket index's copies of key records and laying out certificates as "
+             "keys "
+             "(about a minute per million keys; "
+             "the space stays in the file as free pages, VACUUM returns it)";
     default:
       return "";
   }

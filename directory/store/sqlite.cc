@@ -85,8 +85,7 @@ void configureSqliteOnce() {
 }  // namespace
 
 Result<std::unique_ptr<Database>> Database::open(const std::filesystem::path& file,
-                                                 std::size_t cache_mib,
-                                                 std::size_t mmap_mib) {
+                                                 std::size_t cache_mib, std::size_t mmap_mib) {
   configureSqliteOnce();
   sqlite3* raw = nullptr;
   int rc =
@@ -169,6 +168,12 @@ Result<void> Database::execute(std::string_view sql) {
   return {};
 }
 
+Result<void> Database::executeCached(std::string_view sql) {
+  auto statement = prepare(sql);
+  if (!statement) return std::unexpected(statement.error());
+  return statement->run();
+}
+
 Result<std::int64_t> Database::userVersion() {
   auto stmt = prepare("PRAGMA user_version");
   if (!stmt) return std::unexpected(stmt.error());
@@ -179,9 +184,9 @@ Result<std::int64_t> Database::userVersion() {
 Transaction::Transaction(Database& db, TransactionKind kind)
     : db_(db),
       nested_(sqlite3_get_autocommit(db.handle()) == 0),
-      begun_(db.execute(nested_                           ? "SAVEPOINT nested"
-                        : kind == TransactionKind::kWrite ? "BEGIN IMMEDIATE"
-                                                          : "BEGIN")) {
+      begun_(db.executeCached(nested_                           ? "SAVEPOINT nested"
+                              : kind == TransactionKind::kWrite ? "BEGIN IMMEDIATE"
+                                                                : "BEGIN")) {
   open_ = begun_.has_value();
 }
 
@@ -190,7 +195,7 @@ Transaction::~Transaction() {
 }
 
 Result<void> Transaction::commit() {
-  auto ok = db_.execute(nested_ ? "RELEASE nested" : "COMMIT");
+  auto ok = db_.executeCached(nested_ ? "RELEASE nested" : "COMMIT");
   if (ok) open_ = false;
   return ok;
 }

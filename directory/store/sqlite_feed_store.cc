@@ -206,8 +206,10 @@ Result<BucketContents> SqliteFeedStore::bucket(std::uint32_t bucket) {
   contents.seq = status->sequence;
   contents.digest = status->digest;
   auto select = db->prepare(
-      "SELECT m.kind, i.item, i.expires FROM bucket_members AS m"
-      " JOIN bucket_items AS i ON i.place = m.place WHERE m.bucket = ?1 ORDER BY m.kind, m.id");
+      "SELECT m.kind, CASE m.kind WHEN 'key' THEN k.record ELSE i.item END, i.expires"
+      " FROM bucket_members AS m JOIN bucket_items AS i ON i.place = m.place"
+      " LEFT JOIN keys AS k ON m.kind = 'key' AND k.id = m.id"
+      " WHERE m.bucket = ?1 ORDER BY m.kind, m.id");
   if (!select) return std::unexpected(select.error());
   select->bind(1, std::int64_t(bucket));
   auto note_expiry = [&](std::int64_t seconds) {

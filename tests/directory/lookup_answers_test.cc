@@ -171,7 +171,8 @@ TEST_F(LookupAnswersTest, PastTheBudgetTheAnswersAskedForStayAndOthersMakeRoom) 
   EXPECT_GT(held().count(), 300u);
   EXPECT_GT(held().evicted(), 1000u) << "new answers were not kept in place of old ones";
   for (int i = 0; i < 100; ++i) {
-    EXPECT_TRUE(held().find(number(i), clock_->now())) << number(i) << ", asked for often, was dropped";
+    EXPECT_TRUE(held().find(number(i), clock_->now()))
+        << number(i) << ", asked for often, was dropped";
   }
   // The last answers came after the budget was spent, and are held all the same.
   EXPECT_TRUE(held().find(number(1999), clock_->now()));
