@@ -95,19 +95,41 @@ std::shared_ptr<const LookupAnswers::Answer> LookupAnswers::find(const std::stri
   return it->second.answer;
 }
 
+bool LookupAnswers::askedBefore(const std::string& tn) {
+  const std::size_t bit = std::hash<std::string>{}(tn) % kAskedBits;
+  const std::uint64_t mask = std::uint64_t(1) << (bit % 64);
+  if (asked_[bit / 64].fetch_or(mask, std::memory_order_relaxed) & mask) return true;
+  // Cleared once an eighth of the bits were set, so that what counts as
+  // asked before is recent and false positives stay rare. A bit set by
+  // another thread while clearing may be lost: it only delays an answer.
+  if (asked_count_.fetch_add(1, std::memory_order_relaxed) + 1 >= kAskedBits / 8) {
+    asked_count_.store(0, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < kAskedBits / 64; ++i) asked_[i].store(0, std::memory_order_relaxed);
+  }
+  return false;
+}
+
 void LookupAnswers::keep(const std::string& tn, std::int64_t as_of,
                          std::shared_ptr<const Answer> answer) {
   const std::size_t size = sizeOf(tn, *answer);
+  if (size > budget_bytes_) return;
+  bool full;
+  {
+    std::shared_lock read(mutex_);
+    full = bytes_ + size > budget_bytes_;
+  }
+  if (full && !askedBefore(tn)) return;
   std::unique_lock write(mutex_);
-  // Made before a change already applied, it may be what that change
-  // dropped; and before the first catch-up nothing is known to be current.
-  if (applied_ < 0 || as_of < applied_) return;
+  // Before any catch-up the map is empty, and an answer made at `as_of`
+  // is current there: the next catch-up starts from it.
+  if (applied_ < 0) applied_ = as_of;
+  // Made before a change already applied, it may be what that change dropped.
+  if (as_of < applied_) return;
   auto it = answers_.find(tn);
   if (it != answers_.end()) {
     bytes_ -= sizeOf(tn, *it->second.answer);
     answers_.erase(it);
   }
-  if (size > budget_bytes_) return;
   if (bytes_ + size > budget_bytes_) evictFor(size);
   answers_.try_emplace(tn, std::move(answer));
   bytes_ += size;

@@ -22,7 +22,11 @@
 // place of answers not asked for lately (CLOCK: each use marks its answer,
 // and a hand sweeping the map drops the first unmarked ones it meets,
 // clearing marks as it passes), so that what is held follows what is
-// asked for rather than what came first. Thread-safe.
+// asked for rather than what came first. Once the budget is spent, an
+// answer is admitted only if its number was asked for before (a filter of
+// one bit per hash, cleared now and then): lookups spread evenly over a
+// directory far larger than the budget would otherwise swap one answer
+// for another on every lookup, at a cost and for no hits. Thread-safe.
 
 #include <atomic>
 #include <cstdint>
@@ -58,9 +62,13 @@ class LookupAnswers {
   // Drops what changed in the store since the last call.
   Result<void> catchUp();
   // The held answer for canonical `tn`, if its keys are all live at `now`.
-  // Call catchUp() first.
+  // Call catchUp() first. Without it, a miss is still a miss (answers are
+  // only ever dropped by catching up), so a caller may look first and
+  // catch up only for a hit: a lookup not held then costs the store no
+  // extra read.
   std::shared_ptr<const Answer> find(const std::string& tn, Instant now) const;
   // Keeps `answer` for `tn`, made from the store as of change `as_of`.
+  // Before any catch-up, the first answer kept sets where this one starts.
   void keep(const std::string& tn, std::int64_t as_of, std::shared_ptr<const Answer> answer);
 
   std::size_t count() const;
@@ -81,6 +89,10 @@ class LookupAnswers {
   // Under mutex_, exclusively: drops unmarked answers until `size` more
   // bytes fit.
   void evictFor(std::size_t size);
+  // Marks `tn` as asked for; whether it was already.
+  bool askedBefore(const std::string& tn);
+
+  static constexpr std::size_t kAskedBits = std::size_t(1) << 23;  // 1 MiB
 
   struct Held {
     explicit Held(std::shared_ptr<const Answer> a) : answer(std::move(a)) {}
@@ -105,6 +117,12 @@ class LookupAnswers {
   std::size_t bytes_ = 0;
   std::size_t hand_ = 0;  // the bucket of answers_ the CLOCK hand is at
   std::uint64_t evicted_ = 0;
+  // The admission filter: one bit per hash of a number asked for, and how
+  // many were set since it was last cleared.
+  std::unique_ptr<std::atomic<std::uint64_t>[]> asked_ {
+    new std::atomic<std::uint64_t>[ kAskedBits / 64 ]()
+  };
+  std::atomic<std::size_t> asked_count_{0};
   std::uint64_t times_all_dropped_ = 0;
   std::int64_t applied_ = -1;  // the last change applied; -1 before the first catch-up
 };

@@ -16,12 +16,16 @@ void serveTnKeys(Exchange& exchange) {
   };
   auto tn = canonicalTn(exchange.param(0));
   if (!tn) return exchange.sendProblem(tn.error());
-  // Held answers are used only once they have caught up with the store;
-  // if that fails, the store answers (or says why it cannot).
+  // A held answer is used only once the held answers have caught up with
+  // the store; if that fails, the store answers (or says why it cannot).
+  // A number not held needs no catching up: it will be answered afresh.
   LookupAnswers* held = service.lookup_answers.get();
-  if (held && !held->catchUp()) held = nullptr;
-  if (held) {
-    if (auto answer = held->find(*tn, now)) return send(*answer);
+  if (held && held->find(*tn, now)) {
+    if (!held->catchUp()) {
+      held = nullptr;
+    } else if (auto answer = held->find(*tn, now)) {
+      return send(*answer);
+    }
   }
   std::int64_t as_of = 0;
   auto made = tnKeysAnswer(*service.registry, *tn, now, &as_of);

@@ -5,6 +5,7 @@
 // reader never misses a block; a shape is never forgotten, which only costs
 // a needless probe.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,7 +19,11 @@ namespace keydir {
 Result<void> noteBlockShape(Database& db, std::string_view kind, const PrefixBlock& block);
 
 // The blocks that can hold `tn` and have a shape present in `kind`'s table.
-Result<std::vector<PrefixBlock>> storedBlocksContaining(Database& db, std::string_view kind,
-                                                        const std::string& tn);
+// Inside a read transaction that has read the feed's `sequence`, pass it:
+// the shapes are then read once per connection and sequence, not on every
+// lookup.
+Result<std::vector<PrefixBlock>> storedBlocksContaining(
+    Database& db, std::string_view kind, const std::string& tn,
+    std::optional<std::int64_t> sequence = std::nullopt);
 
 }  // namespace keydir

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "certs/error.h"
 #include "certs/openssl_ptr.h"
@@ -81,6 +82,16 @@ class Database {
   void setCheckpointPages(int pages) { checkpoint_pages_ = pages; }
   int checkpointPages() const { return checkpoint_pages_; }
 
+  // Numbers worked out from the file, kept by this connection under a
+  // name together with the feed sequence they were read at; the reader
+  // uses them only at that same sequence (every write to what they come
+  // from moves it), so they are never stale.
+  struct Memo {
+    std::int64_t sequence = -1;
+    std::vector<std::int64_t> values;
+  };
+  Memo& memo(const std::string& name) { return memos_[name]; }
+
  private:
   static int afterCommit(void* self, sqlite3* db, const char* name, int wal_pages);
 
@@ -88,6 +99,7 @@ class Database {
   SqlitePtr db_;
   std::unordered_map<std::string, StmtPtr> statements_;
   int checkpoint_pages_ = 1000;  // SQLite's own default
+  std::unordered_map<std::string, Memo> memos_;
 };
 
 // Write transactions this process has committed, to any file, through any

@@ -289,11 +289,7 @@ Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, 
   auto built = TnQuery::begin(*db, "key", tn);
   if (!built) return std::unexpected(built.error());
   const TnQuery& query = *built;
-  if (as_of) {
-    auto position = readFeedPosition(*db);
-    if (!position) return std::unexpected(position.error());
-    *as_of = position->sequence;
-  }
+  if (as_of) *as_of = query.sequence();
   auto statement = db->prepare(
       "SELECT k.id, k.record, k.expires, k.scope, k.revoked, MIN(x.spec) AS spec FROM ("
       " SELECT key_id, specificity AS spec FROM key_blocks WHERE block IN " +

@@ -40,8 +40,9 @@ void bindBlocks(Statement& statement, const std::vector<PrefixBlock>& blocks, in
   }
 }
 
-std::optional<std::string> SqliteSpcMap::spcOf(Database& db, std::string_view tn) {
-  auto blocks = orThrow(storedBlocksContaining(db, "spc", std::string(tn)));
+std::optional<std::string> SqliteSpcMap::spcOf(Database& db, std::string_view tn,
+                                               std::optional<std::int64_t> sequence) {
+  auto blocks = orThrow(storedBlocksContaining(db, "spc", std::string(tn), sequence));
   if (blocks.empty()) return std::nullopt;  // no map entry has a block of this TN's shape
   auto statement = orThrow(db.prepare(
       "SELECT m.spc FROM spc_blocks b JOIN spc_map m ON m.scope = b.scope WHERE b.block IN " +

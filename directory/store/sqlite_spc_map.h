@@ -18,7 +18,9 @@ class SqliteSpcMap : public SpcMap {
   std::vector<SpcAssignment> assignmentsOf(std::string_view spc) const override;
 
   // Used inside the key store's own transactions.
-  static std::optional<std::string> spcOf(Database& db, std::string_view tn);
+  // `sequence`: as storedBlocksContaining() takes it.
+  static std::optional<std::string> spcOf(Database& db, std::string_view tn,
+                                          std::optional<std::int64_t> sequence = std::nullopt);
 
  private:
   ConnectionPool& pool_;

@@ -9,10 +9,18 @@ namespace keydir {
 Result<TnQuery> TnQuery::begin(Database& db, std::string_view kind, const std::string& tn) {
   auto snapshot = std::make_unique<Transaction>(db, TransactionKind::kRead);
   if (auto ok = snapshot->begun(); !ok) return std::unexpected(ok.error());
-  auto spc = SqliteSpcMap::spcOf(db, tn);
-  auto blocks = storedBlocksContaining(db, kind, tn);
+  // Read first: it fixes the snapshot, and the block shapes the connection
+  // has kept stand while it has not moved.
+  auto position = db.prepare("SELECT sequence FROM feed_state");
+  if (!position) return std::unexpected(position.error());
+  auto row = position->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
+  const std::int64_t sequence = position->integer(0);
+  auto spc = SqliteSpcMap::spcOf(db, tn, sequence);
+  auto blocks = storedBlocksContaining(db, kind, tn, sequence);
   if (!blocks) return std::unexpected(blocks.error());
-  return TnQuery(std::move(snapshot), std::move(*blocks), std::move(spc));
+  return TnQuery(std::move(snapshot), sequence, std::move(*blocks), std::move(spc));
 }
 
 std::string TnQuery::blocks() const { return blockPlaceholders(blocks_.size(), 1); }

@@ -29,13 +29,19 @@ class TnQuery {
   std::string spc() const { return "?" + std::to_string(blocks_.size() + 1); }
   std::string now() const { return "?" + std::to_string(blocks_.size() + 2); }
   void bind(Statement& statement, Instant now) const;
+  // The feed's last change in this snapshot.
+  std::int64_t sequence() const { return sequence_; }
 
  private:
-  TnQuery(std::unique_ptr<Transaction> snapshot, std::vector<PrefixBlock> blocks,
-          std::optional<std::string> spc)
-      : snapshot_(std::move(snapshot)), blocks_(std::move(blocks)), spc_(std::move(spc)) {}
+  TnQuery(std::unique_ptr<Transaction> snapshot, std::int64_t sequence,
+          std::vector<PrefixBlock> blocks, std::optional<std::string> spc)
+      : snapshot_(std::move(snapshot)),
+        sequence_(sequence),
+        blocks_(std::move(blocks)),
+        spc_(std::move(spc)) {}
 
   std::unique_ptr<Transaction> snapshot_;
+  std::int64_t sequence_;
   std::vector<PrefixBlock> blocks_;
   std::optional<std::string> spc_;
 };
