@@ -38,8 +38,8 @@ Result<std::vector<PrefixBlock>> storedBlocksContaining(Database& db, std::strin
   const std::vector<std::int64_t>* lengths = &read;
   // Not inside a write: it may have added a shape before moving the feed.
   if (sequence && sqlite3_txn_state(db.handle(), "main") != SQLITE_TXN_WRITE) {
-    Database::Memo& memo =
-        db.memo("block_shapes/" + std::string(kind) + "/" + std::to_string(tn.size()));
+    // Short enough for the string's own buffer: no allocation per lookup.
+    Database::Memo& memo = db.memo("bs:" + std::string(kind) + ":" + std::to_string(tn.size()));
     if (memo.sequence != *sequence) {
       auto fresh = readPrefixLengths(db, kind, tn.size());
       if (!fresh) return std::unexpected(fresh.error());

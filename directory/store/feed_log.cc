@@ -177,6 +177,15 @@ std::string spcItemJson(std::string_view scope, std::string_view spc) {
   return nlohmann::json{{"scope", scope}, {"spc", spc}}.dump();
 }
 
+Result<FeedPosition> readFeedPosition(Database& db) {
+  auto select = db.prepare("SELECT sequence, pruned_through FROM feed_state");
+  if (!select) return std::unexpected(select.error());
+  auto row = select->step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
+  return FeedPosition{select->integer(0), select->integer(1)};
+}
+
 Result<std::int64_t> feedPut(Database& db, const FeedItem& item, std::string_view body,
                              Instant now) {
   return append(db, item, {"put", "", "", body}, now);

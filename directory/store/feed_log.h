@@ -61,6 +61,13 @@ Result<bool> removeFromFeed(Database& db, std::string_view kind, const std::stri
 // A stored record as the feed needs it: its scopes and bucket size.
 Result<FeedItem> storedFeedItem(Database& db, std::string_view kind, const std::string& id);
 
+struct FeedPosition {
+  std::int64_t sequence = 0;        // the last change
+  std::int64_t pruned_through = 0;  // changes up to here are no longer kept
+};
+// Where the feed stands; in a read transaction, as of its snapshot.
+Result<FeedPosition> readFeedPosition(Database& db);
+
 // Makes feed_state agree with `settings`: on a database migrated from before
 // the feed, or opened with other settings, rebuilds the bucket index, the
 // wide flags and the digests from the live records, and marks the history

@@ -338,10 +338,9 @@ std::string upgradeNote(std::int64_t to_version) {
       return "laying out the keys in the order they came (about a minute per million keys; "
              "the old table's pages stay in the file as free space, VACUUM returns them)";
     case 10:
-      return "dropping the bucket index's copies of key records and laying out certificates as "
-             "keys "
-             "(about a minute per million keys; "
-             "the space stays in the file as free pages, VACUUM returns it)";
+      return "dropping the bucket index's copies of key records and laying out certificates "
+             "as keys (about a minute per million keys; the space stays in the file as free "
+             "pages, VACUUM returns it)";
     default:
       return "";
   }

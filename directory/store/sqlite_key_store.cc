@@ -186,23 +186,7 @@ Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) 
   return std::optional<StoredKey>(readKey(*statement));
 }
 
-namespace {
-
-struct FeedPosition {
-  std::int64_t sequence = 0;        // the last change
-  std::int64_t pruned_through = 0;  // changes up to here are no longer kept
-};
-
-Result<FeedPosition> readFeedPosition(Database& db) {
-  auto select = db.prepare("SELECT sequence, pruned_through FROM feed_state");
-  if (!select) return std::unexpected(select.error());
-  auto row = select->step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
-  return FeedPosition{select->integer(0), select->integer(1)};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::int64_t> SqliteKeyStore::lastChange() {
   auto db = pool_->borrow();

@@ -1,6 +1,7 @@
 #include "directory/store/tn_query.h"
 
 #include "directory/store/block_shapes.h"
+#include "directory/store/feed_log.h"
 #include "directory/store/sqlite_rows.h"
 #include "directory/store/sqlite_spc_map.h"
 
@@ -11,12 +12,9 @@ Result<TnQuery> TnQuery::begin(Database& db, std::string_view kind, const std::s
   if (auto ok = snapshot->begun(); !ok) return std::unexpected(ok.error());
   // Read first: it fixes the snapshot, and the block shapes the connection
   // has kept stand while it has not moved.
-  auto position = db.prepare("SELECT sequence FROM feed_state");
+  auto position = readFeedPosition(db);
   if (!position) return std::unexpected(position.error());
-  auto row = position->step();
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return fail(ErrorCode::kUnavailable, "the database has no feed state");
-  const std::int64_t sequence = position->integer(0);
+  const std::int64_t sequence = position->sequence;
   auto spc = SqliteSpcMap::spcOf(db, tn, sequence);
   auto blocks = storedBlocksContaining(db, kind, tn, sequence);
   if (!blocks) return std::unexpected(blocks.error());
