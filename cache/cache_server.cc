@@ -8,9 +8,9 @@
 #include "cache/routes.h"
 #include "certs/tn.h"
 #include "directory/server/directory_server.h"
-#include "directory/store/sqlite_advertisement_store.h"
-#include "directory/store/sqlite_feed_store.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_advertisement_store.h"
+#include "directory/store/sql_feed_store.h"
+#include "directory/store/sql_key_store.h"
 
 namespace keydir {
 namespace {
@@ -75,11 +75,11 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
     if (!learned) return std::unexpected(learned.error());
     settings = *learned;
   }
-  auto store = SqliteKeyStore::open(config.db, poolOptionsFromConfig(config), settings, {},
+  auto store = SqlKeyStore::open(config.db, poolOptionsFromConfig(config), settings, {},
                                     [](const std::string& note) { cacheSay(note); });
   if (!store) return failWithContext(store.error(), config.db);
-  service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
-  service->feed = std::make_unique<SqliteFeedStore>((*store)->pool(), (*store)->file());
+  service->advertisement_store = std::make_unique<SqlAdvertisementStore>((*store)->pool());
+  service->feed = std::make_unique<SqlFeedStore>((*store)->pool(), (*store)->file());
   auto cache_store = CacheStore::open((*store)->pool());
   if (!cache_store) return std::unexpected(cache_store.error());
   service->cache_store = std::move(*cache_store);
@@ -119,7 +119,7 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
   if (config.mode == "buckets") {
     auto book = readAddressBook(config.address_book);
     if (!book) return std::unexpected(book.error());
-    auto& pool = static_cast<SqliteKeyStore&>(*server->service_->store).pool();
+    auto& pool = static_cast<SqlKeyStore&>(*server->service_->store).pool();
     auto held = HeldBuckets::open(pool);
     if (!held) return std::unexpected(held.error());
     server->held_buckets_ = std::move(*held);

@@ -23,7 +23,7 @@ FeedPoller::FeedPoller(CacheService& service, DirectoryClient& upstream, bool wi
     : service_(service),
       upstream_(upstream),
       wide_only_(wide_only),
-      follower_(upstream, static_cast<SqliteKeyStore&>(*service.store),
+      follower_(upstream, static_cast<SqlKeyStore&>(*service.store),
                 *service.advertisement_store, *service.feed, *service.trust, *service.clock,
                 followerOptions(wide_only)) {}
 

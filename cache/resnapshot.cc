@@ -4,9 +4,9 @@
 
 #include "cache/cache_log.h"
 #include "directory/store/backup.h"
-#include "directory/store/sqlite_advertisement_store.h"
-#include "directory/store/sqlite_feed_store.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_advertisement_store.h"
+#include "directory/store/sql_feed_store.h"
+#include "directory/store/sql_key_store.h"
 
 namespace keydir {
 namespace {
@@ -31,7 +31,7 @@ Result<SyncReport> snapshotInto(const std::filesystem::path& aside, CacheService
                                 DirectoryClient& upstream, const FollowerOptions& options) {
   auto own = service.feed->status();
   if (!own) return std::unexpected(own.error());
-  auto store = SqliteKeyStore::open(aside, PoolOptions{2, 16},
+  auto store = SqlKeyStore::open(aside, PoolOptions{2, 16},
                                     FeedSettings{own->bucket_bits, own->wide_threshold});
   if (!store) return failWithContext(store.error(), aside.string());
   // Lookup answers held from the replica are dropped by the changes they
@@ -40,8 +40,8 @@ Result<SyncReport> snapshotInto(const std::filesystem::path& aside, CacheService
   auto last = service.store->lastChange();
   if (!last) return std::unexpected(last.error());
   if (auto ok = (*store)->numberChangesAfter(*last); !ok) return std::unexpected(ok.error());
-  SqliteAdvertisementStore ads((*store)->pool());
-  SqliteFeedStore feed((*store)->pool(), (*store)->file());
+  SqlAdvertisementStore ads((*store)->pool());
+  SqlFeedStore feed((*store)->pool(), (*store)->file());
   FeedFollower follower(upstream, **store, ads, feed, *service.trust, *service.clock, options);
   auto report = follower.takeSnapshot();
   if (!report) return report;
@@ -80,8 +80,8 @@ Result<SyncReport> resnapshotAside(CacheService& service, DirectoryClient& upstr
                            "fresh snapshot (thrown away; still serving the last "
                            "good state)");
   }
-  auto from = Database::open(aside);
-  auto into = Database::open(service.config.db);
+  auto from = SqliteDatabase::open(aside);
+  auto into = SqliteDatabase::open(service.config.db);
   if (!from || !into) {
     removeDatabaseFiles(aside);
     return std::unexpected(!from ? from.error() : into.error());

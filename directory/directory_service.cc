@@ -1,11 +1,11 @@
 #include "directory/directory_service.h"
 
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 
 namespace keydir {
 
 std::shared_ptr<void> DirectoryService::holdForEventThread() {
-  auto* sqlite = dynamic_cast<SqliteKeyStore*>(store.get());
+  auto* sqlite = dynamic_cast<SqlKeyStore*>(store.get());
   if (sqlite == nullptr) return nullptr;
   return std::make_shared<ConnectionPool::Pin>(sqlite->pool());
 }

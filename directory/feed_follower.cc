@@ -19,7 +19,7 @@ std::string at(std::int64_t seq) { return "change " + std::to_string(seq) + ": "
 
 }  // namespace
 
-FeedFollower::FeedFollower(DirectoryClient& upstream, SqliteKeyStore& keys, AdvertisementStore& ads,
+FeedFollower::FeedFollower(DirectoryClient& upstream, SqlKeyStore& keys, AdvertisementStore& ads,
                            FeedStore& feed, const TrustStore& trust, const Clock& clock,
                            FollowerOptions options)
     : upstream_(upstream),

@@ -20,7 +20,7 @@
 #include "directory/client/directory_client.h"
 #include "directory/store/advertisement_store.h"
 #include "directory/store/feed_store.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 
 namespace keydir {
 
@@ -63,7 +63,7 @@ struct SyncReport {
 class FeedFollower {
  public:
   // The stores are the replica's (one SQLite file); all must outlive this.
-  FeedFollower(DirectoryClient& upstream, SqliteKeyStore& keys, AdvertisementStore& ads,
+  FeedFollower(DirectoryClient& upstream, SqlKeyStore& keys, AdvertisementStore& ads,
                FeedStore& feed, const TrustStore& trust, const Clock& clock,
                FollowerOptions options = {});
 
@@ -101,7 +101,7 @@ class FeedFollower {
   std::string feedPath(const std::string& route) const;
 
   DirectoryClient& upstream_;
-  SqliteKeyStore& keys_;
+  SqlKeyStore& keys_;
   AdvertisementStore& ads_;
   FeedStore& feed_;
   const TrustStore& trust_;

@@ -12,7 +12,7 @@ constexpr std::size_t kBatch = 1000;
 
 }  // namespace
 
-AnswersMadeAhead::AnswersMadeAhead(LookupAnswers& answers, SqliteKeyStore& store,
+AnswersMadeAhead::AnswersMadeAhead(LookupAnswers& answers, SqlKeyStore& store,
                                    KeyRegistry& registry, const Clock& clock,
                                    std::function<bool()> ready)
     : answers_(answers), store_(store), registry_(registry), clock_(clock), ready_(std::move(ready)) {}

@@ -17,7 +17,7 @@
 #include "certs/clock.h"
 #include "directory/background_thread.h"
 #include "directory/lookup_answers.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 
 namespace keydir {
 
@@ -25,7 +25,7 @@ class AnswersMadeAhead {
  public:
   // All must outlive this. A pass waits until `ready` says so (a cache
   // before its first copy has nothing to make).
-  AnswersMadeAhead(LookupAnswers& answers, SqliteKeyStore& store, KeyRegistry& registry,
+  AnswersMadeAhead(LookupAnswers& answers, SqlKeyStore& store, KeyRegistry& registry,
                    const Clock& clock, std::function<bool()> ready = [] { return true; });
   ~AnswersMadeAhead() { stop(); }
 
@@ -41,7 +41,7 @@ class AnswersMadeAhead {
   Result<Pass> pass();
 
   LookupAnswers& answers_;
-  SqliteKeyStore& store_;
+  SqlKeyStore& store_;
   KeyRegistry& registry_;
   const Clock& clock_;
   const std::function<bool()> ready_;

@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "directory/server/routes.h"
-#include "directory/store/sqlite_advertisement_store.h"
-#include "directory/store/sqlite_feed_store.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_advertisement_store.h"
+#include "directory/store/sql_feed_store.h"
+#include "directory/store/sql_key_store.h"
 
 namespace keydir {
 
@@ -35,9 +35,9 @@ FeedSettings feedSettingsFromConfig(const DirectoryConfig& config) {
   return {config.bucket_bits, config.wide_threshold};
 }
 
-Result<std::unique_ptr<SqliteKeyStore>> openDirectoryStore(const DirectoryConfig& config,
+Result<std::unique_ptr<SqlKeyStore>> openDirectoryStore(const DirectoryConfig& config,
                                                            const PoolOptions& pool) {
-  return SqliteKeyStore::open(
+  return SqlKeyStore::open(
       config.db, pool, feedSettingsFromConfig(config),
       [](std::size_t done, std::size_t total) {
         if (total >= 10000) {
@@ -78,7 +78,7 @@ std::unique_ptr<AnswersMadeAhead> answersMadeAheadFromConfig(DirectoryService& s
                                                              std::function<bool()> ready) {
   if (!service.lookup_answers || !service.config.lookup_answers_prefill) return nullptr;
   return std::make_unique<AnswersMadeAhead>(*service.lookup_answers,
-                                            static_cast<SqliteKeyStore&>(*service.store),
+                                            static_cast<SqlKeyStore&>(*service.store),
                                             *service.registry, *service.clock, std::move(ready));
 }
 
@@ -138,8 +138,8 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   service->trust = std::move(*trust);
   auto store = openDirectoryStore(config, poolOptionsFromConfig(config));
   if (!store) return std::unexpected(store.error());
-  service->advertisement_store = std::make_unique<SqliteAdvertisementStore>((*store)->pool());
-  service->feed = std::make_unique<SqliteFeedStore>((*store)->pool(), (*store)->file());
+  service->advertisement_store = std::make_unique<SqlAdvertisementStore>((*store)->pool());
+  service->feed = std::make_unique<SqlFeedStore>((*store)->pool(), (*store)->file());
   service->store = std::move(*store);
   if (!config.spc_map.empty()) {
     auto imported = importSpcMapCsv(*service->store, config.spc_map, {});

@@ -10,7 +10,7 @@
 #include "directory/http/http_server.h"
 #include "directory/server/answers_made_ahead.h"
 #include "directory/store/connection_pool.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 
 namespace keydir {
 
@@ -48,7 +48,7 @@ HttpServerOptions httpOptionsFromConfig(const DirectoryConfig& config);
 FeedSettings feedSettingsFromConfig(const DirectoryConfig& config);
 // Opens the directory's SQLite file as a configuration asks, migrating it,
 // with progress on stderr when a large file's feed index is (re)built.
-Result<std::unique_ptr<SqliteKeyStore>> openDirectoryStore(const DirectoryConfig& config,
+Result<std::unique_ptr<SqlKeyStore>> openDirectoryStore(const DirectoryConfig& config,
                                                            const PoolOptions& pool);
 // The trust anchors and CRLs a configuration names.
 Result<std::unique_ptr<TrustStore>> trustStoreFromConfig(const DirectoryConfig& config);

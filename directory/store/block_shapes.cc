@@ -4,7 +4,8 @@ namespace keydir {
 
 Result<void> noteBlockShape(Database& db, std::string_view kind, const PrefixBlock& block) {
   auto note = db.prepare(
-      "INSERT OR IGNORE INTO block_shapes(kind, length, prefix_length) VALUES (?1, ?2, ?3)");
+      "INSERT INTO block_shapes(kind, length, prefix_length) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT DO NOTHING");
   if (!note) return std::unexpected(note.error());
   return note->bind(1, kind)
       .bind(2, std::int64_t(block.length))
@@ -37,7 +38,7 @@ Result<std::vector<PrefixBlock>> storedBlocksContaining(Database& db, std::strin
   std::vector<std::int64_t> read;
   const std::vector<std::int64_t>* lengths = &read;
   // Not inside a write: it may have added a shape before moving the feed.
-  if (sequence && sqlite3_txn_state(db.handle(), "main") != SQLITE_TXN_WRITE) {
+  if (sequence && !db.inWriteTransaction()) {
     // Short enough for the string's own buffer: no allocation per lookup.
     Database::Memo& memo = db.memo("bs:" + std::string(kind) + ":" + std::to_string(tn.size()));
     if (memo.sequence != *sequence) {

@@ -2,24 +2,41 @@
 
 #include <stdexcept>
 
+#include "directory/store/postgres.h"
+#include "directory/store/sqlite.h"
+
 namespace keydir {
 
-Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::filesystem::path& file,
+Result<std::unique_ptr<ConnectionPool>> ConnectionPool::open(const std::string& target,
                                                              const PoolOptions& options) {
-  auto first = openConnection(file, options);
+  auto first = openConnection(target, options);
   if (!first) return std::unexpected(first.error());
-  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(file, options));
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(target, options));
   pool->idle_.push_back(std::move(*first));
   pool->open_ = 1;
   return pool;
 }
 
-Result<std::unique_ptr<Database>> ConnectionPool::openConnection(const std::filesystem::path& file,
+Result<std::unique_ptr<Database>> ConnectionPool::openConnection(const std::string& target,
                                                                  const PoolOptions& options) {
-  auto db = Database::open(file, options.cache_mib, options.mmap_mib);
-  if (db && options.checkpoint_pages > 0) (*db)->setCheckpointPages(int(options.checkpoint_pages));
-  return db;
+  if (isPostgresTarget(target)) {
+    auto db = PgDatabase::connect(target);
+    if (!db) return std::unexpected(db.error());
+    return std::unique_ptr<Database>(std::move(*db));
+  }
+  auto db = SqliteDatabase::open(target, options.cache_mib, options.mmap_mib);
+  if (!db) return std::unexpected(db.error());
+  if (options.checkpoint_pages > 0) (*db)->setCheckpointPages(int(options.checkpoint_pages));
+  return std::unique_ptr<Database>(std::move(*db));
 }
+
+Result<std::unique_ptr<Database>> ConnectionPool::openDedicated() {
+  PoolOptions own = options_;
+  own.cache_mib = 8;
+  return openConnection(target_, own);
+}
+
+bool ConnectionPool::postgres() const { return isPostgresTarget(target_); }
 
 ConnectionPool::Pin::Pin(ConnectionPool& pool) : pool_(pool), lease_(pool.borrow()) {
   std::lock_guard lock(pool_.mutex_);
@@ -47,7 +64,7 @@ ConnectionPool::Lease ConnectionPool::borrow() {
     }
     ++open_;
   }
-  auto db = openConnection(file_, options_);
+  auto db = openConnection(target_, options_);
   if (!db) {
     std::lock_guard lock(mutex_);
     --open_;
@@ -58,6 +75,15 @@ ConnectionPool::Lease ConnectionPool::borrow() {
 
 void ConnectionPool::giveBack(std::unique_ptr<Database> db) {
   if (!db) return;
+  {
+    std::lock_guard lock(mutex_);
+    // A connection the server dropped is closed, not lent again; the next
+    // borrower opens a fresh one.
+    if (db->broken()) {
+      --open_;
+      return;
+    }
+  }
   {
     std::lock_guard lock(mutex_);
     // Past the limit (a borrower gave up waiting): close this one, which

@@ -1,6 +1,7 @@
 #pragma once
-// SQLite connections shared by the server's threads. Each request borrows
-// one for its duration; WAL lets readers run beside the one writer.
+// Database connections shared by the server's threads, to a SQLite file or
+// a PostgreSQL database. Each request borrows one for its duration; readers
+// run beside the one writer (SQLite's WAL; PostgreSQL's snapshots).
 
 #include <chrono>
 #include <condition_variable>
@@ -10,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "directory/store/sqlite.h"
+#include "directory/store/database.h"
 
 namespace keydir {
 
@@ -34,9 +35,16 @@ struct PoolOptions {
 
 class ConnectionPool {
  public:
-  // Opens the first connection at once, so a bad path fails here.
-  static Result<std::unique_ptr<ConnectionPool>> open(const std::filesystem::path& file,
+  // Opens the first connection at once, so a bad path or an unreachable
+  // server fails here. `target` is a file path or a postgresql:// URI.
+  static Result<std::unique_ptr<ConnectionPool>> open(const std::string& target,
                                                       const PoolOptions& options = {});
+
+  // A connection of the caller's own, outside the pool: a long read (a
+  // snapshot stream) holds none that a lookup is waiting for.
+  Result<std::unique_ptr<Database>> openDedicated();
+  const std::string& target() const { return target_; }
+  bool postgres() const;
 
   class Lease {
    public:
@@ -76,13 +84,13 @@ class ConnectionPool {
   };
 
  private:
-  ConnectionPool(std::filesystem::path file, PoolOptions options)
-      : file_(std::move(file)), options_(options) {}
+  ConnectionPool(std::string target, PoolOptions options)
+      : target_(std::move(target)), options_(options) {}
   void giveBack(std::unique_ptr<Database> db);
-  static Result<std::unique_ptr<Database>> openConnection(const std::filesystem::path& file,
+  static Result<std::unique_ptr<Database>> openConnection(const std::string& target,
                                                           const PoolOptions& options);
 
-  std::filesystem::path file_;
+  std::string target_;
   std::mutex mutex_;
   PoolOptions options_;
   std::vector<std::unique_ptr<Database>> idle_;

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "directory/store/feed_hashes.h"
-#include "directory/store/sqlite_rows.h"
+#include "directory/store/sql_rows.h"
 
 namespace keydir {
 namespace {
@@ -61,9 +61,10 @@ Result<void> indexBuckets(Database& db, const FeedItem& item, int bits, int sign
   // A new member takes the slot after its bucket's last one (slots are
   // never reused: a bucket has 2^32 of them).
   auto add = db.prepare(
-      "INSERT OR IGNORE INTO bucket_members(bucket, kind, id, place) VALUES (?1, ?2, ?3,"
-      " (SELECT COALESCE(MAX(place), ?1 << 32) + 1 FROM bucket_items"
-      "  WHERE place > ?1 << 32 AND place < (?1 + 1) << 32))");
+      "INSERT INTO bucket_members(bucket, kind, id, place) VALUES (?1, ?2, ?3,"
+      " (SELECT COALESCE(MAX(place), CAST(?1 AS BIGINT) << 32) + 1 FROM bucket_items"
+      "  WHERE place > CAST(?1 AS BIGINT) << 32 AND place < (CAST(?1 AS BIGINT) + 1) << 32))"
+      " ON CONFLICT DO NOTHING");
   auto add_item = db.prepare(
       "INSERT INTO bucket_items(place, item, expires) SELECT place, ?4, ?5 FROM bucket_members"
       " WHERE bucket = ?1 AND kind = ?2 AND id = ?3");
@@ -72,7 +73,7 @@ Result<void> indexBuckets(Database& db, const FeedItem& item, int bits, int sign
   auto take_item = db.prepare("DELETE FROM bucket_items WHERE place = ?1");
   auto size = db.prepare(
       "INSERT INTO bucket_sizes(bucket, bytes) VALUES (?1, ?2) "
-      "ON CONFLICT(bucket) DO UPDATE SET bytes = bytes + excluded.bytes");
+      "ON CONFLICT(bucket) DO UPDATE SET bytes = bucket_sizes.bytes + excluded.bytes");
   auto empty = db.prepare("DELETE FROM bucket_sizes WHERE bucket = ?1 AND bytes <= 0");
   for (auto* statement : {&add, &add_item, &take, &take_item, &size, &empty}) {
     if (!*statement) return std::unexpected(statement->error());

@@ -1,5 +1,8 @@
 #include "directory/store/schema.h"
 
+#include "directory/store/postgres_schema.h"
+#include "directory/store/sqlite.h"
+
 namespace keydir {
 namespace {
 
@@ -346,7 +349,7 @@ std::string upgradeNote(std::int64_t to_version) {
   }
 }
 
-Result<void> migrateWithin(Database& db, const std::function<void(const std::string&)>& say) {
+Result<void> migrateWithin(SqliteDatabase& db, const std::function<void(const std::string&)>& say) {
   Transaction transaction(db);
   if (auto ok = transaction.begun(); !ok) return ok;
   auto version = db.userVersion();
@@ -372,11 +375,12 @@ Result<void> migrateWithin(Database& db, const std::function<void(const std::str
 }  // namespace
 
 Result<void> migrateSchema(Database& db, const std::function<void(const std::string&)>& say) {
+  if (db.engine() == Database::Engine::kPostgres) return migratePostgresSchema(db, say);
   // Version 9 rebuilds a table that others refer to, which SQLite allows
   // only with foreign keys off (its documented way to change a table's
   // shape); the switch is ignored inside a transaction, so it comes first.
   if (auto off = db.execute("PRAGMA foreign_keys=OFF"); !off) return off;
-  auto migrated = migrateWithin(db, say);
+  auto migrated = migrateWithin(static_cast<SqliteDatabase&>(db), say);
   auto on = db.execute("PRAGMA foreign_keys=ON");
   if (!migrated) return migrated;
   return on;

@@ -40,7 +40,8 @@ Result<bool> putSpcEntry(Database& db, const SpcAssignment& entry, Instant now) 
       .bind(5, entry.scope.value())
       .bind(6, entry.scope.last());
   if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
-  auto add_block = db.prepare("INSERT OR IGNORE INTO spc_blocks(block, scope) VALUES (?1, ?2)");
+  auto add_block =
+      db.prepare("INSERT INTO spc_blocks(block, scope) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
   if (!add_block) return std::unexpected(add_block.error());
   for (const auto& block : entry.scope.prefixBlocks()) {
     add_block->reset();

@@ -2,8 +2,8 @@
 
 #include "directory/store/block_shapes.h"
 #include "directory/store/feed_log.h"
-#include "directory/store/sqlite_rows.h"
-#include "directory/store/sqlite_spc_map.h"
+#include "directory/store/sql_rows.h"
+#include "directory/store/sql_spc_map.h"
 
 namespace keydir {
 
@@ -15,7 +15,7 @@ Result<TnQuery> TnQuery::begin(Database& db, std::string_view kind, const std::s
   auto position = readFeedPosition(db);
   if (!position) return std::unexpected(position.error());
   const std::int64_t sequence = position->sequence;
-  auto spc = SqliteSpcMap::spcOf(db, tn, sequence);
+  auto spc = SqlSpcMap::spcOf(db, tn, sequence);
   auto blocks = storedBlocksContaining(db, kind, tn, sequence);
   if (!blocks) return std::unexpected(blocks.error());
   return TnQuery(std::move(snapshot), sequence, std::move(*blocks), std::move(spc));

@@ -266,7 +266,7 @@ TEST_F(CacheTest, AFreshSnapshotIsSwappedInWholeOnlyOnceItChecksOut) {
   // The first page still disagrees, but the snapshot is honest now: it is
   // swapped in, the cache's secret kept.
   auto secret = [&] {
-    auto db = Database::open(dir_ / "cache.db").value();
+    auto db = SqliteDatabase::open(dir_ / "cache.db").value();
     auto select = db->prepare("SELECT value FROM cache_state WHERE name = 'secret'").value();
     return select.step().value() ? select.text(0) : std::string();
   };
@@ -428,7 +428,7 @@ TEST_F(CacheTest, KilledDuringItsFirstCopyItConvergesOnRestart) {
   cache_->kill9();
   {
     // Killed before its first copy was whole, or the test would show little.
-    auto db = Database::open(dir_ / "cache.db").value();
+    auto db = SqliteDatabase::open(dir_ / "cache.db").value();
     auto reached = db->prepare("SELECT sequence FROM follower_state").value();
     ASSERT_TRUE(reached.step().value()) << "it had begun";
     ASSERT_EQ(reached.integer(0), 0) << "it had not finished";

@@ -47,7 +47,7 @@ TEST_F(FeedTest, ABackupDuringRegistrationsHoldsEveryKeyAcknowledgedBeforeIt) {
   EXPECT_GT(report->bytes, 0);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "copy.db.partial"));
 
-  auto copy = Database::open(dir_ / "copy.db").value();
+  auto copy = SqliteDatabase::open(dir_ / "copy.db").value();
   auto check = copy->prepare("PRAGMA integrity_check").value();
   ASSERT_TRUE(check.step().value());
   EXPECT_EQ(check.text(0), "ok");

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "certs/credential_issuer.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 #include "tests/support/test_pki.h"
 
 namespace keydir {
@@ -16,7 +16,7 @@ using testing::Identity;
 class BulkImportTest : public testing::SharedPkiTest {
  protected:
   void SetUp() override {
-    store_ = SqliteKeyStore::open(dir_ / "keydir.db").value();
+    store_ = SqlKeyStore::open(dir_ / "keydir.db").value();
     registry_ = std::make_unique<KeyRegistry>(*store_, pki_->trust(), KeyPolicy{});
     // acme's chain runs through a range that lies in the carrier's SPC.
     ASSERT_TRUE(
@@ -29,7 +29,7 @@ class BulkImportTest : public testing::SharedPkiTest {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<SqliteKeyStore> store_;
+  std::unique_ptr<SqlKeyStore> store_;
   std::unique_ptr<KeyRegistry> registry_;
   ManualClock clock_{pki_->now()};
 };

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <thread>
 
-#include "directory/store/sqlite_advertisement_store.h"
-#include "directory/store/sqlite_feed_store.h"
+#include "directory/store/sql_advertisement_store.h"
+#include "directory/store/sql_feed_store.h"
 #include "tests/directory/feed_fixture.h"
 #include "tests/support/test_proxy.h"
 
@@ -23,20 +23,20 @@ class FeedFollowerTest : public testing::FeedTest {
   void openReplica() {
     nlohmann::json upstream = meta();
     replica_ =
-        SqliteKeyStore::open(dir_ / "replica.db", {},
+        SqlKeyStore::open(dir_ / "replica.db", {},
                              FeedSettings{upstream["bucket_bits"], upstream["wide_threshold"]})
             .value();
-    replica_ads_ = std::make_unique<SqliteAdvertisementStore>(replica_->pool());
-    replica_feed_ = std::make_unique<SqliteFeedStore>(replica_->pool(), replica_->file());
+    replica_ads_ = std::make_unique<SqlAdvertisementStore>(replica_->pool());
+    replica_feed_ = std::make_unique<SqlFeedStore>(replica_->pool(), replica_->file());
     trust_ = std::make_unique<TrustStore>(TrustStore::load(config_.trust, {}).value());
     follower_ = std::make_unique<FeedFollower>(*client_, *replica_, *replica_ads_, *replica_feed_,
                                                *trust_, *clock_);
   }
   std::string replicaDigest() { return replica_feed_->status().value().digest; }
 
-  std::unique_ptr<SqliteKeyStore> replica_;
-  std::unique_ptr<SqliteAdvertisementStore> replica_ads_;
-  std::unique_ptr<SqliteFeedStore> replica_feed_;
+  std::unique_ptr<SqlKeyStore> replica_;
+  std::unique_ptr<SqlAdvertisementStore> replica_ads_;
+  std::unique_ptr<SqlFeedStore> replica_feed_;
   std::unique_ptr<TrustStore> trust_;
   std::unique_ptr<FeedFollower> follower_;
 };
@@ -90,7 +90,7 @@ TEST_F(FeedFollowerTest, RefusesAForgedRecordAndRemovalsWithoutProofNamingTheCha
   // The directory lies: a new record's key swapped, a revocation's proof
   // made junk, another removal's reason made "expired" for a live key.
   {
-    auto db = Database::open(config_.db).value();
+    auto db = SqliteDatabase::open(config_.db).value();
     ASSERT_TRUE(
         db->execute("UPDATE keys SET record = replace(record, '\"x\":\"', "
                     "'\"x\":\"A') WHERE id = '" +
@@ -135,7 +135,7 @@ TEST_F(FeedFollowerTest, ADigestThatDisagreesStopsTheFollowerWhereItWas) {
   ASSERT_TRUE(first);
   const std::string unchecked = registered(pki_->acme);
   {
-    auto db = Database::open(config_.db).value();
+    auto db = SqliteDatabase::open(config_.db).value();
     ASSERT_TRUE(db->execute("UPDATE feed_state SET digest = zeroblob(32)"));
   }
   auto second = follower_->sync();

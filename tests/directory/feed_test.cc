@@ -8,8 +8,8 @@
 #include "advertise/advertisement_signer.h"
 #include "directory/store/feed_hashes.h"
 #include "directory/store/schema.h"
-#include "directory/store/sqlite_feed_store.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_feed_store.h"
+#include "directory/store/sql_key_store.h"
 #include "tests/directory/feed_fixture.h"
 #include "tests/support/cps_entries.h"
 
@@ -160,8 +160,8 @@ TEST_F(FeedTest, AnOlderDatabaseUpgradesInPlaceWithItsIndexAndDigest) {
   std::filesystem::path testdata = KEYDIR_TESTDATA;
   std::filesystem::copy_file(testdata / "schema-v4" / "keydir.db", dir_ / "old.db");
   {
-    auto store = SqliteKeyStore::open(dir_ / "old.db").value();
-    SqliteFeedStore feed(store->pool(), store->file());
+    auto store = SqlKeyStore::open(dir_ / "old.db").value();
+    SqlFeedStore feed(store->pool(), store->file());
     FeedStatus status = feed.status().value();
     EXPECT_EQ(status.sequence, 7) << "the old change log's sequence carries on";
     EXPECT_EQ(status.oldest_since, 7) << "its history held no proofs";
@@ -179,7 +179,7 @@ TEST_F(FeedTest, AnOlderDatabaseUpgradesInPlaceWithItsIndexAndDigest) {
     EXPECT_EQ(bucket.keys.size(), 1u);
     EXPECT_EQ(bucket.ads.size(), 1u);
   }
-  auto version = Database::open(dir_ / "old.db").value()->userVersion().value();
+  auto version = SqliteDatabase::open(dir_ / "old.db").value()->userVersion().value();
   EXPECT_EQ(version, kSchemaVersion);
 }
 
@@ -218,7 +218,7 @@ TEST_P(BucketIndexUpgrade, AnOlderBucketIndexUpgradesToTheSameAnswers) {
   ASSERT_EQ(before.status, 200);
   stopServer();
   {
-    auto db = Database::open(dir_ / "keydir.db").value();
+    auto db = SqliteDatabase::open(dir_ / "keydir.db").value();
     ASSERT_TRUE(db->execute(GetParam()));
   }
   ::testing::internal::CaptureStderr();

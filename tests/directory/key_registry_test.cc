@@ -7,9 +7,10 @@
 #include "certs/credential_issuer.h"
 #include "certs/jws.h"
 #include "certs/pem.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/test_pki.h"
+#include "tests/support/test_postgres.h"
 
 namespace keydir {
 namespace {
@@ -27,15 +28,22 @@ class KeyRegistryTest : public testing::SharedPkiTest {
     importSpcMap();
   }
 
+  // The engine under test: SQLite here, each in turn below.
+  virtual std::string engine() const { return "sqlite"; }
   void openStore() {
     registry_.reset();
-    store_ = SqliteKeyStore::open(dir_ / "keydir.db").value();
+    store_.reset();
+    if (target_.empty()) target_ = testing::storeTarget(engine(), dir_);
+    auto opened = SqlKeyStore::open(target_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    store_ = std::move(*opened);
     registry_ = std::make_unique<KeyRegistry>(*store_, pki_->trust(), KeyPolicy{});
   }
   void importSpcMap() {
     std::vector<SpcAssignment> map = {{TnScope::parse("1-12025550000-10000").value(), "1234"},
                                       {TnScope::parse("2-12025559042").value(), "5678"}};
-    ASSERT_TRUE(store_->importSpcMap(map, {}));
+    auto imported = store_->importSpcMap(map, {});
+    ASSERT_TRUE(imported) << imported.error().message;
   }
   static std::string body(const Identity& who, hours valid_for = hours(24)) {
     auto issued =
@@ -61,11 +69,22 @@ class KeyRegistryTest : public testing::SharedPkiTest {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<SqliteKeyStore> store_;
+  std::string target_;
+  std::unique_ptr<SqlKeyStore> store_;
   std::unique_ptr<KeyRegistry> registry_;
 };
 
-TEST_F(KeyRegistryTest, RegisteringTwiceGivesTheSameRecord) {
+// The storage's promises, held to by both engines alike.
+class KeyRegistryEngineTest : public KeyRegistryTest,
+                              public ::testing::WithParamInterface<std::string> {
+ protected:
+  std::string engine() const override { return GetParam(); }
+};
+INSTANTIATE_TEST_SUITE_P(BothEngines, KeyRegistryEngineTest,
+                         ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(KeyRegistryEngineTest, RegisteringTwiceGivesTheSameRecord) {
   std::string request = body(pki_->acme);
   auto first = registry_->registerKey(request, pki_->now());
   ASSERT_TRUE(first) << first.error().message;
@@ -82,7 +101,7 @@ TEST_F(KeyRegistryTest, RegisteringTwiceGivesTheSameRecord) {
   EXPECT_NE(record["x5u"].get<std::string>().find("/v1/certs/"), std::string::npos);
 }
 
-TEST_F(KeyRegistryTest, RangeKeyHoldsItsEndsAndNotTheirNeighbours) {
+TEST_P(KeyRegistryEngineTest, RangeKeyHoldsItsEndsAndNotTheirNeighbours) {
   std::string id = registered(pki_->acme);
   EXPECT_EQ(idsFor("12025550100"), std::vector<std::string>{id});
   EXPECT_EQ(idsFor("+1 (202) 555-0199"), std::vector<std::string>{id});
@@ -90,7 +109,7 @@ TEST_F(KeyRegistryTest, RangeKeyHoldsItsEndsAndNotTheirNeighbours) {
   EXPECT_TRUE(idsFor("12025550200").empty());
 }
 
-TEST_F(KeyRegistryTest, SpcKeyIsFoundThroughTheSpcMostSpecificFirst) {
+TEST_P(KeyRegistryEngineTest, SpcKeyIsFoundThroughTheSpcMostSpecificFirst) {
   std::string carrier_id = registered(pki_->carrier);  // 0-1234 and 1-13125550000-10000
   std::string acme_id = registered(pki_->acme);
   EXPECT_EQ(idsFor("12025550150"), (std::vector<std::string>{acme_id, carrier_id}));
@@ -100,7 +119,7 @@ TEST_F(KeyRegistryTest, SpcKeyIsFoundThroughTheSpcMostSpecificFirst) {
   EXPECT_EQ(idsFor("13125559999"), std::vector<std::string>{carrier_id});
 }
 
-TEST_F(KeyRegistryTest, ExpiredKeyLeavesAnswersAtItsExpiryInstant) {
+TEST_P(KeyRegistryEngineTest, ExpiredKeyLeavesAnswersAtItsExpiryInstant) {
   std::string id = registered(pki_->acme, hours(2));
   Instant expiry = pki_->now() + hours(2);
   EXPECT_EQ(idsFor("12025550100", expiry - seconds(1)), std::vector<std::string>{id});
@@ -108,14 +127,14 @@ TEST_F(KeyRegistryTest, ExpiredKeyLeavesAnswersAtItsExpiryInstant) {
   EXPECT_TRUE(registry_->key(id));  // still addressable by id
 }
 
-TEST_F(KeyRegistryTest, FifthLiveKeyForOneSignerAndScopeIsTooMany) {
+TEST_P(KeyRegistryEngineTest, FifthLiveKeyForOneSignerAndScopeIsTooMany) {
   for (int i = 0; i < 4; ++i) registered(pki_->acme);
   auto fifth = registry_->registerKey(body(pki_->acme), pki_->now());
   expectError(fifth, ErrorCode::kTooManyKeys, "limit is 4");
   EXPECT_EQ(idsFor("12025550100").size(), 4u);
 }
 
-TEST_F(KeyRegistryTest, RevokedKeyLeavesAnswersAtOnce) {
+TEST_P(KeyRegistryEngineTest, RevokedKeyLeavesAnswersAtOnce) {
   std::string id = registered(pki_->acme);
   // The carrier's SPC covers acme's numbers through the map.
   auto revoked = registry_->revoke(id, revocation(pki_->carrier, id, pki_->now()), pki_->now());
@@ -125,7 +144,7 @@ TEST_F(KeyRegistryTest, RevokedKeyLeavesAnswersAtOnce) {
   EXPECT_TRUE(registry_->key(id)->revoked);
 }
 
-TEST_F(KeyRegistryTest, RevocationRulesEachWay) {
+TEST_P(KeyRegistryEngineTest, RevocationRulesEachWay) {
   std::string id = registered(pki_->acme);
   Instant now = pki_->now();
   expectError(registry_->revoke(id, revocation(pki_->direct, id, now), now),
@@ -145,7 +164,7 @@ TEST_F(KeyRegistryTest, RevocationRulesEachWay) {
               ErrorCode::kNotAuthorized, "used before");
 }
 
-TEST_F(KeyRegistryTest, MalformedBodiesSayWhatIsMissing) {
+TEST_P(KeyRegistryEngineTest, MalformedBodiesSayWhatIsMissing) {
   expectError(registry_->registerKey("not json", pki_->now()), ErrorCode::kMalformed,
               "not a JSON object");
   expectError(registry_->registerKey(R"({"x5c":[]})", pki_->now()), ErrorCode::kMalformed,
@@ -157,7 +176,7 @@ TEST_F(KeyRegistryTest, MalformedBodiesSayWhatIsMissing) {
   expectError(registry_->lookup("12ab", pki_->now()), ErrorCode::kInvalidTn, "'a'");
 }
 
-TEST_F(KeyRegistryTest, ARestartKeepsEverything) {
+TEST_P(KeyRegistryEngineTest, ARestartKeepsEverything) {
   std::string id = registered(pki_->carrier);
   openStore();
   EXPECT_EQ(idsFor("12025550150"), std::vector<std::string>{id});
@@ -176,7 +195,7 @@ TEST_F(KeyRegistryTest, UpgradingAnOlderDatabaseKeepsEveryKeyFindable) {
   store_.reset();
   // Back to schema 3, which knew neither block shapes nor the feed.
   {
-    auto db = Database::open(dir_ / "keydir.db").value();
+    auto db = SqliteDatabase::open(dir_ / "keydir.db").value();
     ASSERT_TRUE(db->execute(
         "DROP INDEX keys_live_by_expiry;"
         " CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL;"
@@ -200,7 +219,7 @@ TEST_F(KeyRegistryTest, UpgradingAnOlderDatabaseKeepsEveryKeyFindable) {
   EXPECT_EQ(idsFor("12025559042"), std::vector<std::string>{}) << "ported to SPC 5678";
 }
 
-TEST_F(KeyRegistryTest, EightThreadsRegisteringAtOnceLoseNothing) {
+TEST_P(KeyRegistryEngineTest, EightThreadsRegisteringAtOnceLoseNothing) {
   // Eight signers with one key each, registered concurrently, twice over.
   std::vector<Identity> signers;
   for (int i = 0; i < 8; ++i) {
@@ -228,7 +247,7 @@ TEST_F(KeyRegistryTest, EightThreadsRegisteringAtOnceLoseNothing) {
   for (int i = 0; i < 8; ++i) EXPECT_EQ(idsFor("1202555080" + std::to_string(i)).size(), 1u);
 }
 
-TEST_F(KeyRegistryTest, ChainIsServedByItsAddress) {
+TEST_P(KeyRegistryEngineTest, ChainIsServedByItsAddress) {
   auto registration = registry_->registerKey(body(pki_->acme), pki_->now()).value();
   std::string x5u = nlohmann::json::parse(registration.record)["x5u"];
   std::string address = x5u.substr(x5u.rfind('/') + 1);

@@ -17,7 +17,7 @@
 #include "certs/jws.h"
 #include "directory/key_registry.h"
 #include "directory/revocation.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 #include "tests/fuzz/fuzz_pki.h"
 
 namespace {
@@ -27,7 +27,7 @@ struct Registry {
     file = std::filesystem::temp_directory_path() /
            ("keydir-fuzz-registration-" + std::to_string(::getpid()) + ".db");
     std::filesystem::remove(file);
-    auto opened = keydir::SqliteKeyStore::open(file);
+    auto opened = keydir::SqlKeyStore::open(file);
     if (!opened) __builtin_trap();
     store = std::move(*opened);
     registry = std::make_unique<keydir::KeyRegistry>(*store, *pki.trust, keydir::KeyPolicy{});
@@ -35,7 +35,7 @@ struct Registry {
   ~Registry() { std::filesystem::remove(file); }
   keydir::fuzz::FuzzPki pki;
   std::filesystem::path file;
-  std::unique_ptr<keydir::SqliteKeyStore> store;
+  std::unique_ptr<keydir::SqlKeyStore> store;
   std::unique_ptr<keydir::KeyRegistry> registry;
 };
 

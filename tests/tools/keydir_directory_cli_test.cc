@@ -158,7 +158,7 @@ TEST_F(DirectoryCli, WithdrawTakesAKeyOutOfLookupsAndIntoTheFeedWithItsReason) {
   std::ofstream(dir_ / "keys.ndjson") << nlohmann::json::parse(good).dump() << "\n";
   keydirJson("spc import " + (dir_ / "map.csv").string() + " --db " + db_);
   keydir("import " + (dir_ / "keys.ndjson").string() + " --db " + db_ + " --trust " + trust_);
-  auto db = Database::open(db_).value();
+  auto db = SqliteDatabase::open(db_).value();
   auto select = db->prepare("SELECT id FROM keys").value();
   ASSERT_TRUE(select.step().value());
   std::string id = select.text(0);

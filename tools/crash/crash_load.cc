@@ -197,7 +197,7 @@ int failed(const std::string& why) {
 }
 
 Result<void> integrityOk(const std::string& file) {
-  auto db = Database::open(file);
+  auto db = SqliteDatabase::open(file);
   if (!db) return std::unexpected(db.error());
   auto integrity = (*db)->prepare("PRAGMA integrity_check");
   if (!integrity) return std::unexpected(integrity.error());

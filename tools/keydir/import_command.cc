@@ -6,7 +6,7 @@
 #include "directory/directory_config.h"
 #include "directory/key_registry.h"
 #include "directory/server/directory_server.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/directory_config_options.h"
 #include "tools/keydir/options.h"

@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "directory/server/directory_server.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/options.h"
 
@@ -21,7 +21,7 @@ int runSpcImport(const std::vector<std::string_view>& args) {
       .flag("replace", "remove the entries the file does not hold");
   if (auto exit = options.parse(args)) return *exit;
   if (!options.has("db")) return options.usageError("--db is required");
-  auto store = SqliteKeyStore::open(*options.get("db"));
+  auto store = SqlKeyStore::open(*options.get("db"));
   if (!store) return reportError(store.error());
   auto imported = importSpcMapCsv(
       **store, options.positional()[0],

@@ -1,8 +1,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "directory/store/sqlite_feed_store.h"
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_feed_store.h"
+#include "directory/store/sql_key_store.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/options.h"
 
@@ -22,9 +22,9 @@ int runWithdraw(const std::vector<std::string_view>& args) {
   if (!options.has("db")) return options.usageError("--db is required");
   if (!options.has("reason")) return options.usageError("--reason is required");
   std::string kind = options.get("kind").value_or("key");
-  auto store = SqliteKeyStore::open(*options.get("db"));
+  auto store = SqlKeyStore::open(*options.get("db"));
   if (!store) return reportError(store.error());
-  SqliteFeedStore feed((*store)->pool(), (*store)->file());
+  SqlFeedStore feed((*store)->pool(), (*store)->file());
   std::string id(options.positional()[0]);
   auto removed = feed.removeRecord(kind, id, "withdrawn", *options.get("reason"), nowInstant());
   if (!removed) return reportError(removed.error());

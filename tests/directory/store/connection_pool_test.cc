@@ -109,18 +109,18 @@ TEST(ConnectionPoolTest, EveryConnectionGetsTheCheckpointWindow) {
   ASSERT_TRUE(pool) << pool.error().message;
   auto first = (*pool)->borrow();
   auto second = (*pool)->borrow();  // opened by the pool, not by open()
-  EXPECT_EQ(first->checkpointPages(), 5000);
-  EXPECT_EQ(second->checkpointPages(), 5000);
+  EXPECT_EQ(static_cast<SqliteDatabase&>(*first).checkpointPages(), 5000);
+  EXPECT_EQ(static_cast<SqliteDatabase&>(*second).checkpointPages(), 5000);
   // The pool outlives its lease (AddressSanitizer found a lease outliving
   // a temporary pool here).
   auto plain_pool = ConnectionPool::open(dir / "keydir.db").value();
   auto plain = plain_pool->borrow();
-  EXPECT_EQ(plain->checkpointPages(), 1000);
+  EXPECT_EQ(static_cast<SqliteDatabase&>(*plain).checkpointPages(), 1000);
 }
 
 TEST(DatabaseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
   testing::TempDir dir;
-  auto fresh = Database::open(dir / "new.db").value();
+  auto fresh = SqliteDatabase::open(dir / "new.db").value();
   ASSERT_TRUE(fresh->execute("CREATE TABLE t (n INTEGER)"));
   EXPECT_EQ(pageSize(*fresh), 16384);
 
@@ -133,7 +133,7 @@ TEST(DatabaseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(raw);
-  auto old = Database::open(dir / "old.db").value();
+  auto old = SqliteDatabase::open(dir / "old.db").value();
   EXPECT_EQ(pageSize(*old), 4096);
   auto row = old->prepare("SELECT n FROM t").value();
   ASSERT_TRUE(row.step().value());
@@ -148,8 +148,8 @@ namespace {
 
 TEST(CommitCountTest, MovesOnceACommitIsVisibleAndNotOnReads) {
   testing::TempDir dir;
-  auto writer = Database::open(dir / "count.db").value();
-  auto reader = Database::open(dir / "count.db").value();
+  auto writer = SqliteDatabase::open(dir / "count.db").value();
+  auto reader = SqliteDatabase::open(dir / "count.db").value();
   ASSERT_TRUE(writer->execute("CREATE TABLE t (n INTEGER)"));
 
   std::uint64_t before = commitsInThisProcess();
@@ -174,7 +174,7 @@ TEST(CommitCountTest, MovesOnceACommitIsVisibleAndNotOnReads) {
   EXPECT_EQ(commitsInThisProcess(), before + 2) << "a rollback counted as a commit";
 
   // The backup API writes no statement: copyPages counts its copy itself.
-  auto copy = Database::open(dir / "copy.db").value();
+  auto copy = SqliteDatabase::open(dir / "copy.db").value();
   ASSERT_TRUE(copyPages(writer->handle(), copy->handle()));
   EXPECT_EQ(commitsInThisProcess(), before + 3);
   auto rows = copy->prepare("SELECT count(*) FROM t").value();

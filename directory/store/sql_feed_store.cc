@@ -1,26 +1,32 @@
-#include "directory/store/sqlite_feed_store.h"
+#include "directory/store/sql_feed_store.h"
 
 #include <algorithm>
 
 #include "directory/store/feed_hashes.h"
 #include "directory/store/feed_log.h"
 #include "directory/store/spc_entries.h"
-#include "directory/store/sqlite_rows.h"
+#include "directory/store/sql_rows.h"
 
 namespace keydir {
 namespace {
 
 // Records in the feed, by kind: id and the JSON the feed carries.
-constexpr const char* kLiveKeys =
-    "SELECT id, record FROM keys INDEXED BY keys_in_feed WHERE removed IS NULL";
-constexpr const char* kLiveWideKeys =
-    "SELECT id, record FROM keys INDEXED BY keys_wide_in_feed WHERE removed IS NULL AND wide = 1";
+std::string liveKeys(const Database& db) {
+  return "SELECT id, record FROM keys" + db.indexedBy("keys_in_feed") + " WHERE removed IS NULL";
+}
+std::string liveWideKeys(const Database& db) {
+  return "SELECT id, record FROM keys" + db.indexedBy("keys_wide_in_feed") +
+         " WHERE removed IS NULL AND wide = 1";
+}
 constexpr const char* kLiveAds = "SELECT id, jws FROM ads WHERE removed IS NULL";
 constexpr const char* kLiveWideAds = "SELECT id, jws FROM ads WHERE removed IS NULL AND wide = 1";
 constexpr const char* kLiveSpc = "SELECT scope, spc FROM spc_map";
 constexpr const char* kLiveWideSpc = "SELECT scope, spc FROM spc_map WHERE wide = 1";
 
 constexpr std::size_t kMaxChangesPage = 10000;
+// A digest of nothing: 32 zero bytes.
+constexpr std::string_view kZeroDigest(
+    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 32);
 
 Result<FeedStatus> readStatus(Database& db) {
   auto select = db.prepare(
@@ -94,12 +100,12 @@ Result<bool> changeRefused(ConnectionPool& pool, std::string_view kind, std::str
 
 }  // namespace
 
-Result<FeedStatus> SqliteFeedStore::status() {
+Result<FeedStatus> SqlFeedStore::status() {
   auto db = pool_.borrow();
   return readStatus(*db);
 }
 
-Result<FeedPage> SqliteFeedStore::changes(std::int64_t since, std::size_t limit, bool wide_only) {
+Result<FeedPage> SqlFeedStore::changes(std::int64_t since, std::size_t limit, bool wide_only) {
   limit = std::clamp<std::size_t>(limit, 1, kMaxChangesPage);
   auto db = pool_.borrow();
   Transaction snapshot(*db, TransactionKind::kRead);
@@ -118,7 +124,7 @@ Result<FeedPage> SqliteFeedStore::changes(std::int64_t since, std::size_t limit,
   auto select = db->prepare(
       std::string("SELECT f.seq, f.op, f.kind, f.id, f.reason, f.detail, f.body, f.digest,"
                   " f.wide_digest, k.record, a.jws FROM feed f") +
-      (wide_only ? " INDEXED BY feed_wide" : "") +
+      (wide_only ? db->indexedBy("feed_wide") : "") +
       " LEFT JOIN keys k ON f.op = 'put' AND f.kind = 'key' AND k.id = f.id"
       " LEFT JOIN ads a ON f.op = 'put' AND f.kind = 'ad' AND a.id = f.id"
       " WHERE f.seq > ?1" +
@@ -158,10 +164,10 @@ Result<FeedPage> SqliteFeedStore::changes(std::int64_t since, std::size_t limit,
   return page;
 }
 
-Result<std::optional<SnapshotEnd>> SqliteFeedStore::snapshot(
+Result<std::optional<SnapshotEnd>> SqlFeedStore::snapshot(
     bool wide_only, const std::function<bool(std::int64_t)>& begin,
     const std::function<bool(const SnapshotRecord&)>& each) {
-  auto db = Database::open(file_, 8);
+  auto db = pool_.openDedicated();
   if (!db) return std::unexpected(db.error());
   Transaction snapshot(**db, TransactionKind::kRead);
   if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
@@ -171,14 +177,14 @@ Result<std::optional<SnapshotEnd>> SqliteFeedStore::snapshot(
   SnapshotEnd end{status->sequence, 0, wide_only ? status->wide_digest : status->digest};
   // SPC-map entries first: a follower verifies keys and advertisements
   // with SPC scopes against the map as fed.
-  const std::pair<const char*, const char*> kinds[] = {
+  const std::pair<const char*, std::string> kinds[] = {
       {"spc", wide_only ? kLiveWideSpc : kLiveSpc},
-      {"key", wide_only ? kLiveWideKeys : kLiveKeys},
+      {"key", wide_only ? liveWideKeys(**db) : liveKeys(**db)},
       {"ad", wide_only ? kLiveWideAds : kLiveAds},
   };
   SnapshotRecord record;
   for (const auto& [kind, sql] : kinds) {
-    auto select = (*db)->prepare(sql);
+    auto select = (*db)->prepareStreaming(sql);
     if (!select) return std::unexpected(select.error());
     record.kind = kind;
     for (;;) {
@@ -196,7 +202,7 @@ Result<std::optional<SnapshotEnd>> SqliteFeedStore::snapshot(
   return std::optional<SnapshotEnd>(end);
 }
 
-Result<BucketContents> SqliteFeedStore::bucket(std::uint32_t bucket) {
+Result<BucketContents> SqlFeedStore::bucket(std::uint32_t bucket) {
   auto db = pool_.borrow();
   Transaction snapshot(*db, TransactionKind::kRead);
   if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
@@ -228,18 +234,16 @@ Result<BucketContents> SqliteFeedStore::bucket(std::uint32_t bucket) {
   return contents;
 }
 
-Result<std::size_t> SqliteFeedStore::sweepExpired(Instant now, std::size_t limit) {
+Result<std::size_t> SqlFeedStore::sweepExpired(Instant now, std::size_t limit) {
   auto db = pool_.borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
   std::vector<std::pair<std::string, std::string>> expired;
   for (auto [kind, sql] :
-       {std::pair{"key",
-                  "SELECT id FROM keys INDEXED BY keys_in_feed WHERE removed IS NULL AND "
-                  "expires <= ?1 LIMIT ?2"},
-        std::pair{"ad",
-                  "SELECT id FROM ads INDEXED BY ads_in_feed WHERE removed IS NULL AND "
-                  "expires <= ?1 LIMIT ?2"}}) {
+       {std::pair{"key", "SELECT id FROM keys" + db->indexedBy("keys_in_feed") +
+                             " WHERE removed IS NULL AND expires <= ?1 LIMIT ?2"},
+        std::pair{"ad", "SELECT id FROM ads" + db->indexedBy("ads_in_feed") +
+                            " WHERE removed IS NULL AND expires <= ?1 LIMIT ?2"}}) {
     auto select = db->prepare(sql);
     if (!select) return std::unexpected(select.error());
     select->bind(1, unixSeconds(now)).bind(2, std::int64_t(limit));
@@ -259,7 +263,7 @@ Result<std::size_t> SqliteFeedStore::sweepExpired(Instant now, std::size_t limit
   return expired.size();
 }
 
-Result<std::size_t> SqliteFeedStore::pruneBefore(Instant cutoff) {
+Result<std::size_t> SqlFeedStore::pruneBefore(Instant cutoff) {
   auto db = pool_.borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
@@ -279,7 +283,7 @@ Result<std::size_t> SqliteFeedStore::pruneBefore(Instant cutoff) {
   select->reset();
   if (count == 0) return 0;
   auto drop = db->prepare("DELETE FROM feed WHERE seq <= ?1");
-  auto mark = db->prepare("UPDATE feed_state SET pruned_through = MAX(pruned_through, ?1)");
+  auto mark = db->prepare("UPDATE feed_state SET pruned_through = ?1 WHERE pruned_through < ?1");
   if (!drop) return std::unexpected(drop.error());
   if (!mark) return std::unexpected(mark.error());
   if (auto ok = drop->bind(1, through).run(); !ok) return std::unexpected(ok.error());
@@ -288,9 +292,9 @@ Result<std::size_t> SqliteFeedStore::pruneBefore(Instant cutoff) {
   return count;
 }
 
-Result<bool> SqliteFeedStore::removeRecord(const std::string& kind, const std::string& id,
-                                           const std::string& reason, const std::string& detail,
-                                           Instant now) {
+Result<bool> SqlFeedStore::removeRecord(const std::string& kind, const std::string& id,
+                                        const std::string& reason, const std::string& detail,
+                                        Instant now) {
   if (kind != "key" && kind != "ad" && kind != "spc") {
     return fail(ErrorCode::kMalformed,
                 "a record is a key, an ad or an spc entry, not '" + kind + "'");
@@ -305,7 +309,7 @@ Result<bool> SqliteFeedStore::removeRecord(const std::string& kind, const std::s
   return removed;
 }
 
-Result<bool> SqliteFeedStore::putSpcEntry(const SpcAssignment& entry, Instant now) {
+Result<bool> SqlFeedStore::putSpcEntry(const SpcAssignment& entry, Instant now) {
   auto db = pool_.borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
@@ -315,7 +319,7 @@ Result<bool> SqliteFeedStore::putSpcEntry(const SpcAssignment& entry, Instant no
   return changed;
 }
 
-Result<std::optional<FollowerState>> SqliteFeedStore::followerState() {
+Result<std::optional<FollowerState>> SqlFeedStore::followerState() {
   auto db = pool_.borrow();
   auto select = db->prepare("SELECT upstream, scope, sequence, refused_digest FROM follower_state");
   if (!select) return std::unexpected(select.error());
@@ -327,35 +331,39 @@ Result<std::optional<FollowerState>> SqliteFeedStore::followerState() {
                                                     digestHex(digestFromBytes(select->text(3)))});
 }
 
-Result<void> SqliteFeedStore::saveFollowerState(const FollowerState& state) {
+Result<void> SqlFeedStore::saveFollowerState(const FollowerState& state) {
   auto db = pool_.borrow();
   auto upsert = db->prepare(
       "INSERT INTO follower_state(id, upstream, scope, sequence, refused_digest) "
-      "VALUES (1, ?1, ?2, ?3, zeroblob(32)) ON CONFLICT(id) DO UPDATE SET "
+      "VALUES (1, ?1, ?2, ?3, ?4) ON CONFLICT(id) DO UPDATE SET "
       "upstream = excluded.upstream, scope = excluded.scope, sequence = excluded.sequence");
   if (!upsert) return std::unexpected(upsert.error());
-  return upsert->bind(1, state.upstream).bind(2, state.scope).bind(3, state.sequence).run();
+  return upsert->bind(1, state.upstream)
+      .bind(2, state.scope)
+      .bind(3, state.sequence)
+      .bindBlob(4, kZeroDigest)
+      .run();
 }
 
-Result<bool> SqliteFeedStore::noteRefused(const std::string& kind, const std::string& id,
-                                          const std::string& reason) {
+Result<bool> SqlFeedStore::noteRefused(const std::string& kind, const std::string& id,
+                                       const std::string& reason) {
   return changeRefused(pool_, kind, id,
-                       "INSERT OR IGNORE INTO follower_refused(kind, id, reason) "
-                       "VALUES (?1, ?2, ?3)",
+                       "INSERT INTO follower_refused(kind, id, reason) "
+                       "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                        reason);
 }
 
-Result<bool> SqliteFeedStore::forgetRefused(const std::string& kind, const std::string& id) {
+Result<bool> SqlFeedStore::forgetRefused(const std::string& kind, const std::string& id) {
   return changeRefused(pool_, kind, id,
-                       "DELETE FROM follower_refused WHERE kind = ?1 AND id = ?2 AND ?3 = ?3", "");
+                       "DELETE FROM follower_refused WHERE kind = ?1 AND id = ?2 AND ?3 = ''", "");
 }
 
-Result<bool> SqliteFeedStore::isRefused(const std::string& kind, const std::string& id) {
+Result<bool> SqlFeedStore::isRefused(const std::string& kind, const std::string& id) {
   auto db = pool_.borrow();
   return existsWith(*db, "SELECT 1 FROM follower_refused WHERE kind = ?1 AND id = ?2", {kind, id});
 }
 
-Result<bool> SqliteFeedStore::holds(const std::string& kind, const std::string& id) {
+Result<bool> SqlFeedStore::holds(const std::string& kind, const std::string& id) {
   auto db = pool_.borrow();
   if (kind == "key") {
     return existsWith(*db, "SELECT 1 FROM keys WHERE id = ?1 AND removed IS NULL", {id});
@@ -366,25 +374,27 @@ Result<bool> SqliteFeedStore::holds(const std::string& kind, const std::string& 
   return existsWith(*db, "SELECT 1 FROM spc_map WHERE scope = ?1", {id});
 }
 
-Result<void> SqliteFeedStore::clearSeen() {
+Result<void> SqlFeedStore::clearSeen() {
   auto db = pool_.borrow();
   return db->execute("DELETE FROM follower_snapshot_seen");
 }
 
-Result<void> SqliteFeedStore::markSeen(
+Result<void> SqlFeedStore::markSeen(
     const std::vector<std::pair<std::string, std::string>>& records) {
   auto db = pool_.borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return ok;
   for (const auto& [kind, id] : records) {
-    auto ok = runWith(*db, "INSERT OR IGNORE INTO follower_snapshot_seen(kind, id) VALUES (?1, ?2)",
+    auto ok = runWith(*db,
+                      "INSERT INTO follower_snapshot_seen(kind, id) VALUES (?1, ?2)"
+                      " ON CONFLICT DO NOTHING",
                       {kind, id});
     if (!ok) return ok;
   }
   return transaction.commit();
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> SqliteFeedStore::heldButNotSeen(
+Result<std::vector<std::pair<std::string, std::string>>> SqlFeedStore::heldButNotSeen(
     bool wide_only) {
   auto db = pool_.borrow();
   auto select = db->prepare(
@@ -404,14 +414,14 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteFeedStore::heldBu
   return unseen;
 }
 
-Result<void> SqliteFeedStore::clearRefused() {
+Result<void> SqlFeedStore::clearRefused() {
   auto db = pool_.borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return ok;
   if (auto ok = db->execute("DELETE FROM follower_refused"); !ok) return ok;
-  if (auto ok = db->execute("UPDATE follower_state SET refused_digest = zeroblob(32)"); !ok) {
-    return ok;
-  }
+  auto clear = db->prepare("UPDATE follower_state SET refused_digest = ?1");
+  if (!clear) return std::unexpected(clear.error());
+  if (auto ok = clear->bindBlob(1, kZeroDigest).run(); !ok) return ok;
   return transaction.commit();
 }
 

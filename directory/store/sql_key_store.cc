@@ -1,4 +1,4 @@
-#include "directory/store/sqlite_key_store.h"
+#include "directory/store/sql_key_store.h"
 
 #include <algorithm>
 #include <limits>
@@ -11,7 +11,7 @@
 #include "directory/store/feed_log.h"
 #include "directory/store/schema.h"
 #include "directory/store/spc_entries.h"
-#include "directory/store/sqlite_rows.h"
+#include "directory/store/sql_rows.h"
 #include "directory/store/tn_query.h"
 
 namespace keydir {
@@ -34,9 +34,9 @@ StoredKey readKey(const Statement& row) {
 
 Result<void> storeScopes(Database& db, const NewKey& key) {
   auto block = db.prepare(
-      "INSERT OR IGNORE INTO key_blocks(block, key_id, specificity) "
-      "VALUES (?1, ?2, ?3)");
-  auto spc = db.prepare("INSERT OR IGNORE INTO key_spcs(spc, key_id) VALUES (?1, ?2)");
+      "INSERT INTO key_blocks(block, key_id, specificity) "
+      "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
+  auto spc = db.prepare("INSERT INTO key_spcs(spc, key_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
   if (!block) return std::unexpected(block.error());
   if (!spc) return std::unexpected(spc.error());
   for (const auto& scope : key.scopes) {
@@ -64,7 +64,7 @@ std::string chainAddress(const std::vector<std::string>& chain_der) {
   return hexEncode(sha256(all));
 }
 
-Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(
+Result<std::unique_ptr<SqlKeyStore>> SqlKeyStore::open(
     const std::filesystem::path& file, const PoolOptions& pool_options,
     const std::optional<FeedSettings>& feed,
     const std::function<void(std::size_t, std::size_t)>& progress,
@@ -91,7 +91,7 @@ Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::open(
     }
     if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
   }
-  std::unique_ptr<SqliteKeyStore> store(new SqliteKeyStore(std::move(*pool), file));
+  std::unique_ptr<SqlKeyStore> store(new SqlKeyStore(std::move(*pool), file));
   return store;
 }
 
@@ -146,8 +146,8 @@ Result<InsertOutcome> insertWithin(Database& db, const NewKey& key, Instant now,
 
 }  // namespace
 
-Result<InsertOutcome> SqliteKeyStore::insertKey(const NewKey& key, Instant now,
-                                                std::size_t max_active) {
+Result<InsertOutcome> SqlKeyStore::insertKey(const NewKey& key, Instant now,
+                                             std::size_t max_active) {
   auto db = pool_->borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
@@ -158,8 +158,9 @@ Result<InsertOutcome> SqliteKeyStore::insertKey(const NewKey& key, Instant now,
   return outcome;
 }
 
-Result<std::vector<Result<InsertOutcome>>> SqliteKeyStore::insertKeys(
-    const std::vector<NewKey>& keys, Instant now, std::size_t max_active) {
+Result<std::vector<Result<InsertOutcome>>> SqlKeyStore::insertKeys(const std::vector<NewKey>& keys,
+                                                                   Instant now,
+                                                                   std::size_t max_active) {
   auto db = pool_->borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
@@ -175,7 +176,7 @@ Result<std::vector<Result<InsertOutcome>>> SqliteKeyStore::insertKeys(
   return outcomes;
 }
 
-Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) {
+Result<std::optional<StoredKey>> SqlKeyStore::findKey(const std::string& id) {
   auto db = pool_->borrow();
   auto statement =
       db->prepare("SELECT id, record, expires, scope, revoked FROM keys WHERE id = ?1");
@@ -188,25 +189,26 @@ Result<std::optional<StoredKey>> SqliteKeyStore::findKey(const std::string& id) 
 
 namespace {}  // namespace
 
-Result<std::int64_t> SqliteKeyStore::lastChange() {
+Result<std::int64_t> SqlKeyStore::lastChange() {
   auto db = pool_->borrow();
   auto position = readFeedPosition(*db);
   if (!position) return std::unexpected(position.error());
   return position->sequence;
 }
 
-Result<void> SqliteKeyStore::numberChangesAfter(std::int64_t sequence) {
+Result<void> SqlKeyStore::numberChangesAfter(std::int64_t sequence) {
   auto db = pool_->borrow();
   // One number past it, with no change of its own: even a file that gets
   // no records has moved on from the one it replaces.
   auto update = db->prepare(
-      "UPDATE feed_state SET sequence = MAX(sequence, ?1 + 1),"
-      " pruned_through = MAX(pruned_through, ?1 + 1)");
+      "UPDATE feed_state SET"
+      " sequence = CASE WHEN sequence > ?1 THEN sequence ELSE ?1 + 1 END,"
+      " pruned_through = CASE WHEN pruned_through > ?1 THEN pruned_through ELSE ?1 + 1 END");
   if (!update) return std::unexpected(update.error());
   return update->bind(1, sequence).run();
 }
 
-Result<ChangedScopes> SqliteKeyStore::scopesChangedSince(std::int64_t since, std::size_t limit) {
+Result<ChangedScopes> SqlKeyStore::scopesChangedSince(std::int64_t since, std::size_t limit) {
   auto db = pool_->borrow();
   Transaction snapshot(*db, TransactionKind::kRead);
   if (auto ok = snapshot.begun(); !ok) return std::unexpected(ok.error());
@@ -243,15 +245,15 @@ Result<ChangedScopes> SqliteKeyStore::scopesChangedSince(std::int64_t since, std
   return changed;
 }
 
-Result<std::vector<std::string>> SqliteKeyStore::liveNumbersAfter(const std::string& after,
-                                                                  std::size_t limit) {
+Result<std::vector<std::string>> SqlKeyStore::liveNumbersAfter(const std::string& after,
+                                                               std::size_t limit) {
   auto db = pool_->borrow();
-  // A number scope is stored as a block as long as its prefix, keyed
-  // "<tn>/<digits>" (PrefixBlock::key).
+  // A scope of one number is stored as one block, the number itself,
+  // keyed "<tn>/<digits>" (PrefixBlock::key), with specificity 1.
   auto select = db->prepare(
       "SELECT DISTINCT b.block FROM key_blocks b JOIN keys k ON k.id = b.key_id"
       " WHERE b.block > ?1 AND k.revoked IS NULL AND k.removed IS NULL"
-      " AND CAST(substr(b.block, instr(b.block, '/') + 1) AS INTEGER) = instr(b.block, '/') - 1"
+      " AND b.specificity = 1"
       " ORDER BY b.block LIMIT ?2");
   if (!select) return std::unexpected(select.error());
   const std::string after_block = after.empty() ? "" : PrefixBlock{after, after.size()}.key();
@@ -267,8 +269,8 @@ Result<std::vector<std::string>> SqliteKeyStore::liveNumbersAfter(const std::str
   return numbers;
 }
 
-Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, Instant now,
-                                                         std::int64_t* as_of) {
+Result<std::vector<StoredKey>> SqlKeyStore::keysForTn(const std::string& tn, Instant now,
+                                                      std::int64_t* as_of) {
   auto db = pool_->borrow();
   auto built = TnQuery::begin(*db, "key", tn);
   if (!built) return std::unexpected(built.error());
@@ -293,8 +295,8 @@ Result<std::vector<StoredKey>> SqliteKeyStore::keysForTn(const std::string& tn, 
   return keys;
 }
 
-Result<StoredKey> SqliteKeyStore::revokeKey(const std::string& id, const std::string& jti,
-                                            std::string_view proof, Instant now) {
+Result<StoredKey> SqlKeyStore::revokeKey(const std::string& id, const std::string& jti,
+                                         std::string_view proof, Instant now) {
   auto db = pool_->borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
@@ -310,7 +312,8 @@ Result<StoredKey> SqliteKeyStore::revokeKey(const std::string& id, const std::st
   if (auto ok = forget->bind(1, unixSeconds(now - kJtiMemory)).run(); !ok) {
     return std::unexpected(ok.error());
   }
-  auto spend = db->prepare("INSERT OR IGNORE INTO revocation_jtis(jti, seen) VALUES (?1, ?2)");
+  auto spend =
+      db->prepare("INSERT INTO revocation_jtis(jti, seen) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
   if (!spend) return std::unexpected(spend.error());
   if (auto ok = spend->bind(1, jti).bind(2, unixSeconds(now)).run(); !ok) {
     return std::unexpected(ok.error());
@@ -337,7 +340,7 @@ Result<StoredKey> SqliteKeyStore::revokeKey(const std::string& id, const std::st
   return key;
 }
 
-Result<std::optional<std::string>> SqliteKeyStore::certificatesPem(const std::string& sha256_hex) {
+Result<std::optional<std::string>> SqlKeyStore::certificatesPem(const std::string& sha256_hex) {
   auto db = pool_->borrow();
   std::vector<std::string> hashes;
   auto chain = db->prepare("SELECT cert_hashes FROM chains WHERE sha256 = ?1");
@@ -364,9 +367,9 @@ Result<std::optional<std::string>> SqliteKeyStore::certificatesPem(const std::st
   return std::optional<std::string>(pem);
 }
 
-Result<std::size_t> SqliteKeyStore::importSpcMap(const std::vector<SpcAssignment>& entries,
-                                                 const std::function<void(std::size_t)>& progress,
-                                                 bool replace_all) {
+Result<std::size_t> SqlKeyStore::importSpcMap(const std::vector<SpcAssignment>& entries,
+                                              const std::function<void(std::size_t)>& progress,
+                                              bool replace_all) {
   auto db = pool_->borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
@@ -400,7 +403,7 @@ Result<std::size_t> SqliteKeyStore::importSpcMap(const std::vector<SpcAssignment
   return done;
 }
 
-Result<void> SqliteKeyStore::ping() {
+Result<void> SqlKeyStore::ping() {
   auto db = pool_->borrow();
   auto statement = db->prepare("SELECT 1");
   if (!statement) return std::unexpected(statement.error());
@@ -409,12 +412,13 @@ Result<void> SqliteKeyStore::ping() {
   return {};
 }
 
-Result<StoreCounts> SqliteKeyStore::counts(Instant now) {
+Result<StoreCounts> SqlKeyStore::counts(Instant now) {
   auto db = pool_->borrow();
   StoreCounts counts;
   auto statement = db->prepare(
       "SELECT (SELECT sequence FROM feed_state),"
-      " (SELECT COUNT(*) FROM keys INDEXED BY keys_live_by_expiry"
+      " (SELECT COUNT(*) FROM keys" +
+      db->indexedBy("keys_live_by_expiry") +
       "  WHERE revoked IS NULL AND removed IS NULL AND expires > ?1),"
       " (SELECT COUNT(*) FROM spc_map)");
   if (!statement) return std::unexpected(statement.error());

@@ -8,12 +8,12 @@
 
 namespace keydir {
 
-class SqliteFeedStore : public FeedStore {
+class SqlFeedStore : public FeedStore {
  public:
   // `pool` is the key store's; it must outlive this. Snapshots open a
   // connection of their own to `file`, so that a long stream holds no
   // connection a lookup is waiting for.
-  SqliteFeedStore(ConnectionPool& pool, std::filesystem::path file)
+  SqlFeedStore(ConnectionPool& pool, std::filesystem::path file)
       : pool_(pool), file_(std::move(file)) {}
 
   Result<FeedStatus> status() override;

@@ -1,4 +1,4 @@
-#include "directory/store/sqlite_rows.h"
+#include "directory/store/sql_rows.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -35,7 +35,7 @@ std::vector<TnScope> scopesFromText(const std::string& text) {
 
 Result<void> storeChain(Database& db, const std::vector<std::string>& chain_der,
                         const std::string& address) {
-  auto cert = db.prepare("INSERT OR IGNORE INTO certs(sha256, der) VALUES (?1, ?2)");
+  auto cert = db.prepare("INSERT INTO certs(sha256, der) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
   if (!cert) return std::unexpected(cert.error());
   nlohmann::json hashes = nlohmann::json::array();
   for (const auto& der : chain_der) {
@@ -44,7 +44,8 @@ Result<void> storeChain(Database& db, const std::vector<std::string>& chain_der,
     cert->reset();
     if (auto ok = cert->bind(1, hash).bindBlob(2, der).run(); !ok) return ok;
   }
-  auto chain = db.prepare("INSERT OR IGNORE INTO chains(sha256, cert_hashes) VALUES (?1, ?2)");
+  auto chain =
+      db.prepare("INSERT INTO chains(sha256, cert_hashes) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
   if (!chain) return std::unexpected(chain.error());
   return chain->bind(1, address).bind(2, hashes.dump()).run();
 }

@@ -9,9 +9,9 @@
 
 namespace keydir {
 
-class SqliteSpcMap : public SpcMap {
+class SqlSpcMap : public SpcMap {
  public:
-  explicit SqliteSpcMap(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlSpcMap(ConnectionPool& pool) : pool_(pool) {}
 
   std::optional<std::string> spcOf(std::string_view tn) const override;
   std::vector<SpcAssignment> assignmentsOverlapping(const PrefixBlock& block) const override;

@@ -9,17 +9,17 @@
 #include "directory/store/connection_pool.h"
 #include "directory/store/feed_log.h"
 #include "directory/store/key_store.h"
-#include "directory/store/sqlite_spc_map.h"
+#include "directory/store/sql_spc_map.h"
 
 namespace keydir {
 
-class SqliteKeyStore : public KeyStore {
+class SqlKeyStore : public KeyStore {
  public:
   // Opens or creates the file and migrates its schema, telling `say` of
   // each upgrade step before it runs. With `feed`, makes the feed's
   // settings these (rebuilding its index if they differ, with
   // `progress(done, total)`); without, keeps those the file has.
-  static Result<std::unique_ptr<SqliteKeyStore>> open(
+  static Result<std::unique_ptr<SqlKeyStore>> open(
       const std::filesystem::path& file, const PoolOptions& pool = {},
       const std::optional<FeedSettings>& feed = std::nullopt,
       const std::function<void(std::size_t, std::size_t)>& progress = {},
@@ -58,11 +58,11 @@ class SqliteKeyStore : public KeyStore {
   const std::filesystem::path& file() const { return file_; }
 
  private:
-  SqliteKeyStore(std::unique_ptr<ConnectionPool> pool, std::filesystem::path file)
+  SqlKeyStore(std::unique_ptr<ConnectionPool> pool, std::filesystem::path file)
       : pool_(std::move(pool)), spc_map_(*pool_), file_(std::move(file)) {}
 
   std::unique_ptr<ConnectionPool> pool_;
-  SqliteSpcMap spc_map_;
+  SqlSpcMap spc_map_;
   std::filesystem::path file_;
 };
 

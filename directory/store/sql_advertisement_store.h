@@ -6,10 +6,10 @@
 
 namespace keydir {
 
-class SqliteAdvertisementStore : public AdvertisementStore {
+class SqlAdvertisementStore : public AdvertisementStore {
  public:
   // `pool` is the key store's (its schema holds both); it must outlive this.
-  explicit SqliteAdvertisementStore(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqlAdvertisementStore(ConnectionPool& pool) : pool_(pool) {}
 
   Result<InsertOutcome> publishAdvertisement(const NewAdvertisement& ad, Instant now) override;
   Result<std::optional<StoredAdvertisement>> findAdvertisement(const std::string& id) override;

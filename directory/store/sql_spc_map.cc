@@ -1,4 +1,4 @@
-#include "directory/store/sqlite_spc_map.h"
+#include "directory/store/sql_spc_map.h"
 
 #include <stdexcept>
 
@@ -40,8 +40,8 @@ void bindBlocks(Statement& statement, const std::vector<PrefixBlock>& blocks, in
   }
 }
 
-std::optional<std::string> SqliteSpcMap::spcOf(Database& db, std::string_view tn,
-                                               std::optional<std::int64_t> sequence) {
+std::optional<std::string> SqlSpcMap::spcOf(Database& db, std::string_view tn,
+                                            std::optional<std::int64_t> sequence) {
   auto blocks = orThrow(storedBlocksContaining(db, "spc", std::string(tn), sequence));
   if (blocks.empty()) return std::nullopt;  // no map entry has a block of this TN's shape
   auto statement = orThrow(db.prepare(
@@ -52,12 +52,12 @@ std::optional<std::string> SqliteSpcMap::spcOf(Database& db, std::string_view tn
   return statement.text(0);
 }
 
-std::optional<std::string> SqliteSpcMap::spcOf(std::string_view tn) const {
+std::optional<std::string> SqlSpcMap::spcOf(std::string_view tn) const {
   auto db = pool_.borrow();
   return spcOf(*db, tn);
 }
 
-std::vector<SpcAssignment> SqliteSpcMap::assignmentsOverlapping(const PrefixBlock& block) const {
+std::vector<SpcAssignment> SqlSpcMap::assignmentsOverlapping(const PrefixBlock& block) const {
   auto db = pool_.borrow();
   // Entries are intervals of one length: overlap is first <= block.last and
   // last >= block.first; the index on (length, first) bounds the scan.
@@ -67,7 +67,7 @@ std::vector<SpcAssignment> SqliteSpcMap::assignmentsOverlapping(const PrefixBloc
   return readAssignments(statement);
 }
 
-std::vector<SpcAssignment> SqliteSpcMap::assignmentsOf(std::string_view spc) const {
+std::vector<SpcAssignment> SqlSpcMap::assignmentsOf(std::string_view spc) const {
   auto db = pool_.borrow();
   auto statement = orThrow(db->prepare("SELECT scope, spc FROM spc_map WHERE spc = ?1"));
   statement.bind(1, spc);

@@ -1,10 +1,10 @@
-#include "directory/store/sqlite_advertisement_store.h"
+#include "directory/store/sql_advertisement_store.h"
 
 #include <limits>
 
 #include "directory/store/block_shapes.h"
 #include "directory/store/feed_log.h"
-#include "directory/store/sqlite_rows.h"
+#include "directory/store/sql_rows.h"
 #include "directory/store/tn_query.h"
 
 namespace keydir {
@@ -14,9 +14,10 @@ constexpr std::int64_t kSpcSpecificity = std::numeric_limits<std::int64_t>::max(
 
 Result<void> indexEntries(Database& db, const NewAdvertisement& ad) {
   auto block = db.prepare(
-      "INSERT OR IGNORE INTO ad_blocks(block, ad_id, scope, uri, specificity) "
-      "VALUES (?1, ?2, ?3, ?4, ?5)");
-  auto spc = db.prepare("INSERT OR IGNORE INTO ad_spcs(spc, ad_id, uri) VALUES (?1, ?2, ?3)");
+      "INSERT INTO ad_blocks(block, ad_id, scope, uri, specificity) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING");
+  auto spc =
+      db.prepare("INSERT INTO ad_spcs(spc, ad_id, uri) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
   if (!block) return std::unexpected(block.error());
   if (!spc) return std::unexpected(spc.error());
   for (const auto& entry : ad.entries) {
@@ -52,8 +53,8 @@ Result<void> retire(Database& db, const std::string& old_id, const std::string& 
 
 }  // namespace
 
-Result<InsertOutcome> SqliteAdvertisementStore::publishAdvertisement(const NewAdvertisement& ad,
-                                                                     Instant now) {
+Result<InsertOutcome> SqlAdvertisementStore::publishAdvertisement(const NewAdvertisement& ad,
+                                                                  Instant now) {
   auto db = pool_.borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
@@ -118,7 +119,7 @@ Result<InsertOutcome> SqliteAdvertisementStore::publishAdvertisement(const NewAd
   return InsertOutcome::kInserted;
 }
 
-Result<std::optional<StoredAdvertisement>> SqliteAdvertisementStore::findAdvertisement(
+Result<std::optional<StoredAdvertisement>> SqlAdvertisementStore::findAdvertisement(
     const std::string& id) {
   auto db = pool_.borrow();
   auto statement = db->prepare(
@@ -139,8 +140,8 @@ Result<std::optional<StoredAdvertisement>> SqliteAdvertisementStore::findAdverti
   return std::optional<StoredAdvertisement>(std::move(ad));
 }
 
-Result<std::vector<StoredCpsEntry>> SqliteAdvertisementStore::cpsForTn(const std::string& tn,
-                                                                       Instant now) {
+Result<std::vector<StoredCpsEntry>> SqlAdvertisementStore::cpsForTn(const std::string& tn,
+                                                                    Instant now) {
   auto db = pool_.borrow();
   auto built = TnQuery::begin(*db, "ad", tn);
   if (!built) return std::unexpected(built.error());
