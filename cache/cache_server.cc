@@ -79,7 +79,7 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
                                     [](const std::string& note) { cacheSay(note); });
   if (!store) return failWithContext(store.error(), config.db);
   service->advertisement_store = std::make_unique<SqlAdvertisementStore>((*store)->pool());
-  service->feed = std::make_unique<SqlFeedStore>((*store)->pool(), (*store)->file());
+  service->feed = std::make_unique<SqlFeedStore>((*store)->pool());
   auto cache_store = CacheStore::open((*store)->pool());
   if (!cache_store) return std::unexpected(cache_store.error());
   service->cache_store = std::move(*cache_store);

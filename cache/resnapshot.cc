@@ -41,7 +41,7 @@ Result<SyncReport> snapshotInto(const std::filesystem::path& aside, CacheService
   if (!last) return std::unexpected(last.error());
   if (auto ok = (*store)->numberChangesAfter(*last); !ok) return std::unexpected(ok.error());
   SqlAdvertisementStore ads((*store)->pool());
-  SqlFeedStore feed((*store)->pool(), (*store)->file());
+  SqlFeedStore feed((*store)->pool());
   FeedFollower follower(upstream, **store, ads, feed, *service.trust, *service.clock, options);
   auto report = follower.takeSnapshot();
   if (!report) return report;

@@ -139,7 +139,7 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   auto store = openDirectoryStore(config, poolOptionsFromConfig(config));
   if (!store) return std::unexpected(store.error());
   service->advertisement_store = std::make_unique<SqlAdvertisementStore>((*store)->pool());
-  service->feed = std::make_unique<SqlFeedStore>((*store)->pool(), (*store)->file());
+  service->feed = std::make_unique<SqlFeedStore>((*store)->pool());
   service->store = std::move(*store);
   if (!config.spc_map.empty()) {
     auto imported = importSpcMapCsv(*service->store, config.spc_map, {});

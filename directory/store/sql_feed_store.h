@@ -1,5 +1,5 @@
 #pragma once
-// FeedStore on the key store's SQLite file and connections.
+// FeedStore on the key store's database and connections.
 
 #include <filesystem>
 
@@ -11,10 +11,9 @@ namespace keydir {
 class SqlFeedStore : public FeedStore {
  public:
   // `pool` is the key store's; it must outlive this. Snapshots open a
-  // connection of their own to `file`, so that a long stream holds no
-  // connection a lookup is waiting for.
-  SqlFeedStore(ConnectionPool& pool, std::filesystem::path file)
-      : pool_(pool), file_(std::move(file)) {}
+  // connection of their own, so that a long stream holds no connection a
+  // lookup is waiting for.
+  explicit SqlFeedStore(ConnectionPool& pool) : pool_(pool) {}
 
   Result<FeedStatus> status() override;
   Result<FeedPage> changes(std::int64_t since, std::size_t limit, bool wide_only) override;
@@ -42,7 +41,6 @@ class SqlFeedStore : public FeedStore {
 
  private:
   ConnectionPool& pool_;
-  std::filesystem::path file_;
 };
 
 }  // namespace keydir

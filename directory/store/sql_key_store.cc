@@ -9,6 +9,7 @@
 #include "certs/pem.h"
 #include "directory/store/block_shapes.h"
 #include "directory/store/feed_log.h"
+#include "directory/store/postgres.h"
 #include "directory/store/schema.h"
 #include "directory/store/spc_entries.h"
 #include "directory/store/sql_rows.h"
@@ -65,15 +66,16 @@ std::string chainAddress(const std::vector<std::string>& chain_der) {
 }
 
 Result<std::unique_ptr<SqlKeyStore>> SqlKeyStore::open(
-    const std::filesystem::path& file, const PoolOptions& pool_options,
+    const std::string& target, const PoolOptions& pool_options,
     const std::optional<FeedSettings>& feed,
     const std::function<void(std::size_t, std::size_t)>& progress,
     const std::function<void(const std::string&)>& say) {
-  auto pool = ConnectionPool::open(file, pool_options);
+  auto pool = ConnectionPool::open(target, pool_options);
   if (!pool) return std::unexpected(pool.error());
   {
     auto db = (*pool)->borrow();
-    if (auto ok = migrateSchema(*db, say); !ok) return failWithContext(ok.error(), file.string());
+    if (auto ok = migrateSchema(*db, say); !ok)
+      return failWithContext(ok.error(), redactedTarget(target));
     Transaction transaction(*db);
     if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
     auto settings = db->prepare("SELECT bucket_bits, wide_threshold FROM feed_state");
@@ -87,11 +89,11 @@ Result<std::unique_ptr<SqlKeyStore>> SqlKeyStore::open(
     }
     settings->reset();
     if (auto ok = prepareFeed(*db, feed.value_or(kept), progress); !ok) {
-      return failWithContext(ok.error(), file.string());
+      return failWithContext(ok.error(), redactedTarget(target));
     }
     if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
   }
-  std::unique_ptr<SqlKeyStore> store(new SqlKeyStore(std::move(*pool), file));
+  std::unique_ptr<SqlKeyStore> store(new SqlKeyStore(std::move(*pool)));
   return store;
 }
 

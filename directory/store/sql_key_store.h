@@ -1,5 +1,6 @@
 #pragma once
-// KeyStore on one SQLite file in WAL mode.
+// KeyStore on SQL: one SQLite file in WAL mode, or a PostgreSQL database
+// (the engine is the pool's; docs/design.md sections 10 and 15).
 
 #include <filesystem>
 #include <functional>
@@ -15,12 +16,13 @@ namespace keydir {
 
 class SqlKeyStore : public KeyStore {
  public:
-  // Opens or creates the file and migrates its schema, telling `say` of
+  // Opens or creates the file (or connects to the database named by a
+  // postgresql:// URI) and migrates its schema, telling `say` of
   // each upgrade step before it runs. With `feed`, makes the feed's
   // settings these (rebuilding its index if they differ, with
   // `progress(done, total)`); without, keeps those the file has.
   static Result<std::unique_ptr<SqlKeyStore>> open(
-      const std::filesystem::path& file, const PoolOptions& pool = {},
+      const std::string& target, const PoolOptions& pool = {},
       const std::optional<FeedSettings>& feed = std::nullopt,
       const std::function<void(std::size_t, std::size_t)>& progress = {},
       const std::function<void(const std::string&)>& say = {});
@@ -52,18 +54,15 @@ class SqlKeyStore : public KeyStore {
   Result<StoreCounts> counts(Instant now) override;
   Result<void> ping() override;
 
-  // The connections and the file, for stores that share it
-  // (advertisements, the feed).
+  // The connections, for stores that share them (advertisements, the feed).
   ConnectionPool& pool() { return *pool_; }
-  const std::filesystem::path& file() const { return file_; }
 
  private:
-  SqlKeyStore(std::unique_ptr<ConnectionPool> pool, std::filesystem::path file)
-      : pool_(std::move(pool)), spc_map_(*pool_), file_(std::move(file)) {}
+  explicit SqlKeyStore(std::unique_ptr<ConnectionPool> pool)
+      : pool_(std::move(pool)), spc_map_(*pool_) {}
 
   std::unique_ptr<ConnectionPool> pool_;
   SqlSpcMap spc_map_;
-  std::filesystem::path file_;
 };
 
 }  // namespace keydir

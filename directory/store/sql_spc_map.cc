@@ -25,6 +25,8 @@ std::vector<SpcAssignment> readAssignments(Statement& statement) {
 }  // namespace
 
 std::string blockPlaceholders(std::size_t count, int first_index) {
+  // A list that matches nothing: SQLite takes "()", PostgreSQL does not.
+  if (count == 0) return "(NULL)";
   std::string text = "(";
   for (std::size_t i = 0; i < count; ++i) {
     if (i) text += ",";

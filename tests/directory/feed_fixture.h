@@ -9,6 +9,7 @@
 #include "certs/jws.h"
 #include "certs/pem.h"
 #include "tests/directory/directory_server_fixture.h"
+#include "tests/support/test_postgres.h"
 
 namespace keydir::testing {
 
@@ -57,6 +58,15 @@ class FeedTest : public DirectoryServerTest {
     std::string hex;
     for (unsigned char c : digest) hex += std::string{kHex[c >> 4], kHex[c & 15]};
     return hex;
+  }
+};
+
+// The same, with the directory's storage on each engine in turn.
+class FeedEngineTest : public FeedTest, public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    FeedTest::SetUp();
+    config_.db = storeTarget(GetParam(), dir_);
   }
 };
 

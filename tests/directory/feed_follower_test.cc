@@ -27,7 +27,7 @@ class FeedFollowerTest : public testing::FeedTest {
                              FeedSettings{upstream["bucket_bits"], upstream["wide_threshold"]})
             .value();
     replica_ads_ = std::make_unique<SqlAdvertisementStore>(replica_->pool());
-    replica_feed_ = std::make_unique<SqlFeedStore>(replica_->pool(), replica_->file());
+    replica_feed_ = std::make_unique<SqlFeedStore>(replica_->pool());
     trust_ = std::make_unique<TrustStore>(TrustStore::load(config_.trust, {}).value());
     follower_ = std::make_unique<FeedFollower>(*client_, *replica_, *replica_ads_, *replica_feed_,
                                                *trust_, *clock_);

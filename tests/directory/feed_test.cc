@@ -18,8 +18,12 @@ namespace {
 
 using std::chrono::hours;
 using std::chrono::seconds;
+using testing::FeedEngineTest;
 using testing::FeedTest;
 using testing::Identity;
+
+INSTANTIATE_TEST_SUITE_P(BothEngines, FeedEngineTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
 
 // The changes after `since`, as "op kind reason" strings.
 std::vector<std::string> summary(const nlohmann::json& page) {
@@ -31,7 +35,7 @@ std::vector<std::string> summary(const nlohmann::json& page) {
   return out;
 }
 
-TEST_F(FeedTest, EveryWayARecordComesAndGoesShowsInOrderWithItsProof) {
+TEST_P(FeedEngineTest, EveryWayARecordComesAndGoesShowsInOrderWithItsProof) {
   startServer();
   std::int64_t start = meta()["sequence"];
   std::string short_lived = registered(pki_->acme, hours(1));
@@ -94,7 +98,7 @@ TEST_F(FeedTest, EveryWayARecordComesAndGoesShowsInOrderWithItsProof) {
   EXPECT_EQ(changes(half["to"])["changes"].size(), list.size() - 3);
 }
 
-TEST_F(FeedTest, ASinceTooOldIsGoneAndOneInTheFutureIsMalformed) {
+TEST_P(FeedEngineTest, ASinceTooOldIsGoneAndOneInTheFutureIsMalformed) {
   config_.feed_retention_seconds = 3600;
   startServer();
   registered(pki_->acme);
@@ -112,10 +116,10 @@ TEST_F(FeedTest, ASinceTooOldIsGoneAndOneInTheFutureIsMalformed) {
   EXPECT_EQ(changes(now_at)["changes"].size(), 1u);
 }
 
-TEST_F(FeedTest, ABucketHoldsEveryNarrowRecordTouchingItAndNothingElse) {
+TEST_P(FeedEngineTest, ABucketHoldsEveryNarrowRecordTouchingItAndNothingElse) {
   startServer();
-  Identity solo = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
-                                                    "intermediate", {"2-14155550199"}));
+  Identity solo = pki_->issue(testing::issueRequest(
+      "solo-" + GetParam(), CertificateKind::kEnterprise, "intermediate", {"2-14155550199"}));
   std::map<std::string, std::vector<std::string>> narrow_keys;  // id -> scope strings
   narrow_keys[registered(pki_->acme)] = {"1-12025550100-100"};
   narrow_keys[registered(solo)] = {"2-14155550199"};
@@ -161,7 +165,7 @@ TEST_F(FeedTest, AnOlderDatabaseUpgradesInPlaceWithItsIndexAndDigest) {
   std::filesystem::copy_file(testdata / "schema-v4" / "keydir.db", dir_ / "old.db");
   {
     auto store = SqlKeyStore::open(dir_ / "old.db").value();
-    SqlFeedStore feed(store->pool(), store->file());
+    SqlFeedStore feed(store->pool());
     FeedStatus status = feed.status().value();
     EXPECT_EQ(status.sequence, 7) << "the old change log's sequence carries on";
     EXPECT_EQ(status.oldest_since, 7) << "its history held no proofs";

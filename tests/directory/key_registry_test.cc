@@ -223,7 +223,7 @@ TEST_P(KeyRegistryEngineTest, EightThreadsRegisteringAtOnceLoseNothing) {
   // Eight signers with one key each, registered concurrently, twice over.
   std::vector<Identity> signers;
   for (int i = 0; i < 8; ++i) {
-    std::string name = "writer";
+    std::string name = "writer-" + GetParam() + "-";
     name += std::to_string(i);
     std::string scope = "2-1202555080";
     scope += std::to_string(i);

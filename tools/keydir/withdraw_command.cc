@@ -24,7 +24,7 @@ int runWithdraw(const std::vector<std::string_view>& args) {
   std::string kind = options.get("kind").value_or("key");
   auto store = SqlKeyStore::open(*options.get("db"));
   if (!store) return reportError(store.error());
-  SqlFeedStore feed((*store)->pool(), (*store)->file());
+  SqlFeedStore feed((*store)->pool());
   std::string id(options.positional()[0]);
   auto removed = feed.removeRecord(kind, id, "withdrawn", *options.get("reason"), nowInstant());
   if (!removed) return reportError(removed.error());
