@@ -7,6 +7,8 @@
 #include <map>
 #include <tuple>
 
+#include "directory/store/postgres.h"
+
 namespace keydir {
 namespace {
 
@@ -63,6 +65,7 @@ const std::map<std::string, Setter>& setters() {
       {"db_connections", number(&DirectoryConfig::db_connections)},
       {"db_cache_mib", number(&DirectoryConfig::db_cache_mib)},
       {"db_mmap_mib", number(&DirectoryConfig::db_mmap_mib)},
+      {"peer_poll_ms", number(&DirectoryConfig::peer_poll_ms)},
       {"trust", text(&DirectoryConfig::trust)},
       {"crls",
        [](DirectoryConfig& config, const std::string&, const std::string& value) {
@@ -227,6 +230,9 @@ Result<void> DirectoryConfig::validate() const {
                 "by default)");
   }
   if (auto ok = validateListener(); !ok) return ok;
+  if (peer_poll_ms < 1 || peer_poll_ms > 60000) {
+    return fail(ErrorCode::kMalformed, "peer_poll_ms must be between 1 and 60000");
+  }
   if (lookup_answers_mib < 0) {
     return fail(ErrorCode::kMalformed, "lookup_answers_mib must be 0 (off) or more");
   }
@@ -344,10 +350,12 @@ std::string DirectoryConfig::effectivePublicUrl() const {
 }
 
 nlohmann::json DirectoryConfig::toJson() const {
-  return {{"db", db},
+  // A password in a URI is not printed (libpq reads one from ~/.pgpass).
+  return {{"db", redactedTarget(db)},
           {"db_connections", db_connections},
           {"db_cache_mib", db_cache_mib},
           {"db_mmap_mib", db_mmap_mib},
+          {"peer_poll_ms", peer_poll_ms},
           {"trust", trust},
           {"crls", crls},
           {"listen", listen},

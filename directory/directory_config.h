@@ -12,13 +12,19 @@
 namespace keydir {
 
 struct DirectoryConfig {
+  // A SQLite file, or a postgresql:// URI (docs/design.md section 15).
   std::string db = "keydir.db";
-  std::size_t db_connections = 4;  // SQLite connections shared by all server threads
+  std::size_t db_connections = 4;  // database connections shared by all server threads
   std::size_t db_cache_mib = 64;   // page cache of each
   // The file read through a memory map, up to this much (SQLite caps it
   // near 2 GiB): a read is then the kernel's page cache itself, not a copy
   // of it in each connection's own memory. 0 turns it off.
   std::size_t db_mmap_mib = 2047;
+  // On PostgreSQL, shared with other directory processes: their changes
+  // reach this one's held answers within this (LISTEN/NOTIFY, and a poll
+  // of the feed's head when no notice comes), and without a word from the
+  // database for this long held answers are not served unchecked.
+  long long peer_poll_ms = 100;
   std::string trust;              // PEM bundle of STI-CA roots; required
   std::vector<std::string> crls;  // PEM CRL files
   std::string listen = "127.0.0.1:8080";

@@ -41,6 +41,9 @@ void Exchange::sendText(int status, const std::string& content_type, std::string
 
 void Exchange::sendProblem(const Error& error, int status) {
   if (status == 0) status = httpStatusFor(error.code);
+  // Unavailable is a passing state (the database away, a limit reached):
+  // say when to come back, unless the caller already did.
+  if (status == 503 && !response_.has("Retry-After")) response_.set("Retry-After", "1");
   // A detail may quote what the client sent, which need not be UTF-8 (a
   // path with %ff): such bytes become U+FFFD instead of failing the answer.
   send(status, "application/problem+json",

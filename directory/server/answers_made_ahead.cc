@@ -15,7 +15,11 @@ constexpr std::size_t kBatch = 1000;
 AnswersMadeAhead::AnswersMadeAhead(LookupAnswers& answers, SqlKeyStore& store,
                                    KeyRegistry& registry, const Clock& clock,
                                    std::function<bool()> ready)
-    : answers_(answers), store_(store), registry_(registry), clock_(clock), ready_(std::move(ready)) {}
+    : answers_(answers),
+      store_(store),
+      registry_(registry),
+      clock_(clock),
+      ready_(std::move(ready)) {}
 
 void AnswersMadeAhead::start() {
   thread_.start([this] { run(); });
@@ -24,7 +28,8 @@ void AnswersMadeAhead::start() {
 void AnswersMadeAhead::stop() { thread_.stop(); }
 
 void AnswersMadeAhead::run() {
-  std::uint64_t made_after = 0;  // every answer had been dropped this often when the last pass began
+  std::uint64_t made_after =
+      0;  // every answer had been dropped this often when the last pass began
   do {
     if (!ready_()) continue;
     if (auto caught_up = answers_.catchUp(); !caught_up) {

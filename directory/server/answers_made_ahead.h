@@ -25,8 +25,9 @@ class AnswersMadeAhead {
  public:
   // All must outlive this. A pass waits until `ready` says so (a cache
   // before its first copy has nothing to make).
-  AnswersMadeAhead(LookupAnswers& answers, SqlKeyStore& store, KeyRegistry& registry,
-                   const Clock& clock, std::function<bool()> ready = [] { return true; });
+  AnswersMadeAhead(
+      LookupAnswers& answers, SqlKeyStore& store, KeyRegistry& registry, const Clock& clock,
+      std::function<bool()> ready = [] { return true; });
   ~AnswersMadeAhead() { stop(); }
 
   void start();

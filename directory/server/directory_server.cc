@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "directory/server/routes.h"
+#include "directory/store/postgres.h"
 #include "directory/store/sql_advertisement_store.h"
 #include "directory/store/sql_feed_store.h"
 #include "directory/store/sql_key_store.h"
@@ -36,7 +37,7 @@ FeedSettings feedSettingsFromConfig(const DirectoryConfig& config) {
 }
 
 Result<std::unique_ptr<SqlKeyStore>> openDirectoryStore(const DirectoryConfig& config,
-                                                           const PoolOptions& pool) {
+                                                        const PoolOptions& pool) {
   return SqlKeyStore::open(
       config.db, pool, feedSettingsFromConfig(config),
       [](std::size_t done, std::size_t total) {
@@ -158,8 +159,18 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   if (!rules) return std::unexpected(rules.error());
   service->advertisements = std::make_unique<AdvertisementRegistry>(
       *service->advertisement_store, service->store->spcMap(), *service->trust, std::move(*rules));
+  // On SQLite a held answer is checked against the feed's head on each use
+  // (a local read); on PostgreSQL that is a round trip, so the process
+  // counts its own commits and a watch counts other processes' changes.
+  const bool shared_database = isPostgresTarget(config.db);
   service->lookup_answers =
-      lookupAnswersFromConfig(*service->store, config, LookupAnswers::Writers::kAnyProcess);
+      lookupAnswersFromConfig(*service->store, config,
+                              shared_database ? LookupAnswers::Writers::kThisProcessOnly
+                                              : LookupAnswers::Writers::kAnyProcess);
+  if (shared_database && service->lookup_answers) {
+    server->peer_watch_ = std::make_unique<PeerWatch>(
+        *service->store, config.db, std::chrono::milliseconds(config.peer_poll_ms));
+  }
   server->service_ = std::move(service);
   return server;
 }
@@ -168,6 +179,7 @@ DirectoryServer::~DirectoryServer() { stop(); }
 
 void DirectoryServer::start() {
   http_->start(new Router(*service_, directoryRoutes()));
+  if (peer_watch_) peer_watch_->start();
   answers_ahead_ = answersMadeAheadFromConfig(*service_);
   if (answers_ahead_) answers_ahead_->start();
   sweeper_.start([this] {
@@ -183,6 +195,7 @@ void DirectoryServer::start() {
 void DirectoryServer::stop() {
   sweeper_.stop();
   answers_ahead_.reset();
+  if (peer_watch_) peer_watch_->stop();
   if (http_) http_->stop();
 }
 

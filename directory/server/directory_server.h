@@ -9,6 +9,7 @@
 #include "directory/directory_service.h"
 #include "directory/http/http_server.h"
 #include "directory/server/answers_made_ahead.h"
+#include "directory/server/peer_watch.h"
 #include "directory/store/connection_pool.h"
 #include "directory/store/sql_key_store.h"
 
@@ -40,6 +41,7 @@ class DirectoryServer {
   std::unique_ptr<HttpServer> http_;
   BackgroundThread sweeper_;
   std::unique_ptr<AnswersMadeAhead> answers_ahead_;  // lookup_answers_prefill
+  std::unique_ptr<PeerWatch> peer_watch_;            // on PostgreSQL
 };
 
 // The listener a configuration asks for.
@@ -49,7 +51,7 @@ FeedSettings feedSettingsFromConfig(const DirectoryConfig& config);
 // Opens the directory's SQLite file as a configuration asks, migrating it,
 // with progress on stderr when a large file's feed index is (re)built.
 Result<std::unique_ptr<SqlKeyStore>> openDirectoryStore(const DirectoryConfig& config,
-                                                           const PoolOptions& pool);
+                                                        const PoolOptions& pool);
 // The trust anchors and CRLs a configuration names.
 Result<std::unique_ptr<TrustStore>> trustStoreFromConfig(const DirectoryConfig& config);
 // The access log, metrics, write limit and body limit a configuration asks

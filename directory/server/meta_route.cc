@@ -46,6 +46,10 @@ void serveMeta(Exchange& exchange) {
       {"feed_retention_seconds", config.feed_retention_seconds},
       {"oldest_since", feed->oldest_since},
       {"expiry_sweep_seconds", config.expiry_sweep_seconds},
+      // How long another directory process's write may take to reach this
+      // one's lookup answers (one shared PostgreSQL database); a process's
+      // own writes reach them at once.
+      {"peer_poll_ms", config.peer_poll_ms},
       {"limits",
        {{"max_body_bytes", config.max_body_bytes},
         {"max_chain_length", config.max_chain_length},

@@ -40,7 +40,7 @@ bool ConnectionPool::postgres() const { return isPostgresTarget(target_); }
 
 ConnectionPool::Pin::Pin(ConnectionPool& pool) : pool_(pool), lease_(pool.borrow()) {
   std::lock_guard lock(pool_.mutex_);
-  pool_.pinned_[std::this_thread::get_id()] = &*lease_;
+  pool_.pinned_[std::this_thread::get_id()] = this;
 }
 
 ConnectionPool::Pin::~Pin() {
@@ -52,7 +52,16 @@ ConnectionPool::Lease ConnectionPool::borrow() {
   {
     std::unique_lock lock(mutex_);
     if (auto pinned = pinned_.find(std::this_thread::get_id()); pinned != pinned_.end()) {
-      return Lease(*this, pinned->second);
+      Pin& pin = *pinned->second;
+      // A pinned connection the server dropped (the database restarted)
+      // is replaced, or the thread would fail every request from then on.
+      if ((*pin.lease_).broken()) {
+        lock.unlock();
+        auto fresh = openConnection(target_, options_);
+        if (!fresh) throw std::runtime_error(fresh.error().message);
+        pin.lease_.replace(std::move(*fresh));
+      }
+      return Lease(*this, &*pin.lease_);
     }
     if (idle_.empty() && open_ >= options_.connections) {
       returned_.wait_for(lock, options_.max_wait, [&] { return !idle_.empty(); });
@@ -75,12 +84,16 @@ ConnectionPool::Lease ConnectionPool::borrow() {
 
 void ConnectionPool::giveBack(std::unique_ptr<Database> db) {
   if (!db) return;
+  std::vector<std::unique_ptr<Database>> stale;  // closed once the lock is released
   {
     std::lock_guard lock(mutex_);
     // A connection the server dropped is closed, not lent again; the next
-    // borrower opens a fresh one.
+    // borrower opens a fresh one. The idle ones went with it (a database
+    // restarted cuts them all), and each would fail one request more.
     if (db->broken()) {
-      --open_;
+      open_ -= 1 + idle_.size();
+      stale = std::move(idle_);
+      idle_.clear();
       return;
     }
   }

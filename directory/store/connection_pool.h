@@ -56,6 +56,11 @@ class ConnectionPool {
     Lease(const Lease&) = delete;
     Database& operator*() { return *db_; }
     Database* operator->() { return db_; }
+    // Puts `db` in place of a connection the server dropped.
+    void replace(std::unique_ptr<Database> db) {
+      owned_ = std::move(db);
+      db_ = owned_.get();
+    }
 
    private:
     ConnectionPool& pool_;
@@ -79,6 +84,7 @@ class ConnectionPool {
     Database& operator*() { return *lease_; }
 
    private:
+    friend class ConnectionPool;
     ConnectionPool& pool_;
     Lease lease_;
   };
@@ -96,7 +102,7 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Database>> idle_;
   std::condition_variable returned_;
   std::size_t open_ = 0;
-  std::map<std::thread::id, Database*> pinned_;
+  std::map<std::thread::id, Pin*> pinned_;
 };
 
 }  // namespace keydir

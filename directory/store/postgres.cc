@@ -9,8 +9,11 @@ namespace keydir {
 namespace {
 
 // One key for the whole database: every keydir writer holds it for its
-// transaction (pg_advisory_xact_lock), whichever process it is in.
-constexpr const char* kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(7242650013)";
+// transaction (pg_advisory_xact_lock), whichever process it is in. The
+// notice goes out only if the transaction commits, and tells the other
+// processes to look at the feed's head (postgres_listener.h).
+constexpr const char* kBeginWrite =
+    "BEGIN; SELECT pg_advisory_xact_lock(7242650013); NOTIFY keydir_feed";
 // One snapshot for every statement of a read, as SQLite's read transaction.
 constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ";
 constexpr int kCursorRows = 1000;

@@ -4,11 +4,13 @@
 // snapshot independently of the store's own bookkeeping.
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "certs/jws.h"
 #include "certs/pem.h"
 #include "tests/directory/directory_server_fixture.h"
+#include "tests/support/digest_by_hand.h"
 #include "tests/support/test_postgres.h"
 
 namespace keydir::testing {
@@ -45,19 +47,14 @@ class FeedTest : public DirectoryServerTest {
     for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
     return lines;
   }
-  // XOR of SHA-256(kind ":" id) over a snapshot's records, by hand.
+  // The digest of a snapshot's records, worked out by hand.
   static std::string digestOf(const std::vector<nlohmann::json>& lines) {
-    std::string digest(32, '\0');
+    std::set<std::pair<std::string, std::string>> records;
     for (const auto& line : lines) {
       if (line["kind"] == "begin" || line["kind"] == "end") continue;
-      std::string term =
-          sha256(line["kind"].get<std::string>() + ":" + line["id"].get<std::string>());
-      for (std::size_t i = 0; i < 32; ++i) digest[i] = char(digest[i] ^ term[i]);
+      records.emplace(line["kind"].get<std::string>(), line["id"].get<std::string>());
     }
-    static const char* kHex = "0123456789abcdef";
-    std::string hex;
-    for (unsigned char c : digest) hex += std::string{kHex[c >> 4], kHex[c & 15]};
-    return hex;
+    return digestByHand(records);
   }
 };
 

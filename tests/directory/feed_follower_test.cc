@@ -22,10 +22,9 @@ class FeedFollowerTest : public testing::FeedTest {
  protected:
   void openReplica() {
     nlohmann::json upstream = meta();
-    replica_ =
-        SqlKeyStore::open(dir_ / "replica.db", {},
-                             FeedSettings{upstream["bucket_bits"], upstream["wide_threshold"]})
-            .value();
+    replica_ = SqlKeyStore::open(dir_ / "replica.db", {},
+                                 FeedSettings{upstream["bucket_bits"], upstream["wide_threshold"]})
+                   .value();
     replica_ads_ = std::make_unique<SqlAdvertisementStore>(replica_->pool());
     replica_feed_ = std::make_unique<SqlFeedStore>(replica_->pool());
     trust_ = std::make_unique<TrustStore>(TrustStore::load(config_.trust, {}).value());

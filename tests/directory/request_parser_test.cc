@@ -88,8 +88,7 @@ TEST(RequestParserTest, AChunkedBodyArrivingByteByByteIsDecodedWithExtensionsAnd
 
 TEST(RequestParserTest, AChunkedBodyWaitsForItsDeadlineAndMayAskToContinue) {
   RequestParser parser;
-  parser.feed(
-      "POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
+  parser.feed("POST /x HTTP/1.1\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_FALSE(parser.next());
   EXPECT_TRUE(parser.awaitingBody());
   EXPECT_TRUE(parser.takeContinue());
@@ -165,8 +164,7 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400, "must end in chunked"},
         Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501,
                 "'gzip' is not implemented"},
-        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400,
-                "size in hex"},
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "size in hex"},
         Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400,
                 "longer than its size says"},
         Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n", 400,
@@ -181,8 +179,8 @@ INSTANTIATE_TEST_SUITE_P(
                 413, "over the limit of 100"},
         Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;" + std::string(1200, 'e'),
                 431, "chunk lines and trailers are over 1024"},
-        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
-                    std::string(1100, '0') + "5\r\nhello\r\n",
+        Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(1100, '0') +
+                    "5\r\nhello\r\n",
                 431, "chunk lines and trailers are over 1024"},
         Refused{"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nNot a field\r\n\r\n",
                 400, "trailer line"},

@@ -12,50 +12,16 @@
 namespace keydir::testing {
 namespace {
 
-// A server this process started, stopped when the process ends.
-struct OwnServer {
-  TempDir dir;
-  std::string uri;
-  ~OwnServer() {
-    std::string output;
-    runCommand(std::string(KEYDIR_SOURCE_DIR) + "/tools/test-postgres stop " + dir.path().string(),
-               &output);
-  }
-};
-
-std::string startOwnServer() {
-  static std::unique_ptr<OwnServer> own;
-  own = std::make_unique<OwnServer>();
-  std::string output;
-  const int status = runCommand(
-      std::string(KEYDIR_SOURCE_DIR) + "/tools/test-postgres start " + own->dir.path().string(),
-      &output);
-  if (status != 0) throw std::runtime_error("could not start a test PostgreSQL: " + output);
-  own->uri = readText(own->dir / "uri");
-  while (!own->uri.empty() && own->uri.back() == '\n') own->uri.pop_back();
-  return own->uri;
+std::string firstLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
 }
 
-}  // namespace
-
-std::string testPostgresServer() {
-  static std::once_flag once;
-  static std::string uri;
-  std::call_once(once, [] {
-    if (const char* dir = std::getenv("KEYDIR_TEST_POSTGRES_DIR")) {
-      uri = readText(std::string(dir) + "/uri");
-      while (!uri.empty() && uri.back() == '\n') uri.pop_back();
-    }
-    if (uri.empty()) uri = startOwnServer();
-  });
-  return uri;
-}
-
-std::string freshPostgresDatabase() {
+// Makes a database with a name no other test of any process has used.
+std::string createDatabase(const std::string& server) {
   static std::atomic<int> made{0};
   const std::string name =
       "keydir_" + std::to_string(getpid()) + "_" + std::to_string(made.fetch_add(1));
-  const std::string server = testPostgresServer();
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb((server + "/postgres").c_str()),
                                                     &PQfinish);
   if (PQstatus(conn.get()) != CONNECTION_OK) {
@@ -69,6 +35,45 @@ std::string freshPostgresDatabase() {
   }
   return server + "/" + name;
 }
+
+}  // namespace
+
+PrivatePostgres::PrivatePostgres() {
+  std::string output;
+  if (!run("start", &output)) throw std::runtime_error("could not start a PostgreSQL: " + output);
+  uri_ = firstLine(readText(dir_ / "uri"));
+}
+
+PrivatePostgres::~PrivatePostgres() { run("stop"); }
+
+bool PrivatePostgres::run(const std::string& command, std::string* output) const {
+  std::string ignored;
+  return runCommand(std::string(KEYDIR_SOURCE_DIR) + "/tools/test-postgres " + command + " " +
+                        dir_.path().string(),
+                    output ? output : &ignored) == 0;
+}
+
+std::string PrivatePostgres::freshDatabase() const { return createDatabase(uri_); }
+bool PrivatePostgres::halt() { return run("halt"); }
+bool PrivatePostgres::resume() { return run("resume"); }
+
+std::string testPostgresServer() {
+  static std::once_flag once;
+  static std::string uri;
+  static std::unique_ptr<PrivatePostgres> own;
+  std::call_once(once, [] {
+    if (const char* dir = std::getenv("KEYDIR_TEST_POSTGRES_DIR")) {
+      uri = firstLine(readText(std::string(dir) + "/uri"));
+    }
+    if (uri.empty()) {
+      own = std::make_unique<PrivatePostgres>();
+      uri = own->uri();
+    }
+  });
+  return uri;
+}
+
+std::string freshPostgresDatabase() { return createDatabase(testPostgresServer()); }
 
 std::string storeTarget(std::string_view engine, const TempDir& dir, const std::string& file) {
   if (engine == "postgres") return freshPostgresDatabase();

@@ -20,4 +20,27 @@ std::string freshPostgresDatabase();
 std::string storeTarget(std::string_view engine, const TempDir& dir,
                         const std::string& file = "keydir.db");
 
+// A server of a test's own, for tests that take it away and bring it back.
+// Throws std::runtime_error when it cannot start.
+class PrivatePostgres {
+ public:
+  PrivatePostgres();
+  ~PrivatePostgres();
+  PrivatePostgres(const PrivatePostgres&) = delete;
+  PrivatePostgres& operator=(const PrivatePostgres&) = delete;
+
+  const std::string& uri() const { return uri_; }
+  std::string freshDatabase() const;
+  // Stops the server (a fast shutdown: connections are cut) and starts it
+  // again on the same port; false when it did not come back.
+  bool halt();
+  bool resume();
+
+ private:
+  bool run(const std::string& command, std::string* output = nullptr) const;
+
+  TempDir dir_;
+  std::string uri_;
+};
+
 }  // namespace keydir::testing
