@@ -78,6 +78,10 @@ bool Statement::isNull(int column) const {
   return pg_ ? pg_->isNull(column) : sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
+bool Statement::isBlob(int column) const {
+  return pg_ ? pg_->isBlob(column) : sqlite3_column_type(stmt_, column) == SQLITE_BLOB;
+}
+
 void Statement::reset() {
   if (pg_) {
     pg_->reset();

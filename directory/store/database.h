@@ -53,6 +53,7 @@ class Statement {
   std::int64_t integer(int column) const;
   std::string text(int column) const;  // text or bytes; an integer as decimal
   bool isNull(int column) const;
+  bool isBlob(int column) const;  // bytes, not text
   void reset();
 
  private:

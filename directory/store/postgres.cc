@@ -20,6 +20,7 @@ constexpr int kCursorRows = 1000;
 
 // Binary type OIDs as the server sends them (catalog/pg_type.dat).
 constexpr Oid kBoolOid = 16;
+constexpr Oid kByteaOid = 17;
 constexpr Oid kInt8Oid = 20;
 constexpr Oid kInt2Oid = 21;
 constexpr Oid kInt4Oid = 23;
@@ -192,6 +193,10 @@ std::string PgStatement::text(int column) const {
 
 bool PgStatement::isNull(int column) const {
   return !result_ || PQgetisnull(result_.get(), row_, column);
+}
+
+bool PgStatement::isBlob(int column) const {
+  return result_ && PQftype(result_.get(), column) == kByteaOid;
 }
 
 void PgStatement::reset() {

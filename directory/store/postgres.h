@@ -35,6 +35,7 @@ class PgStatement {
   std::int64_t integer(int column) const;
   std::string text(int column) const;
   bool isNull(int column) const;
+  bool isBlob(int column) const;
   void reset();
 
  private:

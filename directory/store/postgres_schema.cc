@@ -6,7 +6,9 @@ namespace {
 // Version 1: SQLite's schema 10, with PostgreSQL's types. Text compares by
 // bytes (COLLATE "C") so that records come in the order SQLite gives them;
 // bytes are BYTEA; every integer is 64 bits, as SQLite's. Tables are heaps
-// here, so `keys` and `certs` keep a primary key on their id.
+// here, so `keys` and `certs` keep a primary key on their id, and `keys`
+// numbers its rows in the order they came as SQLite's rowid does (writers
+// run one at a time), which a snapshot follows.
 constexpr const char* kVersion1 = R"sql(
 CREATE TABLE certs (
   sha256 TEXT COLLATE "C" PRIMARY KEY,
@@ -17,6 +19,7 @@ CREATE TABLE chains (
   cert_hashes TEXT COLLATE "C" NOT NULL
 );
 CREATE TABLE keys (
+  rowid BIGSERIAL NOT NULL,
   id TEXT COLLATE "C" PRIMARY KEY,
   dc BYTEA NOT NULL,
   expires BIGINT NOT NULL,
@@ -31,7 +34,7 @@ CREATE TABLE keys (
 );
 CREATE INDEX keys_by_signer_scope ON keys(signer, scope);
 CREATE INDEX keys_live_by_expiry ON keys(expires) WHERE revoked IS NULL AND removed IS NULL;
-CREATE INDEX keys_in_feed ON keys(expires) WHERE removed IS NULL;
+CREATE INDEX keys_in_feed ON keys(expires, rowid) WHERE removed IS NULL;
 CREATE INDEX keys_wide_in_feed ON keys(id) WHERE removed IS NULL AND wide = 1;
 
 CREATE TABLE key_blocks (

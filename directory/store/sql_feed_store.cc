@@ -12,16 +12,20 @@ namespace {
 
 // Records in the feed, by kind: id and the JSON the feed carries.
 std::string liveKeys(const Database& db) {
-  return "SELECT id, record FROM keys" + db.indexedBy("keys_in_feed") + " WHERE removed IS NULL";
+  return "SELECT id, record FROM keys" + db.indexedBy("keys_in_feed") +
+         " WHERE removed IS NULL ORDER BY expires, rowid";
 }
 std::string liveWideKeys(const Database& db) {
   return "SELECT id, record FROM keys" + db.indexedBy("keys_wide_in_feed") +
-         " WHERE removed IS NULL AND wide = 1";
+         " WHERE removed IS NULL AND wide = 1 ORDER BY id";
 }
-constexpr const char* kLiveAds = "SELECT id, jws FROM ads WHERE removed IS NULL";
-constexpr const char* kLiveWideAds = "SELECT id, jws FROM ads WHERE removed IS NULL AND wide = 1";
-constexpr const char* kLiveSpc = "SELECT scope, spc FROM spc_map";
-constexpr const char* kLiveWideSpc = "SELECT scope, spc FROM spc_map WHERE wide = 1";
+// Each in an order both engines give from an index, so that a snapshot
+// lists the same records in the same order whichever holds them.
+constexpr const char* kLiveAds = "SELECT id, jws FROM ads WHERE removed IS NULL ORDER BY id";
+constexpr const char* kLiveWideAds =
+    "SELECT id, jws FROM ads WHERE removed IS NULL AND wide = 1 ORDER BY id";
+constexpr const char* kLiveSpc = "SELECT scope, spc FROM spc_map ORDER BY scope";
+constexpr const char* kLiveWideSpc = "SELECT scope, spc FROM spc_map WHERE wide = 1 ORDER BY scope";
 
 constexpr std::size_t kMaxChangesPage = 10000;
 // A digest of nothing: 32 zero bytes.

@@ -63,15 +63,17 @@ std::vector<SpcAssignment> SqlSpcMap::assignmentsOverlapping(const PrefixBlock& 
   auto db = pool_.borrow();
   // Entries are intervals of one length: overlap is first <= block.last and
   // last >= block.first; the index on (length, first) bounds the scan.
-  auto statement = orThrow(db->prepare(
-      "SELECT scope, spc FROM spc_map WHERE length = ?1 AND first <= ?2 AND last >= ?3"));
+  auto statement = orThrow(
+      db->prepare("SELECT scope, spc FROM spc_map WHERE length = ?1 AND first <= ?2 AND last >= ?3"
+                  " ORDER BY scope"));
   statement.bind(1, std::int64_t(block.length)).bind(2, block.last()).bind(3, block.first());
   return readAssignments(statement);
 }
 
 std::vector<SpcAssignment> SqlSpcMap::assignmentsOf(std::string_view spc) const {
   auto db = pool_.borrow();
-  auto statement = orThrow(db->prepare("SELECT scope, spc FROM spc_map WHERE spc = ?1"));
+  auto statement =
+      orThrow(db->prepare("SELECT scope, spc FROM spc_map WHERE spc = ?1 ORDER BY scope"));
   statement.bind(1, spc);
   return readAssignments(statement);
 }

@@ -118,4 +118,9 @@ void TestProxy::setDown(bool down) {
   state_->down = down;
 }
 
+void TestProxy::setUpstream(const std::string& upstream_url) {
+  std::lock_guard lock(state_->mutex);
+  state_->upstream = upstream_url;
+}
+
 }  // namespace keydir::testing

@@ -33,6 +33,8 @@ class TestProxy {
   // Answers 503 to everything, as a directory behind a load balancer does
   // while it is down.
   void setDown(bool down);
+  // Forwards to another upstream from now on, as a load balancer repointed.
+  void setUpstream(const std::string& upstream_url);
 
   struct State;
 

@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "directory/store/backup.h"
+#include "directory/store/postgres.h"
 #include "tools/keydir/command.h"
 #include "tools/keydir/options.h"
 
@@ -19,6 +20,11 @@ int runBackup(const std::vector<std::string_view>& args) {
   if (auto exit = options.parse(args)) return *exit;
   if (!options.has("db") || !options.has("out")) {
     return options.usageError("--db and --out are required");
+  }
+  if (isPostgresTarget(*options.get("db"))) {
+    return options.usageError(
+        "a PostgreSQL directory is backed up with PostgreSQL's own tools: pg_dump for a "
+        "copy, pg_basebackup and WAL archiving for a point in time");
   }
   auto report = backupDatabase(*options.get("db"), *options.get("out"));
   if (!report) return reportError(report.error());

@@ -41,6 +41,7 @@ int runPassportVerify(const std::vector<std::string_view>& args);
 int runEncrypt(const std::vector<std::string_view>& args);
 int runDecrypt(const std::vector<std::string_view>& args);
 int runBackup(const std::vector<std::string_view>& args);
+int runMigrate(const std::vector<std::string_view>& args);
 int runDemo(const std::vector<std::string_view>& args);
 
 }  // namespace keydir::tool

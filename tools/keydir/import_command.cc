@@ -30,7 +30,7 @@ int runImport(const std::vector<std::string_view>& args) {
       "refused; refused lines are listed on stderr by number. Prints counts as JSON;\n"
       "exits 1 if any line was refused.");
   options.positionals(1)
-      .value("db", "the directory's SQLite file")
+      .value("db", "the directory's SQLite file, or its postgresql:// URI")
       .value("trust", "PEM bundle of STI-CA roots")
       .value("config", "JSON file of settings")
       .value("set", "NAME=VALUE for any setting", true);

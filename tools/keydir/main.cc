@@ -37,6 +37,7 @@ constexpr Command kCommands[] = {
     {"encrypt", "encrypt a PASSporT to every verified key of a TN", runEncrypt},
     {"decrypt", "decrypt a JWE with an ECDH private key", runDecrypt},
     {"backup", "copy a directory's or cache's database while it runs", runBackup},
+    {"migrate", "copy a SQLite directory into an empty PostgreSQL database", runMigrate},
     {"demo", "the whole flow on loopback: register, resolve, encrypt, decrypt, verify", runDemo},
 };
 

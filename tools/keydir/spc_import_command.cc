@@ -17,7 +17,7 @@ int runSpcImport(const std::vector<std::string_view>& args) {
                   "removed. Each entry added, changed or removed is a change in the feed.\n"
                   "Progress goes to stderr.");
   options.positionals(1)
-      .value("db", "the directory's SQLite file")
+      .value("db", "the directory's SQLite file, or its postgresql:// URI")
       .flag("replace", "remove the entries the file does not hold");
   if (auto exit = options.parse(args)) return *exit;
   if (!options.has("db")) return options.usageError("--db is required");

@@ -15,7 +15,7 @@ int runWithdraw(const std::vector<std::string_view>& args) {
                   "removal 'withdrawn' carrying your reason. ID is a key id, an advertisement\n"
                   "id, or an SPC-map entry's scope. Safe while the directory runs.");
   options.positionals(1)
-      .value("db", "the directory's SQLite file")
+      .value("db", "the directory's SQLite file, or its postgresql:// URI")
       .value("reason", "why, for the feed and the operators after you")
       .value("kind", "key (default), ad or spc");
   if (auto exit = options.parse(args)) return *exit;
