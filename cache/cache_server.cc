@@ -8,6 +8,7 @@
 #include "cache/routes.h"
 #include "certs/tn.h"
 #include "directory/server/directory_server.h"
+#include "directory/store/postgres.h"
 #include "directory/store/sql_advertisement_store.h"
 #include "directory/store/sql_feed_store.h"
 #include "directory/store/sql_key_store.h"
@@ -69,6 +70,13 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
   if (!upstream) return std::unexpected(upstream.error());
   server->upstream_ = std::make_unique<DirectoryClient>(std::move(*upstream));
 
+  // A cache's copy is its own and is swapped whole for a fresh snapshot,
+  // which is a file's job: a shared database is for directories.
+  if (isPostgresTarget(config.db)) {
+    return fail(ErrorCode::kMalformed,
+                "a cache keeps its copy in a SQLite file of its own; db names a PostgreSQL "
+                "database, which is for directories (keydir serve)");
+  }
   std::optional<FeedSettings> settings;
   if (!std::filesystem::exists(config.db)) {
     auto learned = upstreamFeedSettings(*server->upstream_);
@@ -76,7 +84,7 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
     settings = *learned;
   }
   auto store = SqlKeyStore::open(config.db, poolOptionsFromConfig(config), settings, {},
-                                    [](const std::string& note) { cacheSay(note); });
+                                 [](const std::string& note) { cacheSay(note); });
   if (!store) return failWithContext(store.error(), config.db);
   service->advertisement_store = std::make_unique<SqlAdvertisementStore>((*store)->pool());
   service->feed = std::make_unique<SqlFeedStore>((*store)->pool());

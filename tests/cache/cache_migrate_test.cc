@@ -69,5 +69,14 @@ TEST_F(CacheTest, AMigratedDirectoryAnswersAsBeforeAndItsCachesCarryOn) {
   }
 }
 
+TEST_F(CacheTest, ACacheOnAPostgreSqlDatabaseIsRefusedWithWhy) {
+  startDirectory();
+  auto refused = testing::keydir("cache --upstream " + directory_->url() + " --trust " + trust_ +
+                                 " --listen 127.0.0.1:0 --db postgresql://keydir@127.0.0.1:1/x");
+  EXPECT_NE(refused.status, 0);
+  EXPECT_NE(refused.output.find("a cache keeps its copy in a SQLite file"), std::string::npos)
+      << refused.output;
+}
+
 }  // namespace
 }  // namespace keydir
