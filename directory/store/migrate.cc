@@ -219,6 +219,11 @@ Result<MigrationReport> migrateToPostgres(
     return fail(ErrorCode::kMalformed, "the feed's sequence or digests differ after the copy");
   }
   if (auto ok = writing.commit(); !ok) return std::unexpected(ok.error());
+  // Statistics for the planner now, not when autovacuum comes round: with
+  // none, PostgreSQL planned the first lookups of a million migrated keys
+  // as table scans, and a directory started at once answered nothing.
+  if (progress) progress("statistics (ANALYZE)", 0);
+  if (auto ok = (*target)->execute("ANALYZE"); !ok) return std::unexpected(ok.error());
   report.sequence = std::stoll(head->values[0]);
   report.digest = digestHex(digestFromBytes(head->values[2]));
   return report;

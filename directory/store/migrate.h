@@ -29,10 +29,12 @@ struct MigrationReport {
 // directory may keep serving) into `to` (a postgresql:// URI) in one
 // transaction: a failure leaves the target as it was. Then compares every
 // table's rows and the feed's sequence and digests at both ends.
-// kMalformed when the target already holds a directory's records;
+// kNotFound when `from` is not there; kMalformed for a `to` that is not a
+// postgresql:// URI, or when the target already holds a directory's records;
 // kUnavailable for storage failures; kMalformed when the counts or
-// digests disagree (nothing is kept then). `progress(table, rows)` is
-// called now and then.
+// digests disagree (nothing is kept then). `progress(step, rows)` is
+// called now and then: a table and the rows copied so far, and at the end
+// the planner's statistics being gathered (rows 0).
 Result<MigrationReport> migrateToPostgres(
     const std::string& from, const std::string& to,
     const std::function<void(const std::string&, std::int64_t)>& progress = {});

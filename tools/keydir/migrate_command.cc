@@ -29,10 +29,12 @@ int runMigrate(const std::vector<std::string_view>& args) {
   if (!isPostgresTarget(*options.get("to"))) {
     return options.usageError("--to must be a postgresql:// URI");
   }
-  auto report = migrateToPostgres(
-      *options.get("from"), *options.get("to"), [](const std::string& table, std::int64_t rows) {
-        std::cerr << "keydir: " << table << ": " << rows << " rows copied\n";
-      });
+  auto report = migrateToPostgres(*options.get("from"), *options.get("to"),
+                                  [](const std::string& step, std::int64_t rows) {
+                                    std::cerr << "keydir: migrate: " << step;
+                                    if (rows > 0) std::cerr << ": " << rows << " rows copied";
+                                    std::cerr << "\n";
+                                  });
   if (!report) return reportError(report.error());
   nlohmann::json tables = nlohmann::json::object();
   for (const auto& table : report->tables) tables[table.name] = table.rows;
