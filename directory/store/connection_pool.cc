@@ -36,8 +36,6 @@ Result<std::unique_ptr<Database>> ConnectionPool::openDedicated() {
   return openConnection(target_, own);
 }
 
-bool ConnectionPool::postgres() const { return isPostgresTarget(target_); }
-
 ConnectionPool::Pin::Pin(ConnectionPool& pool) : pool_(pool), lease_(pool.borrow()) {
   std::lock_guard lock(pool_.mutex_);
   pool_.pinned_[std::this_thread::get_id()] = this;
@@ -84,7 +82,8 @@ ConnectionPool::Lease ConnectionPool::borrow() {
 
 void ConnectionPool::giveBack(std::unique_ptr<Database> db) {
   if (!db) return;
-  std::vector<std::unique_ptr<Database>> stale;  // closed once the lock is released
+  // Closed as the function returns, after the lock is released.
+  std::vector<std::unique_ptr<Database>> closing;
   {
     std::lock_guard lock(mutex_);
     // A connection the server dropped is closed, not lent again; the next
@@ -92,13 +91,10 @@ void ConnectionPool::giveBack(std::unique_ptr<Database> db) {
     // restarted cuts them all), and each would fail one request more.
     if (db->broken()) {
       open_ -= 1 + idle_.size();
-      stale = std::move(idle_);
+      closing = std::move(idle_);
       idle_.clear();
       return;
     }
-  }
-  {
-    std::lock_guard lock(mutex_);
     // Past the limit (a borrower gave up waiting): close this one, which
     // happens as the function returns, after the lock is released.
     if (open_ > options_.connections) {

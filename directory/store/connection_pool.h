@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -43,8 +42,6 @@ class ConnectionPool {
   // A connection of the caller's own, outside the pool: a long read (a
   // snapshot stream) holds none that a lookup is waiting for.
   Result<std::unique_ptr<Database>> openDedicated();
-  const std::string& target() const { return target_; }
-  bool postgres() const;
 
   class Lease {
    public:

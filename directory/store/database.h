@@ -98,9 +98,7 @@ class Database {
   // " INDEXED BY name" where the engine takes a hint and needs it (SQLite's
   // planner chose a scan over a partial index it could not prove usable),
   // nothing elsewhere.
-  std::string indexedBy(std::string_view index) const {
-    return engine() == Engine::kSqlite ? " INDEXED BY " + std::string(index) : std::string();
-  }
+  virtual std::string indexedBy(std::string_view index) const = 0;
 
   // Numbers worked out from the database, kept by this connection under a
   // name together with the feed sequence they were read at; the reader

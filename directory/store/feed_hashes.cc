@@ -22,9 +22,11 @@ void xorInto(Digest& digest, const Digest& term) {
   for (std::size_t i = 0; i < digest.size(); ++i) digest[i] ^= term[i];
 }
 
-std::string digestHex(const Digest& digest) {
-  return hexEncode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+std::string_view digestBytes(const Digest& digest) {
+  return {reinterpret_cast<const char*>(digest.data()), digest.size()};
 }
+
+std::string digestHex(const Digest& digest) { return hexEncode(digestBytes(digest)); }
 
 Digest digestFromBytes(std::string_view bytes) {
   Digest digest{};

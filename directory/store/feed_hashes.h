@@ -24,9 +24,10 @@ using Digest = std::array<unsigned char, 32>;
 
 Digest digestTerm(std::string_view kind, std::string_view id);
 void xorInto(Digest& digest, const Digest& term);
-std::string digestHex(const Digest& digest);     // lowercase; 64 zeros when empty
-Digest digestFromBytes(std::string_view bytes);  // 32 bytes as stored; zeros otherwise
-Digest digestFromHex(std::string_view hex);      // 64 hex digits; zeros otherwise
+std::string digestHex(const Digest& digest);         // lowercase; 64 zeros when empty
+Digest digestFromBytes(std::string_view bytes);      // 32 bytes as stored; zeros otherwise
+std::string_view digestBytes(const Digest& digest);  // the 32 bytes to store; valid with it
+Digest digestFromHex(std::string_view hex);          // 64 hex digits; zeros otherwise
 
 std::uint32_t bucketOf(std::string_view tn, int bits);
 std::string bucketHex(std::uint32_t bucket, int bits);  // exactly bits / 4 digits

@@ -27,16 +27,12 @@ Result<FeedState> readState(Database& db) {
                    digestFromBytes(select->text(2)), int(select->integer(3)), select->integer(4)};
 }
 
-std::string_view bytesOf(const Digest& digest) {
-  return {reinterpret_cast<const char*>(digest.data()), digest.size()};
-}
-
 Result<void> writeState(Database& db, const FeedState& state) {
   auto update = db.prepare("UPDATE feed_state SET sequence = ?1, digest = ?2, wide_digest = ?3");
   if (!update) return std::unexpected(update.error());
   return update->bind(1, state.sequence)
-      .bindBlob(2, bytesOf(state.digest))
-      .bindBlob(3, bytesOf(state.wide_digest))
+      .bindBlob(2, digestBytes(state.digest))
+      .bindBlob(3, digestBytes(state.wide_digest))
       .run();
 }
 
@@ -145,7 +141,7 @@ Result<std::int64_t> append(Database& db, const FeedItem& item, const Change& ch
       insert->bind(index, text);
   }
   insert->bind(8, std::int64_t(wide)).bind(9, unixSeconds(now));
-  insert->bindBlob(10, bytesOf(state->digest)).bindBlob(11, bytesOf(state->wide_digest));
+  insert->bindBlob(10, digestBytes(state->digest)).bindBlob(11, digestBytes(state->wide_digest));
   if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
   if (auto ok = writeState(db, *state); !ok) return std::unexpected(ok.error());
 

@@ -81,7 +81,6 @@ std::string postgresPlaceholders(std::string_view sql, int* count) {
   std::string out;
   out.reserve(sql.size() + 8);
   int highest = 0;
-  int next_bare = 1;
   bool quoted = false;
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
@@ -92,12 +91,8 @@ std::string postgresPlaceholders(std::string_view sql, int* count) {
     }
     std::size_t end = i + 1;
     while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9') ++end;
-    int number = next_bare;
-    if (end > i + 1) {
-      std::from_chars(sql.data() + i + 1, sql.data() + end, number);
-    } else {
-      ++next_bare;
-    }
+    int number = 0;
+    std::from_chars(sql.data() + i + 1, sql.data() + end, number);
     highest = std::max(highest, number);
     out += '$' + std::to_string(number);
     i = end - 1;

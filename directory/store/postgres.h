@@ -62,6 +62,8 @@ class PgDatabase final : public Database {
   static Result<std::unique_ptr<PgDatabase>> connect(const std::string& target);
 
   Engine engine() const override { return Engine::kPostgres; }
+  // Its planner reads partial indexes by itself.
+  std::string indexedBy(std::string_view) const override { return {}; }
   Result<Statement> prepare(std::string_view sql) override;
   Result<Statement> prepareStreaming(std::string_view sql) override;
   Result<void> execute(std::string_view sql) override;
@@ -88,8 +90,8 @@ class PgDatabase final : public Database {
   bool writing_ = false;
 };
 
-// ?N (and bare ?) placeholders as PostgreSQL's $N, outside quoted text;
-// `count` is set to the highest number.
+// ?N placeholders as PostgreSQL's $N, outside quoted text (the stores
+// number every placeholder); `count` is set to the highest number.
 std::string postgresPlaceholders(std::string_view sql, int* count);
 
 }  // namespace keydir

@@ -28,9 +28,8 @@ constexpr const char* kLiveSpc = "SELECT scope, spc FROM spc_map ORDER BY scope"
 constexpr const char* kLiveWideSpc = "SELECT scope, spc FROM spc_map WHERE wide = 1 ORDER BY scope";
 
 constexpr std::size_t kMaxChangesPage = 10000;
-// A digest of nothing: 32 zero bytes.
-constexpr std::string_view kZeroDigest(
-    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 32);
+// The digest of no records.
+constexpr Digest kNoRecords{};
 
 Result<FeedStatus> readStatus(Database& db) {
   auto select = db.prepare(
@@ -83,9 +82,7 @@ Result<void> moveRefusedDigest(Database& db, std::string_view kind, std::string_
   xorInto(digest, digestTerm(kind, id));
   auto update = db.prepare("UPDATE follower_state SET refused_digest = ?1");
   if (!update) return std::unexpected(update.error());
-  return update
-      ->bindBlob(1, std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()))
-      .run();
+  return update->bindBlob(1, digestBytes(digest)).run();
 }
 
 // Adds or takes a refused record with `sql` (binds kind, id, reason); when
@@ -345,7 +342,7 @@ Result<void> SqlFeedStore::saveFollowerState(const FollowerState& state) {
   return upsert->bind(1, state.upstream)
       .bind(2, state.scope)
       .bind(3, state.sequence)
-      .bindBlob(4, kZeroDigest)
+      .bindBlob(4, digestBytes(kNoRecords))
       .run();
 }
 
@@ -425,7 +422,7 @@ Result<void> SqlFeedStore::clearRefused() {
   if (auto ok = db->execute("DELETE FROM follower_refused"); !ok) return ok;
   auto clear = db->prepare("UPDATE follower_state SET refused_digest = ?1");
   if (!clear) return std::unexpected(clear.error());
-  if (auto ok = clear->bindBlob(1, kZeroDigest).run(); !ok) return ok;
+  if (auto ok = clear->bindBlob(1, digestBytes(kNoRecords)).run(); !ok) return ok;
   return transaction.commit();
 }
 

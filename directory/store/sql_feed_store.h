@@ -1,8 +1,6 @@
 #pragma once
 // FeedStore on the key store's database and connections.
 
-#include <filesystem>
-
 #include "directory/store/connection_pool.h"
 #include "directory/store/feed_store.h"
 

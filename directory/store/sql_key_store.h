@@ -2,7 +2,6 @@
 // KeyStore on SQL: one SQLite file in WAL mode, or a PostgreSQL database
 // (the engine is the pool's; docs/design.md sections 10 and 15).
 
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>

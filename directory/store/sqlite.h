@@ -20,6 +20,9 @@ class SqliteDatabase final : public Database {
                                                       std::size_t mmap_mib = 0);
 
   Engine engine() const override { return Engine::kSqlite; }
+  std::string indexedBy(std::string_view index) const override {
+    return " INDEXED BY " + std::string(index);
+  }
   Result<Statement> prepare(std::string_view sql) override;
   Result<void> execute(std::string_view sql) override;
   Result<void> executeCached(std::string_view sql) override;
