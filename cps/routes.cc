@@ -41,10 +41,9 @@ std::vector<Route> cpsRoutes(const std::string& base_path, std::vector<std::stri
 void sendRefusal(Exchange& exchange, const Error& error) {
   CpsService& service = cps(exchange);
   service.cps_metrics->countRefusal(std::string(errorTypeName(error.code)));
+  // Unavailable gets its Retry-After from sendProblem, as every server's.
   if (error.code == ErrorCode::kRateLimited) {
     exchange.setHeader("Retry-After", std::to_string(service.config.tick_seconds));
-  } else if (error.code == ErrorCode::kUnavailable) {
-    exchange.setHeader("Retry-After", "1");
   }
   exchange.sendProblem(error);
 }

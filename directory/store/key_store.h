@@ -98,7 +98,9 @@ class KeyStore {
   virtual const SpcMap& spcMap() const = 0;
 
   virtual Result<StoreCounts> counts(Instant now) = 0;
-  // A cheap round trip to the storage, for liveness checks.
+  // A cheap round trip to the storage, for liveness checks: kUnavailable
+  // with the reason when it does not answer (no connection to be had
+  // included; it does not throw).
   virtual Result<void> ping() = 0;
 };
 

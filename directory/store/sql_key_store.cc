@@ -406,12 +406,16 @@ Result<std::size_t> SqlKeyStore::importSpcMap(const std::vector<SpcAssignment>& 
 }
 
 Result<void> SqlKeyStore::ping() {
-  auto db = pool_->borrow();
-  auto statement = db->prepare("SELECT 1");
-  if (!statement) return std::unexpected(statement.error());
-  auto row = statement->step();
-  if (!row) return std::unexpected(row.error());
-  return {};
+  try {
+    auto db = pool_->borrow();
+    auto statement = db->prepare("SELECT 1");
+    if (!statement) return std::unexpected(statement.error());
+    auto row = statement->step();
+    if (!row) return std::unexpected(row.error());
+    return {};
+  } catch (const std::runtime_error& error) {
+    return fail(ErrorCode::kUnavailable, error.what());  // the pool could open no connection
+  }
 }
 
 Result<StoreCounts> SqlKeyStore::counts(Instant now) {
