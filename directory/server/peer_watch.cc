@@ -14,29 +14,30 @@ void PeerWatch::watch() {
   constexpr std::chrono::milliseconds kSlice{200};
   std::unique_ptr<PgChangeListener> listener;
   std::int64_t seen = -1;
-  auto next_poll = std::chrono::steady_clock::now();
   while (!thread_.stopping()) {
-    const auto now = std::chrono::steady_clock::now();
-    bool due = now >= next_poll;
-    if (due && !listener) {
+    if (!listener) {
       if (auto listening = PgChangeListener::listen(target_)) listener = std::move(*listening);
     }
-    const auto slice = std::min<std::chrono::milliseconds>(
-        kSlice, std::chrono::duration_cast<std::chrono::milliseconds>(next_poll - now));
-    if (!due && listener) {
-      auto noticed = listener->wait(slice);
-      if (!noticed) listener.reset();
-      due = noticed && *noticed;
-    } else if (!due) {
-      if (!thread_.sleep(slice)) break;
+    // Until a notice comes or the poll is due.
+    const auto due = std::chrono::steady_clock::now() + poll_;
+    for (bool noticed = false; !noticed;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          due - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      const auto slice = std::min(kSlice, left);
+      if (!listener) {
+        if (!thread_.sleep(slice)) return;
+        continue;
+      }
+      auto waited = listener->wait(slice);
+      if (!waited) listener.reset();  // lost: listened for again next round
+      noticed = waited && *waited;
+      if (thread_.stopping()) return;
     }
-    if (!due && std::chrono::steady_clock::now() < next_poll) continue;
-    next_poll = std::chrono::steady_clock::now() + poll_;
     std::int64_t head = -1;
     try {
-      auto last = store_.lastChange();
-      if (last) head = *last;
-    } catch (const std::exception&) {
+      if (auto last = store_.lastChange()) head = *last;
+    } catch (const std::runtime_error&) {
       // No connection to be had: the database is away.
     }
     if (head < 0 || head != seen) countCommitInThisProcess();

@@ -132,9 +132,9 @@ Result<std::int64_t> countRows(Database& db, const char* table) {
   return count->integer(0);
 }
 
-struct FeedHead {
-  std::vector<std::string> values;  // sequence, pruned_through, digests, settings
-};
+// The feed's head as stored: sequence, pruned_through, the two digests and
+// the two settings.
+using FeedHead = std::vector<std::string>;
 
 Result<FeedHead> readHead(Database& db) {
   auto select = db.prepare(
@@ -145,7 +145,7 @@ Result<FeedHead> readHead(Database& db) {
   if (!row) return std::unexpected(row.error());
   if (!*row) return fail(ErrorCode::kMalformed, "the database has no feed state");
   FeedHead head;
-  for (int column = 0; column < 6; ++column) head.values.push_back(select->text(column));
+  for (int column = 0; column < 6; ++column) head.push_back(select->text(column));
   return head;
 }
 
@@ -192,9 +192,9 @@ Result<MigrationReport> migrateToPostgres(
       "UPDATE feed_state SET sequence = ?1, pruned_through = ?2, digest = ?3, wide_digest = ?4,"
       " bucket_bits = ?5, wide_threshold = ?6");
   if (!update) return std::unexpected(update.error());
-  update->bind(1, head->values[0]).bind(2, head->values[1]);
-  update->bindBlob(3, head->values[2]).bindBlob(4, head->values[3]);
-  update->bind(5, head->values[4]).bind(6, head->values[5]);
+  update->bind(1, (*head)[0]).bind(2, (*head)[1]);
+  update->bindBlob(3, (*head)[2]).bindBlob(4, (*head)[3]);
+  update->bind(5, (*head)[4]).bind(6, (*head)[5]);
   if (auto ok = update->run(); !ok) return std::unexpected(ok.error());
   // New keys are numbered after the copied ones.
   if (auto ok = (*target)->execute("SELECT setval(pg_get_serial_sequence('keys', 'rowid'),"
@@ -215,7 +215,7 @@ Result<MigrationReport> migrateToPostgres(
   }
   auto copied_head = readHead(**target);
   if (!copied_head) return std::unexpected(copied_head.error());
-  if (copied_head->values != head->values) {
+  if (*copied_head != *head) {
     return fail(ErrorCode::kMalformed, "the feed's sequence or digests differ after the copy");
   }
   if (auto ok = writing.commit(); !ok) return std::unexpected(ok.error());
@@ -224,8 +224,8 @@ Result<MigrationReport> migrateToPostgres(
   // as table scans, and a directory started at once answered nothing.
   if (progress) progress("statistics (ANALYZE)", 0);
   if (auto ok = (*target)->execute("ANALYZE"); !ok) return std::unexpected(ok.error());
-  report.sequence = std::stoll(head->values[0]);
-  report.digest = digestHex(digestFromBytes(head->values[2]));
+  report.sequence = std::stoll((*head)[0]);
+  report.digest = digestHex(digestFromBytes((*head)[2]));
   return report;
 }
 

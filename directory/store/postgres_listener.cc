@@ -34,8 +34,7 @@ Result<bool> PgChangeListener::wait(std::chrono::milliseconds timeout) {
   if (socket.fd < 0)
     return fail(ErrorCode::kUnavailable, "the change listener lost its connection");
   const int ready = ::poll(&socket, 1, int(timeout.count()));
-  if (ready < 0) return false;  // a signal: the caller looks again
-  if (ready == 0) return false;
+  if (ready <= 0) return false;  // nothing came (or a signal): the caller looks again
   if (!PQconsumeInput(conn_.get()) || PQstatus(conn_.get()) != CONNECTION_OK) {
     return fail(ErrorCode::kUnavailable, std::string("the change listener lost its connection: ") +
                                              PQerrorMessage(conn_.get()));

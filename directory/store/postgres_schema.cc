@@ -215,12 +215,6 @@ Result<void> migratePostgresSchema(Database& db,
 }
 
 Result<bool> postgresIsEmpty(Database& db) {
-  auto tables = db.prepare("SELECT to_regclass('keys') IS NULL");
-  if (!tables) return std::unexpected(tables.error());
-  auto row = tables->step();
-  if (!row) return std::unexpected(row.error());
-  if (*row && tables->integer(0) != 0) return true;
-  tables->reset();
   auto select = db.prepare(
       "SELECT (SELECT COUNT(*) FROM keys) + (SELECT COUNT(*) FROM ads) +"
       " (SELECT COUNT(*) FROM spc_map) + (SELECT sequence FROM feed_state)");

@@ -17,7 +17,7 @@ Result<void> migratePostgresSchema(Database& db,
                                    const std::function<void(const std::string&)>& say = {});
 
 // Whether the database holds no keydir records (a migration's target must
-// be empty): true too when it has no keydir tables yet.
+// be empty). After migratePostgresSchema(), which makes the tables.
 Result<bool> postgresIsEmpty(Database& db);
 
 }  // namespace keydir

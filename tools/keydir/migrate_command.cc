@@ -26,9 +26,6 @@ int runMigrate(const std::vector<std::string_view>& args) {
   if (!options.has("from") || !options.has("to")) {
     return options.usageError("--from and --to are required");
   }
-  if (!isPostgresTarget(*options.get("to"))) {
-    return options.usageError("--to must be a postgresql:// URI");
-  }
   auto report = migrateToPostgres(*options.get("from"), *options.get("to"),
                                   [](const std::string& step, std::int64_t rows) {
                                     std::cerr << "keydir: migrate: " << step;
