@@ -107,6 +107,8 @@ PgStatement::PgStatement(PgDatabase& db, std::string name, int parameters, std::
       values_(std::size_t(parameters)),
       given_(std::size_t(parameters), 0),
       formats_(std::size_t(parameters), 0),
+      pointers_(std::size_t(parameters)),
+      lengths_(std::size_t(parameters)),
       cursor_query_(std::move(cursor_query)) {}
 
 void PgStatement::bind(int index, std::string value, bool binary) {
@@ -122,21 +124,19 @@ void PgStatement::bindNull(int index) {
 }
 
 Result<void> PgStatement::execute() {
-  std::vector<const char*> values(values_.size());
-  std::vector<int> lengths(values_.size());
   for (std::size_t i = 0; i < values_.size(); ++i) {
-    values[i] = given_[i] ? values_[i].data() : nullptr;
-    lengths[i] = int(values_[i].size());
+    pointers_[i] = given_[i] ? values_[i].data() : nullptr;
+    lengths_[i] = int(values_[i].size());
   }
   // A cursor is declared afresh each time (DECLARE is not a statement
   // PostgreSQL prepares); the query inside it is planned then.
   auto done =
       cursor_query_.empty()
-          ? db_.check(PQexecPrepared(db_.handle(), name_.c_str(), int(values.size()), values.data(),
-                                     lengths.data(), formats_.data(), 1),
+          ? db_.check(PQexecPrepared(db_.handle(), name_.c_str(), int(pointers_.size()),
+                                     pointers_.data(), lengths_.data(), formats_.data(), 1),
                       "statement")
-          : db_.check(PQexecParams(db_.handle(), cursor_query_.c_str(), int(values.size()), nullptr,
-                                   values.data(), lengths.data(), formats_.data(), 1),
+          : db_.check(PQexecParams(db_.handle(), cursor_query_.c_str(), int(pointers_.size()),
+                                   nullptr, pointers_.data(), lengths_.data(), formats_.data(), 1),
                       "cursor");
   if (!done) return std::unexpected(done.error());
   executed_ = true;

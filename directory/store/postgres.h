@@ -47,6 +47,10 @@ class PgStatement {
   std::vector<std::string> values_;
   std::vector<char> given_;
   std::vector<int> formats_;
+  // What libpq is handed, kept with the statement so that an execution on
+  // a lookup's path allocates nothing for it.
+  std::vector<const char*> pointers_;
+  std::vector<int> lengths_;
   PgResultPtr result_;
   int row_ = -1;
   bool executed_ = false;
