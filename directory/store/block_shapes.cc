@@ -13,49 +13,25 @@ Result<void> noteBlockShape(Database& db, std::string_view kind, const PrefixBlo
       .run();
 }
 
-namespace {
-
-Result<std::vector<std::int64_t>> readPrefixLengths(Database& db, std::string_view kind,
-                                                    std::size_t length) {
-  auto shapes =
-      db.prepare("SELECT prefix_length FROM block_shapes WHERE kind = ?1 AND length = ?2");
-  if (!shapes) return std::unexpected(shapes.error());
-  shapes->bind(1, kind).bind(2, std::int64_t(length));
-  std::vector<std::int64_t> lengths;
+Result<std::vector<BlockShape>> readBlockShapes(Database& db) {
+  auto select = db.prepare("SELECT kind, length, prefix_length FROM block_shapes");
+  if (!select) return std::unexpected(select.error());
+  std::vector<BlockShape> shapes;
   for (;;) {
-    auto row = shapes->step();
+    auto row = select->step();
     if (!row) return std::unexpected(row.error());
-    if (!*row) return lengths;
-    lengths.push_back(shapes->integer(0));
+    if (!*row) return shapes;
+    shapes.push_back(
+        {select->text(0), std::size_t(select->integer(1)), std::size_t(select->integer(2))});
   }
 }
 
-}  // namespace
-
-Result<std::vector<PrefixBlock>> storedBlocksContaining(Database& db, std::string_view kind,
-                                                        const std::string& tn,
-                                                        std::optional<std::int64_t> sequence) {
-  std::vector<std::int64_t> read;
-  const std::vector<std::int64_t>* lengths = &read;
-  // Not inside a write: it may have added a shape before moving the feed.
-  if (sequence && !db.inWriteTransaction()) {
-    // Short enough for the string's own buffer: no allocation per lookup.
-    Database::Memo& memo = db.memo("bs:" + std::string(kind) + ":" + std::to_string(tn.size()));
-    if (memo.sequence != *sequence) {
-      auto fresh = readPrefixLengths(db, kind, tn.size());
-      if (!fresh) return std::unexpected(fresh.error());
-      memo = {*sequence, std::move(*fresh)};
-    }
-    lengths = &memo.values;
-  } else {
-    auto fresh = readPrefixLengths(db, kind, tn.size());
-    if (!fresh) return std::unexpected(fresh.error());
-    read = std::move(*fresh);
-  }
+std::vector<PrefixBlock> blocksOfShapes(const std::vector<BlockShape>& shapes,
+                                        std::string_view kind, const std::string& tn) {
   std::vector<PrefixBlock> blocks;
-  for (std::int64_t prefix_length : *lengths) {
-    if (std::size_t(prefix_length) <= tn.size()) {
-      blocks.push_back({tn.substr(0, std::size_t(prefix_length)), tn.size()});
+  for (const BlockShape& shape : shapes) {
+    if (shape.kind == kind && shape.length == tn.size() && shape.prefix_length <= tn.size()) {
+      blocks.push_back({tn.substr(0, shape.prefix_length), tn.size()});
     }
   }
   return blocks;

@@ -1,11 +1,11 @@
 #pragma once
 // The shapes of the prefix blocks a table holds (schema table block_shapes):
-// a TN lookup asks only for the TN's prefixes of a shape that exists.
-// Every write of a block notes its shape in the same transaction, so a
-// reader never misses a block; a shape is never forgotten, which only costs
-// a needless probe.
+// a TN lookup asks only for the TN's prefixes of a shape that exists
+// (tn_query.h). Every write of a block notes its shape in the same
+// transaction, so a reader never misses a block. A shape is never
+// forgotten, which only costs a needless probe: so the number of rows
+// tells whether a set read earlier is still the whole set.
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,15 +15,22 @@
 
 namespace keydir {
 
+struct BlockShape {
+  std::string kind;  // the block table: "key", "ad" or "spc"
+  std::size_t length = 0;
+  std::size_t prefix_length = 0;
+};
+
 // `kind` names the block table: "key", "ad" or "spc".
 Result<void> noteBlockShape(Database& db, std::string_view kind, const PrefixBlock& block);
 
-// The blocks that can hold `tn` and have a shape present in `kind`'s table.
-// Inside a read transaction that has read the feed's `sequence`, pass it:
-// the shapes are then read once per connection and sequence, not on every
-// lookup.
-Result<std::vector<PrefixBlock>> storedBlocksContaining(
-    Database& db, std::string_view kind, const std::string& tn,
-    std::optional<std::int64_t> sequence = std::nullopt);
+Result<std::vector<BlockShape>> readBlockShapes(Database& db);
+
+// A scalar subquery: how many shapes there are, to compare with a set read before.
+inline std::string blockShapeCountSql() { return "(SELECT COUNT(*) FROM block_shapes)"; }
+
+// The blocks of `shapes` in `kind`'s table that can hold `tn`.
+std::vector<PrefixBlock> blocksOfShapes(const std::vector<BlockShape>& shapes,
+                                        std::string_view kind, const std::string& tn);
 
 }  // namespace keydir

@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include <any>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -81,7 +82,7 @@ class Database {
   virtual Result<Statement> prepareStreaming(std::string_view sql) { return prepare(sql); }
   virtual Result<void> execute(std::string_view sql) = 0;  // one or more statements, no rows
   // One statement with no rows and no values in its text, kept compiled
-  // where the engine can: BEGIN and COMMIT run on every lookup.
+  // where the engine can: BEGIN and COMMIT run on every write.
   virtual Result<void> executeCached(std::string_view sql) = 0;
   // Rows changed by the last statement that wrote.
   virtual std::int64_t changes() const = 0;
@@ -100,18 +101,13 @@ class Database {
   // nothing elsewhere.
   virtual std::string indexedBy(std::string_view index) const = 0;
 
-  // Numbers worked out from the database, kept by this connection under a
-  // name together with the feed sequence they were read at; the reader
-  // uses them only at that same sequence (every write to what they come
-  // from moves it), so they are never stale.
-  struct Memo {
-    std::int64_t sequence = -1;
-    std::vector<std::int64_t> values;
-  };
-  Memo& memo(const std::string& name) { return memos_[name]; }
+  // What a store worked out from the database and keeps with this
+  // connection under a name (tn_query.h: the block shapes); the store
+  // decides when it is stale.
+  std::any& kept(const std::string& name) { return kept_[name]; }
 
  private:
-  std::unordered_map<std::string, Memo> memos_;
+  std::unordered_map<std::string, std::any> kept_;
 };
 
 // Write transactions this process has committed, through any Database

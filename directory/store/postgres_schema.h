@@ -11,7 +11,7 @@
 
 namespace keydir {
 
-inline constexpr std::int64_t kPostgresSchemaVersion = 1;
+inline constexpr std::int64_t kPostgresSchemaVersion = 2;
 
 Result<void> migratePostgresSchema(Database& db,
                                    const std::function<void(const std::string&)>& say = {});

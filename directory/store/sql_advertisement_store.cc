@@ -143,31 +143,38 @@ Result<std::optional<StoredAdvertisement>> SqlAdvertisementStore::findAdvertisem
 Result<std::vector<StoredCpsEntry>> SqlAdvertisementStore::cpsForTn(const std::string& tn,
                                                                     Instant now) {
   auto db = pool_.borrow();
-  auto built = TnQuery::begin(*db, "ad", tn);
-  if (!built) return std::unexpected(built.error());
-  const TnQuery& query = *built;
-  auto statement = db->prepare(
-      "SELECT x.scope, x.uri, a.id, a.jws, a.expires FROM ("
-      " SELECT ad_id, scope, uri, specificity AS spec FROM ad_blocks WHERE block IN " +
-      query.blocks() + " UNION ALL SELECT ad_id, '0-' || spc, uri, " +
-      std::to_string(kSpcSpecificity) + " FROM ad_spcs WHERE spc = " + query.spc() +
-      ") x JOIN ads a ON a.id = x.ad_id WHERE a.expires > " + query.now() +
-      " AND a.replaced_by IS NULL AND a.removed IS NULL ORDER BY x.spec, x.scope, a.id");
-  if (!statement) return std::unexpected(statement.error());
-  query.bind(*statement, now);
-  std::vector<StoredCpsEntry> entries;
+  // One row even when no advertisement holds the number, for the shapes' count.
   for (;;) {
-    auto row = statement->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    auto scope = TnScope::parse(statement->text(0));
-    if (!scope) return std::unexpected(scope.error());
-    entries.push_back({{std::move(*scope), statement->text(1)},
-                       statement->text(2),
-                       statement->text(3),
-                       fromUnix(statement->integer(4))});
+    auto query = TnQuery::make(*db, "ad", tn);
+    if (!query) return std::unexpected(query.error());
+    auto statement = db->prepare(
+        "SELECT e.scope, e.uri, e.id, e.jws, e.expires, " + TnQuery::shapeCount() +
+        " FROM feed_state f LEFT JOIN (SELECT x.scope, x.uri, a.id, a.jws, a.expires, x.spec FROM ("
+        " SELECT ad_id, scope, uri, specificity AS spec FROM ad_blocks WHERE block IN " +
+        query->blocks() + " UNION ALL SELECT ad_id, '0-' || spc, uri, " +
+        std::to_string(kSpcSpecificity) + " FROM ad_spcs WHERE spc = " + query->spc() +
+        ") x JOIN ads a ON a.id = x.ad_id WHERE a.expires > " + query->now() +
+        " AND a.replaced_by IS NULL AND a.removed IS NULL) e ON 1 = 1"
+        " ORDER BY e.spec, e.scope, e.id");
+    if (!statement) return std::unexpected(statement.error());
+    query->bind(*statement, now);
+    std::vector<StoredCpsEntry> entries;
+    std::int64_t shape_count = 0;
+    for (;;) {
+      auto row = statement->step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      shape_count = statement->integer(5);
+      if (statement->isNull(0)) continue;
+      auto scope = TnScope::parse(statement->text(0));
+      if (!scope) return std::unexpected(scope.error());
+      entries.push_back({{std::move(*scope), statement->text(1)},
+                         statement->text(2),
+                         statement->text(3),
+                         fromUnix(statement->integer(4))});
+    }
+    if (query->shapesWereCurrent(*db, shape_count)) return entries;
   }
-  return entries;
 }
 
 }  // namespace keydir

@@ -274,27 +274,36 @@ Result<std::vector<std::string>> SqlKeyStore::liveNumbersAfter(const std::string
 Result<std::vector<StoredKey>> SqlKeyStore::keysForTn(const std::string& tn, Instant now,
                                                       std::int64_t* as_of) {
   auto db = pool_->borrow();
-  auto built = TnQuery::begin(*db, "key", tn);
-  if (!built) return std::unexpected(built.error());
-  const TnQuery& query = *built;
-  if (as_of) *as_of = query.sequence();
-  auto statement = db->prepare(
-      "SELECT k.id, k.record, k.expires, k.scope, k.revoked, MIN(x.spec) AS spec FROM ("
-      " SELECT key_id, specificity AS spec FROM key_blocks WHERE block IN " +
-      query.blocks() + " UNION ALL SELECT key_id, " + std::to_string(kSpcSpecificity) +
-      " FROM key_spcs WHERE spc = " + query.spc() +
-      ") x JOIN keys k ON k.id = x.key_id WHERE k.expires > " + query.now() +
-      " AND k.revoked IS NULL AND k.removed IS NULL GROUP BY k.id ORDER BY spec, k.id");
-  if (!statement) return std::unexpected(statement.error());
-  query.bind(*statement, now);
-  std::vector<StoredKey> keys;
+  // The feed's head comes with the keys, from the same snapshot, and alone
+  // when no key holds the number: the left join keeps its one row.
   for (;;) {
-    auto row = statement->step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    keys.push_back(readKey(*statement));
+    auto query = TnQuery::make(*db, "key", tn);
+    if (!query) return std::unexpected(query.error());
+    auto statement = db->prepare(
+        "SELECT k.id, k.record, k.expires, k.scope, k.revoked, f.sequence, " +
+        TnQuery::shapeCount() +
+        " FROM feed_state f LEFT JOIN (SELECT k.id, k.record, k.expires, k.scope, k.revoked,"
+        " MIN(x.spec) AS spec FROM (SELECT key_id, specificity AS spec FROM key_blocks"
+        " WHERE block IN " +
+        query->blocks() + " UNION ALL SELECT key_id, " + std::to_string(kSpcSpecificity) +
+        " FROM key_spcs WHERE spc = " + query->spc() +
+        ") x JOIN keys k ON k.id = x.key_id WHERE k.expires > " + query->now() +
+        " AND k.revoked IS NULL AND k.removed IS NULL GROUP BY k.id) k ON 1 = 1"
+        " ORDER BY k.spec, k.id");
+    if (!statement) return std::unexpected(statement.error());
+    query->bind(*statement, now);
+    std::vector<StoredKey> keys;
+    std::int64_t shape_count = 0;
+    for (;;) {
+      auto row = statement->step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      if (as_of) *as_of = statement->integer(5);
+      shape_count = statement->integer(6);
+      if (!statement->isNull(0)) keys.push_back(readKey(*statement));
+    }
+    if (query->shapesWereCurrent(*db, shape_count)) return keys;
   }
-  return keys;
 }
 
 Result<StoredKey> SqlKeyStore::revokeKey(const std::string& id, const std::string& jti,

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "directory/store/block_shapes.h"
+#include "directory/store/tn_query.h"
 
 namespace keydir {
 namespace {
@@ -24,39 +24,17 @@ std::vector<SpcAssignment> readAssignments(Statement& statement) {
 
 }  // namespace
 
-std::string blockPlaceholders(std::size_t count, int first_index) {
-  // A list that matches nothing: SQLite takes "()", PostgreSQL does not.
-  if (count == 0) return "(NULL)";
-  std::string text = "(";
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i) text += ",";
-    text += '?';
-    text += std::to_string(first_index + int(i));
-  }
-  return text + ")";
-}
-
-void bindBlocks(Statement& statement, const std::vector<PrefixBlock>& blocks, int first_index) {
-  for (std::size_t i = 0; i < blocks.size(); ++i) {
-    statement.bind(first_index + int(i), blocks[i].key());
-  }
-}
-
-std::optional<std::string> SqlSpcMap::spcOf(Database& db, std::string_view tn,
-                                            std::optional<std::int64_t> sequence) {
-  auto blocks = orThrow(storedBlocksContaining(db, "spc", std::string(tn), sequence));
-  if (blocks.empty()) return std::nullopt;  // no map entry has a block of this TN's shape
-  auto statement = orThrow(db.prepare(
-      "SELECT m.spc FROM spc_blocks b JOIN spc_map m ON m.scope = b.scope WHERE b.block IN " +
-      blockPlaceholders(blocks.size(), 1) + " ORDER BY m.count, m.scope LIMIT 1"));
-  bindBlocks(statement, blocks, 1);
-  if (!orThrow(statement.step())) return std::nullopt;
-  return statement.text(0);
-}
-
 std::optional<std::string> SqlSpcMap::spcOf(std::string_view tn) const {
   auto db = pool_.borrow();
-  return spcOf(*db, tn);
+  for (;;) {
+    auto query = orThrow(TnQuery::make(*db, "spc", std::string(tn)));
+    auto statement = orThrow(db->prepare("SELECT " + query.spc() + ", " + TnQuery::shapeCount()));
+    query.bind(statement, Instant{});
+    if (!orThrow(statement.step())) return std::nullopt;
+    if (!query.shapesWereCurrent(*db, statement.integer(1))) continue;
+    if (statement.isNull(0)) return std::nullopt;
+    return statement.text(0);
+  }
 }
 
 std::vector<SpcAssignment> SqlSpcMap::assignmentsOverlapping(const PrefixBlock& block) const {

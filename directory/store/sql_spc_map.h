@@ -17,17 +17,8 @@ class SqlSpcMap : public SpcMap {
   std::vector<SpcAssignment> assignmentsOverlapping(const PrefixBlock& block) const override;
   std::vector<SpcAssignment> assignmentsOf(std::string_view spc) const override;
 
-  // Used inside the key store's own transactions.
-  // `sequence`: as storedBlocksContaining() takes it.
-  static std::optional<std::string> spcOf(Database& db, std::string_view tn,
-                                          std::optional<std::int64_t> sequence = std::nullopt);
-
  private:
   ConnectionPool& pool_;
 };
-
-// "(?1, ?2, ...)" placeholders for the blocks holding a TN, and their binding.
-std::string blockPlaceholders(std::size_t count, int first_index);
-void bindBlocks(Statement& statement, const std::vector<PrefixBlock>& blocks, int first_index);
 
 }  // namespace keydir

@@ -2,6 +2,7 @@
 // Database on SQLite: one file in WAL mode.
 
 #include <filesystem>
+#include <unordered_map>
 
 #include "directory/store/database.h"
 

@@ -185,6 +185,24 @@ TEST_P(KeyRegistryEngineTest, ARestartKeepsEverything) {
   EXPECT_EQ(counts.spc_entries, 2);
 }
 
+TEST_P(KeyRegistryEngineTest, AKeyOfANewBlockShapeIsFoundWhereShapesWereReadBefore) {
+  // This store's connections read the block shapes at the first lookup and
+  // keep them; another store then writes a key of a shape they lack.
+  EXPECT_EQ(idsFor("14155550199"), std::vector<std::string>{});
+  EXPECT_EQ(idsFor("12025550100"), std::vector<std::string>{});
+  auto other_store = SqlKeyStore::open(target_);
+  ASSERT_TRUE(other_store) << other_store.error().message;
+  KeyRegistry other(**other_store, pki_->trust(), KeyPolicy{});
+  Identity solo = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
+                                                    "intermediate", {"2-14155550199"}));
+  auto number = other.registerKey(body(solo), pki_->now());
+  ASSERT_TRUE(number) << number.error().message;
+  auto range = other.registerKey(body(pki_->acme), pki_->now());
+  ASSERT_TRUE(range) << range.error().message;
+  EXPECT_EQ(idsFor("14155550199"), std::vector<std::string>{number->id});
+  EXPECT_EQ(idsFor("12025550100"), std::vector<std::string>{range->id});
+}
+
 TEST_F(KeyRegistryTest, UpgradingAnOlderDatabaseKeepsEveryKeyFindable) {
   std::string range = registered(pki_->acme);  // blocks of several shapes
   Identity solo = pki_->issue(testing::issueRequest("solo", CertificateKind::kEnterprise,
