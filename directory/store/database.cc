@@ -56,6 +56,7 @@ Result<bool> Statement::step() {
 }
 
 Result<void> Statement::run() {
+  if (pg_) return pg_->run();
   for (;;) {
     auto row = step();
     if (!row) return std::unexpected(row.error());

@@ -85,7 +85,7 @@ class Database {
   // where the engine can: BEGIN and COMMIT run on every write.
   virtual Result<void> executeCached(std::string_view sql) = 0;
   // Rows changed by the last statement that wrote.
-  virtual std::int64_t changes() const = 0;
+  virtual std::int64_t changes() = 0;
   virtual bool inTransaction() const = 0;
   virtual bool inWriteTransaction() const = 0;
 

@@ -123,11 +123,29 @@ void PgStatement::bindNull(int index) {
   given_[std::size_t(index - 1)] = 0;
 }
 
-Result<void> PgStatement::execute() {
+void PgStatement::point() {
   for (std::size_t i = 0; i < values_.size(); ++i) {
     pointers_[i] = given_[i] ? values_[i].data() : nullptr;
     lengths_[i] = int(values_[i].size());
   }
+}
+
+Result<void> PgStatement::run() {
+  if (!db_.canDefer() || !cursor_query_.empty()) {
+    for (;;) {
+      auto row = step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return {};
+    }
+  }
+  point();
+  return db_.defer(name_, int(pointers_.size()), pointers_.data(), lengths_.data(),
+                   formats_.data());
+}
+
+Result<void> PgStatement::execute() {
+  if (auto settled = db_.settle(); !settled) return settled;
+  point();
   // A cursor is declared afresh each time (DECLARE is not a statement
   // PostgreSQL prepares); the query inside it is planned then.
   auto done =
@@ -148,6 +166,7 @@ Result<void> PgStatement::execute() {
 }
 
 Result<void> PgStatement::fetch() {
+  if (auto settled = db_.settle(); !settled) return settled;
   const std::string sql = "FETCH " + std::to_string(kCursorRows) + " FROM " + name_ + "_c";
   auto rows = db_.check(
       PQexecParams(db_.handle(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 1), "fetch");
@@ -195,7 +214,7 @@ bool PgStatement::isBlob(int column) const {
 }
 
 void PgStatement::reset() {
-  if (executed_ && !cursor_query_.empty() && db_.inTransaction()) {
+  if (executed_ && !cursor_query_.empty() && db_.inTransaction() && db_.settle()) {
     const std::string sql = "CLOSE " + name_ + "_c";
     (void)db_.check(PQexec(db_.handle(), sql.c_str()), "close");
   }
@@ -239,6 +258,7 @@ void PgDatabase::noteChanges(const PGresult* result) {
 Result<Statement> PgDatabase::prepare(std::string_view sql) {
   auto cached = statements_.find(std::string(sql));
   if (cached != statements_.end()) return Statement(cached->second.get());
+  if (auto settled = settle(); !settled) return std::unexpected(settled.error());
   int parameters = 0;
   const std::string translated = postgresPlaceholders(sql, &parameters);
   const std::string name = "k" + std::to_string(statements_.size() + 1);
@@ -264,6 +284,8 @@ Result<Statement> PgDatabase::prepareStreaming(std::string_view sql) {
 }
 
 Result<void> PgDatabase::execute(std::string_view sql) {
+  // A rollback runs whatever failed before it.
+  if (auto settled = settle(); !settled && !sql.starts_with("ROLLBACK")) return settled;
   auto done = check(PQexec(conn_.get(), std::string(sql).c_str()), "execute");
   if (!done) return std::unexpected(done.error());
   noteChanges(done->get());
@@ -282,7 +304,12 @@ Result<void> PgDatabase::beginTransaction(TransactionKind kind) {
 }
 
 Result<void> PgDatabase::commitTransaction() {
+  auto settled = settle();
   const bool was_writing = std::exchange(writing_, false);
+  if (!settled) {
+    rollbackTransaction();
+    return settled;
+  }
   auto done = check(PQexec(conn_.get(), "COMMIT"), "commit");
   if (!done) return std::unexpected(done.error());
   // A transaction in which a statement failed ends in ROLLBACK, though
@@ -296,8 +323,79 @@ Result<void> PgDatabase::commitTransaction() {
 }
 
 void PgDatabase::rollbackTransaction() {
+  (void)settle();  // what failed is why it rolls back
   writing_ = false;
   (void)check(PQexec(conn_.get(), "ROLLBACK"), "rollback");
+}
+
+std::int64_t PgDatabase::changes() {
+  // A failure here is returned again by the next operation that settles.
+  (void)settle();
+  return changes_;
+}
+
+Result<void> PgDatabase::defer(const std::string& name, int count, const char* const* values,
+                               const int* lengths, const int* formats) {
+  // The answers wait in the server's socket until read: settle before
+  // they could fill it while this side still writes.
+  constexpr int kMostDeferred = 256;
+  if (deferred_ >= kMostDeferred) {
+    if (auto settled = settle(); !settled) return settled;
+  }
+  if (!pipelining_) {
+    if (PQenterPipelineMode(conn_.get()) != 1) {
+      return fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
+    }
+    pipelining_ = true;
+  }
+  if (PQsendQueryPrepared(conn_.get(), name.c_str(), count, values, lengths, formats, 1) != 1) {
+    return fail(ErrorCode::kUnavailable, "storage: statement: " + messageOf(conn_.get(), nullptr));
+  }
+  ++deferred_;
+  return {};
+}
+
+Result<void> PgDatabase::settle() {
+  if (!pipelining_) return {};
+  Result<void> outcome;
+  if (PQpipelineSync(conn_.get()) != 1) {
+    outcome =
+        fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
+  }
+  // Each statement's answer ends in a null; the sync's own answer ends the
+  // lot. A statement after a failed one is skipped (PGRES_PIPELINE_ABORTED).
+  int nulls = 0;
+  while (outcome) {
+    PgResultPtr result(PQgetResult(conn_.get()));
+    if (!result) {
+      if (PQstatus(conn_.get()) != CONNECTION_OK || ++nulls > deferred_ + 1) {
+        outcome =
+            fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
+      }
+      continue;
+    }
+    const auto status = PQresultStatus(result.get());
+    if (status == PGRES_PIPELINE_SYNC) break;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      noteChanges(result.get());
+    } else if (status != PGRES_PIPELINE_ABORTED) {
+      outcome = fail(ErrorCode::kUnavailable,
+                     "storage: statement: " + messageOf(conn_.get(), result.get()));
+      // Read on to the sync, so that the connection can leave the pipeline.
+      for (int left = 2 * deferred_ + 2; left > 0; --left) {
+        PgResultPtr rest(PQgetResult(conn_.get()));
+        if (rest && PQresultStatus(rest.get()) == PGRES_PIPELINE_SYNC) break;
+        if (!rest && PQstatus(conn_.get()) != CONNECTION_OK) break;
+      }
+    }
+  }
+  deferred_ = 0;
+  pipelining_ = false;
+  if (PQexitPipelineMode(conn_.get()) != 1 && outcome) {
+    outcome =
+        fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
+  }
+  return outcome;
 }
 
 }  // namespace keydir

@@ -27,7 +27,7 @@ class SqliteDatabase final : public Database {
   Result<Statement> prepare(std::string_view sql) override;
   Result<void> execute(std::string_view sql) override;
   Result<void> executeCached(std::string_view sql) override;
-  std::int64_t changes() const override { return sqlite3_changes64(db_.get()); }
+  std::int64_t changes() override { return sqlite3_changes64(db_.get()); }
   bool inTransaction() const override { return sqlite3_get_autocommit(db_.get()) == 0; }
   bool inWriteTransaction() const override {
     return sqlite3_txn_state(db_.get(), "main") == SQLITE_TXN_WRITE;
