@@ -107,10 +107,12 @@ Transaction::Transaction(Database& db, TransactionKind kind)
       nested_(db.inTransaction()),
       begun_(nested_ ? db.executeCached("SAVEPOINT nested") : db.beginTransaction(kind)) {
   open_ = begun_.has_value();
+  if (!nested_) db.newTransactionEpoch();
 }
 
 Transaction::~Transaction() {
   if (!open_) return;
+  db_.newTransactionEpoch();
   if (nested_)
     (void)db_.execute("ROLLBACK TO nested; RELEASE nested");
   else

@@ -105,9 +105,15 @@ class Database {
   // connection under a name (tn_query.h: the block shapes); the store
   // decides when it is stale.
   std::any& kept(const std::string& name) { return kept_[name]; }
+  // Moves when a transaction begins and when one (or a savepoint) rolls
+  // back: what a store keeps about the transaction it is in is good while
+  // this stands still.
+  std::uint64_t transactionEpoch() const { return transaction_epoch_; }
+  void newTransactionEpoch() { ++transaction_epoch_; }
 
  private:
   std::unordered_map<std::string, std::any> kept_;
+  std::uint64_t transaction_epoch_ = 0;
 };
 
 // Write transactions this process has committed, through any Database

@@ -16,7 +16,20 @@ struct FeedState {
   long long wide_threshold = 0;
 };
 
+// The head as this writing transaction last wrote it, so that a batch of
+// appends reads it once: on PostgreSQL each read was a round trip, and
+// passed every version of the row the transaction had written before it.
+struct KeptHead {
+  std::uint64_t epoch = 0;
+  FeedState state;
+};
+constexpr const char* kKeptHead = "feed_head";
+
 Result<FeedState> readState(Database& db) {
+  if (db.inWriteTransaction()) {
+    const auto* kept = std::any_cast<KeptHead>(&db.kept(kKeptHead));
+    if (kept && kept->epoch == db.transactionEpoch()) return kept->state;
+  }
   auto select = db.prepare(
       "SELECT sequence, digest, wide_digest, bucket_bits, wide_threshold FROM feed_state");
   if (!select) return std::unexpected(select.error());
@@ -30,10 +43,16 @@ Result<FeedState> readState(Database& db) {
 Result<void> writeState(Database& db, const FeedState& state) {
   auto update = db.prepare("UPDATE feed_state SET sequence = ?1, digest = ?2, wide_digest = ?3");
   if (!update) return std::unexpected(update.error());
-  return update->bind(1, state.sequence)
-      .bindBlob(2, digestBytes(state.digest))
-      .bindBlob(3, digestBytes(state.wide_digest))
-      .run();
+  auto written = update->bind(1, state.sequence)
+                     .bindBlob(2, digestBytes(state.digest))
+                     .bindBlob(3, digestBytes(state.wide_digest))
+                     .run();
+  if (written && db.inWriteTransaction()) {
+    db.kept(kKeptHead) = KeptHead{db.transactionEpoch(), state};
+  } else {
+    db.kept(kKeptHead).reset();
+  }
+  return written;
 }
 
 // The table holding a kind's records and its key column.
@@ -174,6 +193,16 @@ std::string spcItemJson(std::string_view scope, std::string_view spc) {
   return nlohmann::json{{"scope", scope}, {"spc", spc}}.dump();
 }
 
+Result<void> numberFeedAfter(Database& db, std::int64_t sequence) {
+  db.kept(kKeptHead).reset();
+  auto update = db.prepare(
+      "UPDATE feed_state SET"
+      " sequence = CASE WHEN sequence > ?1 THEN sequence ELSE ?1 + 1 END,"
+      " pruned_through = CASE WHEN pruned_through > ?1 THEN pruned_through ELSE ?1 + 1 END");
+  if (!update) return std::unexpected(update.error());
+  return update->bind(1, sequence).run();
+}
+
 Result<FeedPosition> readFeedPosition(Database& db) {
   auto select = db.prepare("SELECT sequence, pruned_through FROM feed_state");
   if (!select) return std::unexpected(select.error());
@@ -305,6 +334,7 @@ Result<void> prepareFeed(Database& db, const FeedSettings& settings,
   }
   if (progress) progress(done, records.size());
   if (auto ok = writeState(db, rebuilt); !ok) return ok;
+  db.kept(kKeptHead).reset();  // its settings change below
   auto settle = db.prepare(
       "UPDATE feed_state SET pruned_through = sequence, bucket_bits = ?1, wide_threshold = ?2");
   if (!settle) return std::unexpected(settle.error());

@@ -68,6 +68,11 @@ struct FeedPosition {
 // Where the feed stands; in a read transaction, as of its snapshot.
 Result<FeedPosition> readFeedPosition(Database& db);
 
+// Moves the head past `sequence` (when it is not already), with no change
+// of its own: even a file that gets no records has moved on from the one it
+// replaces.
+Result<void> numberFeedAfter(Database& db, std::int64_t sequence);
+
 // Makes feed_state agree with `settings`: on a database migrated from before
 // the feed, or opened with other settings, rebuilds the bucket index, the
 // wide flags and the digests from the live records, and marks the history

@@ -294,7 +294,7 @@ Result<void> PgDatabase::execute(std::string_view sql) {
 
 bool PgDatabase::inTransaction() const { return PQtransactionStatus(conn_.get()) != PQTRANS_IDLE; }
 
-bool PgDatabase::broken() const { return PQstatus(conn_.get()) != CONNECTION_OK; }
+bool PgDatabase::broken() const { return stuck_ || PQstatus(conn_.get()) != CONNECTION_OK; }
 
 Result<void> PgDatabase::beginTransaction(TransactionKind kind) {
   auto begun = execute(kind == TransactionKind::kWrite ? kBeginWrite : kBeginRead);
@@ -391,9 +391,13 @@ Result<void> PgDatabase::settle() {
   }
   deferred_ = 0;
   pipelining_ = false;
-  if (PQexitPipelineMode(conn_.get()) != 1 && outcome) {
-    outcome =
-        fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
+  if (PQexitPipelineMode(conn_.get()) != 1) {
+    // Still in the pipeline, where nothing else works: never lend it again.
+    stuck_ = true;
+    if (outcome) {
+      outcome =
+          fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
+    }
   }
   return outcome;
 }

@@ -106,6 +106,7 @@ class PgDatabase final : public Database {
   bool writing_ = false;
   bool pipelining_ = false;
   int deferred_ = 0;  // sent and not yet read
+  bool stuck_ = false;
 };
 
 // ?N placeholders as PostgreSQL's $N, outside quoted text (the stores

@@ -35,14 +35,23 @@ std::vector<TnScope> scopesFromText(const std::string& text) {
 
 Result<void> storeChain(Database& db, const std::vector<std::string>& chain_der,
                         const std::string& address) {
-  auto cert = db.prepare("INSERT INTO certs(sha256, der) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
-  if (!cert) return std::unexpected(cert.error());
+  // One statement for the whole chain: on PostgreSQL each is a message
+  // the server parses and plans.
+  std::string sql = "INSERT INTO certs(sha256, der) VALUES ";
+  for (std::size_t i = 0; i < chain_der.size(); ++i) {
+    if (i) sql += ", ";
+    sql += "(?" + std::to_string(2 * i + 1) + ", ?" + std::to_string(2 * i + 2) + ")";
+  }
   nlohmann::json hashes = nlohmann::json::array();
-  for (const auto& der : chain_der) {
-    std::string hash = hexEncode(sha256(der));
-    hashes.push_back(hash);
-    cert->reset();
-    if (auto ok = cert->bind(1, hash).bindBlob(2, der).run(); !ok) return ok;
+  if (!chain_der.empty()) {
+    auto certs = db.prepare(sql + " ON CONFLICT DO NOTHING");
+    if (!certs) return std::unexpected(certs.error());
+    for (std::size_t i = 0; i < chain_der.size(); ++i) {
+      std::string hash = hexEncode(sha256(chain_der[i]));
+      hashes.push_back(hash);
+      certs->bind(int(2 * i + 1), hash).bindBlob(int(2 * i + 2), chain_der[i]);
+    }
+    if (auto ok = certs->run(); !ok) return ok;
   }
   auto chain =
       db.prepare("INSERT INTO chains(sha256, cert_hashes) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
