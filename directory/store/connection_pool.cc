@@ -47,16 +47,25 @@ ConnectionPool::Pin::~Pin() {
 }
 
 ConnectionPool::Lease ConnectionPool::borrow() {
+  std::uint64_t losses = 0;
   {
     std::unique_lock lock(mutex_);
     if (auto pinned = pinned_.find(std::this_thread::get_id()); pinned != pinned_.end()) {
       Pin& pin = *pinned->second;
       // A pinned connection the server dropped (the database restarted)
-      // is replaced, or the thread would fail every request from then on.
-      if ((*pin.lease_).broken()) {
+      // is replaced, or the thread would fail every request from then on;
+      // so is one opened before another was found dropped, which the same
+      // restart will have cut though nothing has used it since (never in
+      // the middle of a transaction, which would then be lost unseen).
+      Database& held = *pin.lease_;
+      const bool suspect = held.losses_before_open < losses_ && !held.inTransaction();
+      if (held.broken() || suspect) {
+        if (held.broken()) ++losses_;
+        const std::uint64_t now_lost = losses_;
         lock.unlock();
         auto fresh = openConnection(target_, options_);
         if (!fresh) throw std::runtime_error(fresh.error().message);
+        (*fresh)->losses_before_open = now_lost;
         pin.lease_.replace(std::move(*fresh));
       }
       return Lease(*this, &*pin.lease_);
@@ -70,6 +79,7 @@ ConnectionPool::Lease ConnectionPool::borrow() {
       return Lease(*this, std::move(db));
     }
     ++open_;
+    losses = losses_;
   }
   auto db = openConnection(target_, options_);
   if (!db) {
@@ -77,6 +87,7 @@ ConnectionPool::Lease ConnectionPool::borrow() {
     --open_;
     throw std::runtime_error(db.error().message);
   }
+  (*db)->losses_before_open = losses;
   return Lease(*this, std::move(*db));
 }
 
@@ -90,9 +101,15 @@ void ConnectionPool::giveBack(std::unique_ptr<Database> db) {
     // borrower opens a fresh one. The idle ones went with it (a database
     // restarted cuts them all), and each would fail one request more.
     if (db->broken()) {
+      ++losses_;
       open_ -= 1 + idle_.size();
       closing = std::move(idle_);
       idle_.clear();
+      return;
+    }
+    // Lent out when another was found dropped: closed too.
+    if (db->losses_before_open < losses_) {
+      --open_;
       return;
     }
     // Past the limit (a borrower gave up waiting): close this one, which

@@ -99,6 +99,7 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Database>> idle_;
   std::condition_variable returned_;
   std::size_t open_ = 0;
+  std::uint64_t losses_ = 0;  // connections found cut by the server
   std::map<std::thread::id, Pin*> pinned_;
 };
 

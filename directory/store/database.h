@@ -111,6 +111,10 @@ class Database {
   std::uint64_t transactionEpoch() const { return transaction_epoch_; }
   void newTransactionEpoch() { ++transaction_epoch_; }
 
+  // The pool's count of lost connections when it opened this one: one
+  // opened before a loss may have been cut by it too (connection_pool.cc).
+  std::uint64_t losses_before_open = 0;
+
  private:
   std::unordered_map<std::string, std::any> kept_;
   std::uint64_t transaction_epoch_ = 0;
