@@ -26,9 +26,6 @@ Result<void> noteBlockShape(Database& db, std::string_view kind, const PrefixBlo
 
 Result<std::vector<BlockShape>> readBlockShapes(Database& db);
 
-// A scalar subquery: how many shapes there are, to compare with a set read before.
-inline std::string blockShapeCountSql() { return "(SELECT COUNT(*) FROM block_shapes)"; }
-
 // The blocks of `shapes` in `kind`'s table that can hold `tn`.
 std::vector<PrefixBlock> blocksOfShapes(const std::vector<BlockShape>& shapes,
                                         std::string_view kind, const std::string& tn);

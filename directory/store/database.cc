@@ -56,7 +56,7 @@ Result<bool> Statement::step() {
 }
 
 Result<void> Statement::run() {
-  if (pg_) return pg_->run();
+  if (pg_ && pg_->deferrable()) return pg_->defer();
   for (;;) {
     auto row = step();
     if (!row) return std::unexpected(row.error());

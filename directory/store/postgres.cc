@@ -130,14 +130,9 @@ void PgStatement::point() {
   }
 }
 
-Result<void> PgStatement::run() {
-  if (!db_.canDefer() || !cursor_query_.empty()) {
-    for (;;) {
-      auto row = step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) return {};
-    }
-  }
+bool PgStatement::deferrable() const { return db_.canDefer() && cursor_query_.empty(); }
+
+Result<void> PgStatement::defer() {
   point();
   return db_.defer(name_, int(pointers_.size()), pointers_.data(), lengths_.data(),
                    formats_.data());
@@ -358,35 +353,29 @@ Result<void> PgDatabase::defer(const std::string& name, int count, const char* c
 Result<void> PgDatabase::settle() {
   if (!pipelining_) return {};
   Result<void> outcome;
-  if (PQpipelineSync(conn_.get()) != 1) {
-    outcome =
-        fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
-  }
+  const auto lost = [&] {
+    return fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
+  };
   // Each statement's answer ends in a null; the sync's own answer ends the
-  // lot. A statement after a failed one is skipped (PGRES_PIPELINE_ABORTED).
-  int nulls = 0;
-  while (outcome) {
+  // lot, and is read even after a failure, so that the connection can leave
+  // the pipeline. A statement after a failed one is skipped
+  // (PGRES_PIPELINE_ABORTED); the first failure is the outcome.
+  const bool synced = PQpipelineSync(conn_.get()) == 1;
+  if (!synced) outcome = lost();
+  for (int nulls = 0; synced;) {
     PgResultPtr result(PQgetResult(conn_.get()));
     if (!result) {
-      if (PQstatus(conn_.get()) != CONNECTION_OK || ++nulls > deferred_ + 1) {
-        outcome =
-            fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
-      }
-      continue;
+      if (PQstatus(conn_.get()) == CONNECTION_OK && ++nulls <= deferred_ + 1) continue;
+      if (outcome) outcome = lost();
+      break;
     }
     const auto status = PQresultStatus(result.get());
     if (status == PGRES_PIPELINE_SYNC) break;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
       noteChanges(result.get());
-    } else if (status != PGRES_PIPELINE_ABORTED) {
+    } else if (status != PGRES_PIPELINE_ABORTED && outcome) {
       outcome = fail(ErrorCode::kUnavailable,
                      "storage: statement: " + messageOf(conn_.get(), result.get()));
-      // Read on to the sync, so that the connection can leave the pipeline.
-      for (int left = 2 * deferred_ + 2; left > 0; --left) {
-        PgResultPtr rest(PQgetResult(conn_.get()));
-        if (rest && PQresultStatus(rest.get()) == PGRES_PIPELINE_SYNC) break;
-        if (!rest && PQstatus(conn_.get()) != CONNECTION_OK) break;
-      }
     }
   }
   deferred_ = 0;
@@ -394,10 +383,7 @@ Result<void> PgDatabase::settle() {
   if (PQexitPipelineMode(conn_.get()) != 1) {
     // Still in the pipeline, where nothing else works: never lend it again.
     stuck_ = true;
-    if (outcome) {
-      outcome =
-          fail(ErrorCode::kUnavailable, "storage: pipeline: " + messageOf(conn_.get(), nullptr));
-    }
+    if (outcome) outcome = lost();
   }
   return outcome;
 }

@@ -32,8 +32,10 @@ class PgStatement {
   void bind(int index, std::string value, bool binary);
   void bindNull(int index);
   Result<bool> step();
-  // Inside a write transaction, sent without waiting (PgDatabase::defer).
-  Result<void> run();
+  // Inside a write transaction a statement whose rows nobody reads is sent
+  // without waiting (PgDatabase::defer).
+  bool deferrable() const;
+  Result<void> defer();
   std::int64_t integer(int column) const;
   std::string text(int column) const;
   bool isNull(int column) const;

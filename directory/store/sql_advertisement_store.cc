@@ -144,37 +144,31 @@ Result<std::vector<StoredCpsEntry>> SqlAdvertisementStore::cpsForTn(const std::s
                                                                     Instant now) {
   auto db = pool_.borrow();
   // One row even when no advertisement holds the number, for the shapes' count.
-  for (;;) {
-    auto query = TnQuery::make(*db, "ad", tn);
-    if (!query) return std::unexpected(query.error());
-    auto statement = db->prepare(
-        "SELECT e.scope, e.uri, e.id, e.jws, e.expires, " + TnQuery::shapeCount() +
-        " FROM feed_state f LEFT JOIN (SELECT x.scope, x.uri, a.id, a.jws, a.expires, x.spec FROM ("
-        " SELECT ad_id, scope, uri, specificity AS spec FROM ad_blocks WHERE block IN " +
-        query->blocks() + " UNION ALL SELECT ad_id, '0-' || spc, uri, " +
-        std::to_string(kSpcSpecificity) + " FROM ad_spcs WHERE spc = " + query->spc() +
-        ") x JOIN ads a ON a.id = x.ad_id WHERE a.expires > " + query->now() +
-        " AND a.replaced_by IS NULL AND a.removed IS NULL) e ON 1 = 1"
-        " ORDER BY e.spec, e.scope, e.id");
-    if (!statement) return std::unexpected(statement.error());
-    query->bind(*statement, now);
-    std::vector<StoredCpsEntry> entries;
-    std::int64_t shape_count = 0;
-    for (;;) {
-      auto row = statement->step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) break;
-      shape_count = statement->integer(5);
-      if (statement->isNull(0)) continue;
-      auto scope = TnScope::parse(statement->text(0));
-      if (!scope) return std::unexpected(scope.error());
-      entries.push_back({{std::move(*scope), statement->text(1)},
-                         statement->text(2),
-                         statement->text(3),
-                         fromUnix(statement->integer(4))});
-    }
-    if (query->shapesWereCurrent(*db, shape_count)) return entries;
-  }
+  std::vector<StoredCpsEntry> entries;
+  auto read = TnQuery::forEachRow(
+      *db, "ad", tn, now,
+      [](const TnQuery& query) {
+        return "SELECT e.scope, e.uri, e.id, e.jws, e.expires, " + TnQuery::shapeCount() +
+               " FROM feed_state f LEFT JOIN (SELECT x.scope, x.uri, a.id, a.jws, a.expires, x.spec"
+               " FROM (SELECT ad_id, scope, uri, specificity AS spec FROM ad_blocks WHERE block "
+               "IN " +
+               query.blocks() + " UNION ALL SELECT ad_id, '0-' || spc, uri, " +
+               std::to_string(kSpcSpecificity) + " FROM ad_spcs WHERE spc = " + query.spc() +
+               ") x JOIN ads a ON a.id = x.ad_id WHERE a.expires > " + query.now() +
+               " AND a.replaced_by IS NULL AND a.removed IS NULL) e ON 1 = 1"
+               " ORDER BY e.spec, e.scope, e.id";
+      },
+      5, [&] { entries.clear(); },
+      [&](const Statement& row) -> Result<void> {
+        if (row.isNull(0)) return {};
+        auto scope = TnScope::parse(row.text(0));
+        if (!scope) return std::unexpected(scope.error());
+        entries.push_back(
+            {{std::move(*scope), row.text(1)}, row.text(2), row.text(3), fromUnix(row.integer(4))});
+        return {};
+      });
+  if (!read) return std::unexpected(read.error());
+  return entries;
 }
 
 }  // namespace keydir

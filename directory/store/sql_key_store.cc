@@ -268,34 +268,29 @@ Result<std::vector<StoredKey>> SqlKeyStore::keysForTn(const std::string& tn, Ins
   auto db = pool_->borrow();
   // The feed's head comes with the keys, from the same snapshot, and alone
   // when no key holds the number: the left join keeps its one row.
-  for (;;) {
-    auto query = TnQuery::make(*db, "key", tn);
-    if (!query) return std::unexpected(query.error());
-    auto statement = db->prepare(
-        "SELECT k.id, k.record, k.expires, k.scope, k.revoked, f.sequence, " +
-        TnQuery::shapeCount() +
-        " FROM feed_state f LEFT JOIN (SELECT k.id, k.record, k.expires, k.scope, k.revoked,"
-        " MIN(x.spec) AS spec FROM (SELECT key_id, specificity AS spec FROM key_blocks"
-        " WHERE block IN " +
-        query->blocks() + " UNION ALL SELECT key_id, " + std::to_string(kSpcSpecificity) +
-        " FROM key_spcs WHERE spc = " + query->spc() +
-        ") x JOIN keys k ON k.id = x.key_id WHERE k.expires > " + query->now() +
-        " AND k.revoked IS NULL AND k.removed IS NULL GROUP BY k.id) k ON 1 = 1"
-        " ORDER BY k.spec, k.id");
-    if (!statement) return std::unexpected(statement.error());
-    query->bind(*statement, now);
-    std::vector<StoredKey> keys;
-    std::int64_t shape_count = 0;
-    for (;;) {
-      auto row = statement->step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) break;
-      if (as_of) *as_of = statement->integer(5);
-      shape_count = statement->integer(6);
-      if (!statement->isNull(0)) keys.push_back(readKey(*statement));
-    }
-    if (query->shapesWereCurrent(*db, shape_count)) return keys;
-  }
+  std::vector<StoredKey> keys;
+  auto read = TnQuery::forEachRow(
+      *db, "key", tn, now,
+      [](const TnQuery& query) {
+        return "SELECT k.id, k.record, k.expires, k.scope, k.revoked, f.sequence, " +
+               TnQuery::shapeCount() +
+               " FROM feed_state f LEFT JOIN (SELECT k.id, k.record, k.expires, k.scope, k.revoked,"
+               " MIN(x.spec) AS spec FROM (SELECT key_id, specificity AS spec FROM key_blocks"
+               " WHERE block IN " +
+               query.blocks() + " UNION ALL SELECT key_id, " + std::to_string(kSpcSpecificity) +
+               " FROM key_spcs WHERE spc = " + query.spc() +
+               ") x JOIN keys k ON k.id = x.key_id WHERE k.expires > " + query.now() +
+               " AND k.revoked IS NULL AND k.removed IS NULL GROUP BY k.id) k ON 1 = 1"
+               " ORDER BY k.spec, k.id";
+      },
+      6, [&] { keys.clear(); },
+      [&](const Statement& row) -> Result<void> {
+        if (as_of) *as_of = row.integer(5);
+        if (!row.isNull(0)) keys.push_back(readKey(row));
+        return {};
+      });
+  if (!read) return std::unexpected(read.error());
+  return keys;
 }
 
 Result<StoredKey> SqlKeyStore::revokeKey(const std::string& id, const std::string& jti,

@@ -26,15 +26,17 @@ std::vector<SpcAssignment> readAssignments(Statement& statement) {
 
 std::optional<std::string> SqlSpcMap::spcOf(std::string_view tn) const {
   auto db = pool_.borrow();
-  for (;;) {
-    auto query = orThrow(TnQuery::make(*db, "spc", std::string(tn)));
-    auto statement = orThrow(db->prepare("SELECT " + query.spc() + ", " + TnQuery::shapeCount()));
-    query.bind(statement, Instant{});
-    if (!orThrow(statement.step())) return std::nullopt;
-    if (!query.shapesWereCurrent(*db, statement.integer(1))) continue;
-    if (statement.isNull(0)) return std::nullopt;
-    return statement.text(0);
-  }
+  std::optional<std::string> spc;
+  auto read = TnQuery::forEachRow(
+      *db, "spc", std::string(tn), Instant{},
+      [](const TnQuery& query) { return "SELECT " + query.spc() + ", " + TnQuery::shapeCount(); },
+      1, [&] { spc.reset(); },
+      [&](const Statement& row) -> Result<void> {
+        if (!row.isNull(0)) spc = row.text(0);
+        return {};
+      });
+  if (!read) throw std::runtime_error(read.error().message);
+  return spc;
 }
 
 std::vector<SpcAssignment> SqlSpcMap::assignmentsOverlapping(const PrefixBlock& block) const {

@@ -56,7 +56,7 @@ std::string TnQuery::spc() const {
          " ORDER BY m.count, m.scope LIMIT 1)";
 }
 
-std::string TnQuery::shapeCount() { return blockShapeCountSql(); }
+std::string TnQuery::shapeCount() { return "(SELECT COUNT(*) FROM block_shapes)"; }
 
 void TnQuery::bind(Statement& statement, Instant now) const {
   int index = 1;
@@ -65,10 +65,28 @@ void TnQuery::bind(Statement& statement, Instant now) const {
   statement.bind(index, unixSeconds(now));
 }
 
-bool TnQuery::shapesWereCurrent(Database& db, std::int64_t shape_count) const {
-  if (std::size_t(shape_count) == shape_count_) return true;
-  db.kept(kKeptShapes).reset();
-  return false;
+Result<void> TnQuery::forEachRow(Database& db, std::string_view kind, const std::string& tn,
+                                 Instant now, const std::function<std::string(const TnQuery&)>& sql,
+                                 int count_column, const std::function<void()>& restart,
+                                 const std::function<Result<void>(const Statement&)>& row) {
+  for (;;) {
+    auto query = make(db, kind, tn);
+    if (!query) return std::unexpected(query.error());
+    auto statement = db.prepare(sql(*query));
+    if (!statement) return std::unexpected(statement.error());
+    query->bind(*statement, now);
+    std::int64_t shape_count = 0;
+    for (;;) {
+      auto next = statement->step();
+      if (!next) return std::unexpected(next.error());
+      if (!*next) break;
+      shape_count = statement->integer(count_column);
+      if (auto ok = row(*statement); !ok) return ok;
+    }
+    if (std::size_t(shape_count) == query->shape_count_) return {};
+    db.kept(kKeptShapes).reset();
+    restart();
+  }
 }
 
 }  // namespace keydir

@@ -16,6 +16,7 @@
 // (last, so that a statement that does not use it has no gap: PostgreSQL
 // cannot type a parameter no statement names).
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,22 +29,27 @@ namespace keydir {
 
 class TnQuery {
  public:
-  // `kind` names the block table asked ("key" or "ad"); "spc" asks only
-  // the SPC map (spc()).
-  static Result<TnQuery> make(Database& db, std::string_view kind, const std::string& tn);
+  // Runs the statement `sql` writes for a query of `kind` about `tn` (it
+  // selects shapeCount() as column `count_column`), handing each row to
+  // `row`. If the statement's snapshot held a shape the connection had not
+  // read, the shapes are read again, `restart` forgets the rows handed so
+  // far, and the statement is asked again. `kind` names the block table
+  // asked ("key" or "ad"); "spc" asks only the SPC map (spc()).
+  static Result<void> forEachRow(Database& db, std::string_view kind, const std::string& tn,
+                                 Instant now, const std::function<std::string(const TnQuery&)>& sql,
+                                 int count_column, const std::function<void()>& restart,
+                                 const std::function<Result<void>(const Statement&)>& row);
 
-  std::string now() const { return "?" + std::to_string(blocks_.size() + spc_blocks_.size() + 1); }
+  // For the statement's text:
   std::string blocks() const;  // "(?1,...,?n)", for `block IN ...`
   std::string spc() const;     // a scalar subquery: the SPC the map gives the TN, or NULL
-  // A column for the statement to select; give what it read to shapesWereCurrent.
-  static std::string shapeCount();
-  void bind(Statement& statement, Instant now) const;
-  // Whether the statement's snapshot held the shapes this query bound. If
-  // not, a shape was added since they were read: they are read again, and
-  // the caller asks again with a new query.
-  bool shapesWereCurrent(Database& db, std::int64_t shape_count) const;
+  std::string now() const { return "?" + std::to_string(blocks_.size() + spc_blocks_.size() + 1); }
+  static std::string shapeCount();  // a column: the shapes the snapshot holds
 
  private:
+  static Result<TnQuery> make(Database& db, std::string_view kind, const std::string& tn);
+  void bind(Statement& statement, Instant now) const;
+
   TnQuery(std::vector<PrefixBlock> blocks, std::vector<PrefixBlock> spc_blocks,
           std::size_t shape_count)
       : blocks_(std::move(blocks)), spc_blocks_(std::move(spc_blocks)), shape_count_(shape_count) {}
