@@ -29,9 +29,12 @@ std::string toBytes(const BIGNUM* number, std::size_t length) {
 }
 
 std::string sha384(std::string_view data) {
+  // Fetched once: EVP_sha384() is looked up among the providers on every use.
+  using EvpMdPtr = std::unique_ptr<EVP_MD, Free<&EVP_MD_free>>;
+  static const EvpMdPtr kSha384(EVP_MD_fetch(nullptr, "SHA384", nullptr));
   std::string digest(kHashBytes, '\0');
   EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(digest.data()), nullptr,
-             EVP_sha384(), nullptr);
+             kSha384 ? kSha384.get() : EVP_sha384(), nullptr);
   return digest;
 }
 
@@ -162,25 +165,37 @@ Result<std::string> blindSign(const EVP_PKEY* private_key, std::string_view blin
   return signature;
 }
 
-Result<void> verifyBlindRsaSignature(const EVP_PKEY* public_key, std::string_view msg,
-                                     std::string_view signature) {
-  EvpMdCtxPtr context(EVP_MD_CTX_new());
-  EVP_PKEY_CTX* key_context = nullptr;  // owned by `context`
-  if (!context ||
-      EVP_DigestVerifyInit(context.get(), &key_context, EVP_sha384(), nullptr,
-                           const_cast<EVP_PKEY*>(public_key)) != 1 ||
-      EVP_PKEY_CTX_set_rsa_padding(key_context, RSA_PKCS1_PSS_PADDING) <= 0 ||
-      EVP_PKEY_CTX_set_rsa_mgf1_md(key_context, EVP_sha384()) <= 0 ||
-      EVP_PKEY_CTX_set_rsa_pss_saltlen(key_context, int(kSaltBytes)) <= 0) {
+Result<BlindRsaVerifier> BlindRsaVerifier::forKey(const EVP_PKEY* public_key) {
+  EvpPkeyCtxPtr prepared(
+      EVP_PKEY_CTX_new_from_pkey(nullptr, const_cast<EVP_PKEY*>(public_key), nullptr));
+  if (!prepared || EVP_PKEY_verify_init(prepared.get()) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(prepared.get(), RSA_PKCS1_PSS_PADDING) <= 0 ||
+      EVP_PKEY_CTX_set_signature_md(prepared.get(), EVP_sha384()) <= 0 ||
+      EVP_PKEY_CTX_set_rsa_mgf1_md(prepared.get(), EVP_sha384()) <= 0 ||
+      EVP_PKEY_CTX_set_rsa_pss_saltlen(prepared.get(), int(kSaltBytes)) <= 0) {
     return fail(ErrorCode::kUnsupportedKey, drainOpensslErrors("no RSASSA-PSS with this key"));
   }
-  if (EVP_DigestVerify(context.get(), bytes(signature), signature.size(), bytes(msg), msg.size()) !=
-      1) {
+  return BlindRsaVerifier(std::move(prepared));
+}
+
+Result<void> BlindRsaVerifier::verify(std::string_view msg, std::string_view signature) const {
+  EvpPkeyCtxPtr context(EVP_PKEY_CTX_dup(prepared_.get()));
+  if (!context) return fail(ErrorCode::kUnavailable, drainOpensslErrors("out of memory"));
+  const std::string digest = sha384(msg);
+  if (EVP_PKEY_verify(context.get(), bytes(signature), signature.size(), bytes(digest),
+                      digest.size()) != 1) {
     drainOpensslErrors("");
     return fail(ErrorCode::kBadSignature,
                 "the signature does not verify (RSASSA-PSS, SHA-384) with this key");
   }
   return {};
+}
+
+Result<void> verifyBlindRsaSignature(const EVP_PKEY* public_key, std::string_view msg,
+                                     std::string_view signature) {
+  auto verifier = BlindRsaVerifier::forKey(public_key);
+  if (!verifier) return std::unexpected(verifier.error());
+  return verifier->verify(msg, signature);
 }
 
 Result<std::string> finalizeSignature(const EVP_PKEY* public_key, std::string_view msg,

@@ -303,10 +303,15 @@ Result<std::string> issueTokenResponse(const EVP_PKEY* private_key, const TokenR
   return blindSign(private_key, request.blinded_msg);
 }
 
+Result<void> verifyTokenSignature(const Token& token, const BlindRsaVerifier& verifier) {
+  return verifier.verify(tokenInput(token.nonce, token.challenge_digest, token.token_key_id),
+                         token.authenticator);
+}
+
 Result<void> verifyTokenSignature(const Token& token, const EVP_PKEY* public_key) {
-  return verifyBlindRsaSignature(
-      public_key, tokenInput(token.nonce, token.challenge_digest, token.token_key_id),
-      token.authenticator);
+  auto verifier = BlindRsaVerifier::forKey(public_key);
+  if (!verifier) return std::unexpected(verifier.error());
+  return verifyTokenSignature(token, *verifier);
 }
 
 }  // namespace keydir

@@ -96,5 +96,7 @@ Result<std::string> issueTokenResponse(const EVP_PKEY* private_key, const TokenR
 // The redeemer's side (section 6.4): the authenticator is a valid
 // signature by `public_key` over the token's other fields.
 Result<void> verifyTokenSignature(const Token& token, const EVP_PKEY* public_key);
+// The same with a verifier prepared for the key, as a redeeming server holds.
+Result<void> verifyTokenSignature(const Token& token, const BlindRsaVerifier& verifier);
 
 }  // namespace keydir

@@ -134,7 +134,7 @@ Result<void> StorageTokens::redeem(std::string_view authorization, Instant now) 
     return refuse("it was drawn for another challenge than this CPS's (issuer and origin '" +
                   rules_.name + "')");
   }
-  if (auto ok = verifyTokenSignature(*token, (*key)->public_key.get()); !ok) {
+  if (auto ok = verifyTokenSignature(*token, *(*key)->verifier); !ok) {
     return refuse("its authenticator does not verify: the token was altered");
   }
   auto fresh = store_.spendOnce(

@@ -105,6 +105,9 @@ Result<std::shared_ptr<const TokenKey>> TokenKeys::ofPeriod(long long period, bo
   key->period = period;
   key->private_key = std::move(*private_key);
   key->public_key = std::move(*public_key);
+  auto verifier = BlindRsaVerifier::forKey(key->public_key.get());
+  if (!verifier) return failWithContext(verifier.error(), "the kept token key");
+  key->verifier.emplace(std::move(*verifier));
   key->token_key = *spki;
   key->id = tokenKeyId(*spki);
   BIGNUM* n = nullptr;

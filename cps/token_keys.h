@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "certs/blind_rsa.h"
 #include "certs/error.h"
 #include "certs/instant.h"
 #include "certs/openssl_ptr.h"
@@ -28,11 +29,12 @@ struct TokenKey {
   long long period = 0;
   EvpPkeyPtr private_key;
   EvpPkeyPtr public_key;
-  std::string token_key;  // the SubjectPublicKeyInfo as published
-  std::string id;         // token_key_id: SHA-256 of token_key
-  std::string modulus;    // n, big-endian, kBlindRsaNk bytes
-  Instant not_before;     // issued with from here, to the next period
-  Instant redeem_until;   // and its tokens taken to here
+  std::optional<BlindRsaVerifier> verifier;  // of public_key, for redeeming
+  std::string token_key;                     // the SubjectPublicKeyInfo as published
+  std::string id;                            // token_key_id: SHA-256 of token_key
+  std::string modulus;                       // n, big-endian, kBlindRsaNk bytes
+  Instant not_before;                        // issued with from here, to the next period
+  Instant redeem_until;                      // and its tokens taken to here
 };
 
 // Keeps the PEM of period `period`'s key: the kept one, or make()'s kept

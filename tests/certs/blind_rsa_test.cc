@@ -9,6 +9,10 @@
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "certs/hex.h"
 
 namespace keydir {
@@ -85,6 +89,35 @@ TEST(BlindRsa, FreshRandomnessGivesASignatureThatVerifiesAndIsUnlinkable) {
   auto other = verifyBlindRsaSignature(private_key.get(), "another message", *signature);
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().code, ErrorCode::kBadSignature);
+}
+
+TEST(BlindRsa, OnePreparedVerifierChecksTheVectorsSignatureFromManyThreadsAtOnce) {
+  EvpPkeyPtr public_key = vectorKey(false);
+  auto verifier = BlindRsaVerifier::forKey(public_key.get());
+  ASSERT_TRUE(verifier) << verifier.error().message;
+  std::string altered = unhex(kSig);
+  altered[100] ^= 0x01;
+  std::atomic<int> accepted = 0, refused_as_bad = 0;
+  std::vector<std::thread> threads;
+  for (int thread = 0; thread < 4; ++thread) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 50; ++round) {
+        if (verifier->verify(unhex(kMsg), unhex(kSig))) ++accepted;
+        auto bad = verifier->verify(unhex(kMsg), altered);
+        if (!bad && bad.error().code == ErrorCode::kBadSignature) ++refused_as_bad;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(accepted, 200);
+  EXPECT_EQ(refused_as_bad, 200);
+  auto other_message = verifier->verify("another message", unhex(kSig));
+  ASSERT_FALSE(other_message);
+  EXPECT_EQ(other_message.error().code, ErrorCode::kBadSignature);
+  EvpPkeyPtr not_rsa(EVP_EC_gen("P-256"));
+  auto refused = BlindRsaVerifier::forKey(not_rsa.get());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnsupportedKey);
 }
 
 TEST(BlindRsa, ABlindedMessageNotBelowTheModulusOrOfAnotherLengthIsRefused) {
