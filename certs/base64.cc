@@ -38,12 +38,24 @@ std::string encode(std::string_view data, std::string_view alphabet, bool pad) {
   return out;
 }
 
-Result<Bytes> decode(std::string_view text, std::string_view alphabet, bool padded,
-                     std::string_view name) {
-  std::array<int, 256> value;
-  value.fill(-1);
-  for (std::size_t i = 0; i < alphabet.size(); ++i) value[std::uint8_t(alphabet[i])] = int(i);
+using DecodeTable = std::array<std::int8_t, 256>;
 
+constexpr DecodeTable decodeTable(std::string_view alphabet) {
+  DecodeTable value{};
+  for (auto& entry : value) entry = -1;
+  for (std::size_t i = 0; i < alphabet.size(); ++i) {
+    value[std::uint8_t(alphabet[i])] = std::int8_t(i);
+  }
+  return value;
+}
+constexpr DecodeTable kStandardValues = decodeTable(kStandardAlphabet);
+constexpr DecodeTable kUrlValues = decodeTable(kUrlAlphabet);
+
+// Checks `text` strictly and, when `out` is given, decodes it there; the
+// decoded length either way, so that a caller that only needs to know the
+// text is sound (a CPS checking a ciphertext it never opens) pays for no copy.
+Result<std::size_t> decodeInto(std::string_view text, const DecodeTable& value, bool padded,
+                               std::string_view name, Bytes* out) {
   if (padded) {
     if (text.size() % 4 != 0) {
       return fail(ErrorCode::kMalformed, std::string(name) + " length is not a multiple of 4");
@@ -57,12 +69,16 @@ Result<Bytes> decode(std::string_view text, std::string_view alphabet, bool padd
   if (text.size() % 4 == 1) {
     return fail(ErrorCode::kMalformed, std::string(name) + " has an impossible length");
   }
-  Bytes out;
-  out.reserve(text.size() * 3 / 4);
+  const std::size_t length = text.size() * 3 / 4;
+  std::uint8_t* written = nullptr;
+  if (out) {
+    out->resize(length);
+    written = out->data();
+  }
   std::uint32_t buffer = 0;
   int bits = 0;
   for (char c : text) {
-    int v = value[std::uint8_t(c)];
+    const int v = value[std::uint8_t(c)];
     if (v < 0) {
       return fail(ErrorCode::kMalformed,
                   std::string(name) + " contains a character outside its alphabet");
@@ -71,12 +87,20 @@ Result<Bytes> decode(std::string_view text, std::string_view alphabet, bool padd
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(std::uint8_t(buffer >> bits));
+      if (written) *written++ = std::uint8_t(buffer >> bits);
     }
   }
   if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) {
     return fail(ErrorCode::kMalformed, std::string(name) + " has stray bits in its last character");
   }
+  return length;
+}
+
+Result<Bytes> decode(std::string_view text, const DecodeTable& value, bool padded,
+                     std::string_view name) {
+  Bytes out;
+  auto decoded = decodeInto(text, value, padded, name, &out);
+  if (!decoded) return std::unexpected(decoded.error());
   return out;
 }
 
@@ -89,13 +113,16 @@ std::string base64UrlEncodePadded(std::string_view data) {
 }
 
 Result<Bytes> base64Decode(std::string_view text) {
-  return decode(text, kStandardAlphabet, true, "base64");
+  return decode(text, kStandardValues, true, "base64");
 }
 Result<Bytes> base64UrlDecode(std::string_view text) {
-  return decode(text, kUrlAlphabet, false, "base64url");
+  return decode(text, kUrlValues, false, "base64url");
 }
 Result<Bytes> base64UrlDecodePadded(std::string_view text) {
-  return decode(text, kUrlAlphabet, true, "base64url");
+  return decode(text, kUrlValues, true, "base64url");
+}
+Result<std::size_t> base64UrlDecodedLength(std::string_view text) {
+  return decodeInto(text, kUrlValues, false, "base64url", nullptr);
 }
 
 }  // namespace keydir

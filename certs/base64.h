@@ -28,6 +28,9 @@ inline std::string base64Encode(const Bytes& data) {
 Result<Bytes> base64Decode(std::string_view text);
 Result<Bytes> base64UrlDecode(std::string_view text);
 Result<Bytes> base64UrlDecodePadded(std::string_view text);
+// What base64UrlDecode would return the length of, checked as strictly,
+// without decoding.
+Result<std::size_t> base64UrlDecodedLength(std::string_view text);
 
 inline std::string_view asStringView(const Bytes& bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};

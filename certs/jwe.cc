@@ -96,10 +96,15 @@ Result<std::string> optionalB64Member(const nlohmann::json& header, const char* 
   return std::string(asStringView(*decoded));
 }
 
+// The ciphertext is checked and measured but left encoded until a
+// recipient opens it: a CPS checks every JWE it stores and opens none.
 struct SplitJwe {
   std::string_view protected_b64;
   nlohmann::json header;
-  std::string encrypted_key, iv, ciphertext, tag;
+  std::string encrypted_key, iv;
+  std::string_view ciphertext_b64;
+  std::size_t ciphertext_bytes = 0;
+  std::string tag;
 };
 
 Result<SplitJwe> splitJwe(std::string_view compact) {
@@ -114,15 +119,27 @@ Result<SplitJwe> splitJwe(std::string_view compact) {
     start = dot + 1;
   }
   constexpr const char* kNames[] = {"header", "encrypted key", "IV", "ciphertext", "tag"};
+  constexpr std::size_t kCiphertext = 3;
   std::array<std::string, 5> decoded;
+  std::size_t ciphertext_bytes = 0;
   for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i == kCiphertext) {
+      auto length = base64UrlDecodedLength(parts[i]);
+      if (!length) return failWithContext(length.error(), std::string("JWE ") + kNames[i]);
+      ciphertext_bytes = *length;
+      continue;
+    }
     auto part = base64UrlDecode(parts[i]);
     if (!part) return failWithContext(part.error(), std::string("JWE ") + kNames[i]);
     decoded[i] = std::string(asStringView(*part));
   }
-  SplitJwe split{parts[0],   nlohmann::json::parse(decoded[0], nullptr, false),
-                 decoded[1], decoded[2],
-                 decoded[3], decoded[4]};
+  SplitJwe split{parts[0],
+                 nlohmann::json::parse(decoded[0], nullptr, false),
+                 std::move(decoded[1]),
+                 std::move(decoded[2]),
+                 parts[kCiphertext],
+                 ciphertext_bytes,
+                 std::move(decoded[4])};
   if (split.header.is_discarded() || !split.header.is_object()) {
     return fail(ErrorCode::kMalformed, "the JWE header is not a JSON object");
   }
@@ -257,7 +274,7 @@ Result<JweEnvelope> jweEnvelope(std::string_view compact) {
   auto checked = checkJwe(compact);
   if (!checked) return std::unexpected(checked.error());
   return JweEnvelope{std::move(checked->split.header), checked->epk_type,
-                     checked->split.ciphertext.size()};
+                     checked->split.ciphertext_bytes};
 }
 
 Result<DecryptedJwe> decryptJwe(std::string_view compact, EVP_PKEY* recipient) {
@@ -282,7 +299,10 @@ Result<DecryptedJwe> decryptJwe(std::string_view compact, EVP_PKEY* recipient) {
   auto z = ecdhSecret(recipient, epk->get());
   if (!z) return std::unexpected(z.error());
   const std::string key = concatKdf(*z, kEnc, *apu, *apv, kKeyBytes);
-  auto plaintext = openAesGcm(key, split.iv, split.protected_b64, split.ciphertext, split.tag);
+  auto ciphertext = base64UrlDecode(split.ciphertext_b64);
+  if (!ciphertext) return failWithContext(ciphertext.error(), "JWE ciphertext");
+  auto plaintext =
+      openAesGcm(key, split.iv, split.protected_b64, asStringView(*ciphertext), split.tag);
   if (!plaintext) return std::unexpected(plaintext.error());
   return DecryptedJwe{header, std::move(*plaintext)};
 }

@@ -23,5 +23,16 @@ TEST(Base64, RejectsForeignCharactersPaddingAndStrayBits) {
   EXPECT_EQ(base64Decode("Zm9v_g==").error().code, ErrorCode::kMalformed);
 }
 
+TEST(Base64, TheLengthAloneIsCheckedAsStrictlyAsADecode) {
+  for (std::string text : {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xff\xfe\x00"}) {
+    EXPECT_EQ(base64UrlDecodedLength(base64UrlEncode(text)).value(), text.size());
+  }
+  for (std::string_view bad : {"ab+c", "abc=", "a", "-_9", "ab cd"}) {
+    auto length = base64UrlDecodedLength(bad);
+    ASSERT_FALSE(length) << bad;
+    EXPECT_EQ(length.error().message, base64UrlDecode(bad).error().message) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace keydir
