@@ -62,7 +62,20 @@ DummyMaker::DummyMaker(std::string secret) : secret_(std::move(secret)) {
 
 std::string DummyMaker::randomSecret() { return randomBytes(kSecretBytes); }
 
-std::string DummyMaker::freshId() { return base64UrlEncode(randomBytes(kIdBytes)); }
+std::string DummyMaker::freshId() {
+  // Drawn from OpenSSL 32 at a time: each draw costs some 2 us (4% of a
+  // store), most of it the same whatever the number of bytes.
+  constexpr std::size_t kBatchBytes = kIdBytes * 32;
+  thread_local std::string batch;
+  thread_local std::size_t taken = kBatchBytes;
+  if (taken == kBatchBytes) {
+    batch = randomBytes(kBatchBytes);
+    taken = 0;
+  }
+  const std::string_view id = std::string_view(batch).substr(taken, kIdBytes);
+  taken += kIdBytes;
+  return base64UrlEncode(id);
+}
 
 std::string DummyMaker::prf(std::string_view label, std::string_view tn, long long tick, int slot,
                             int index) const {

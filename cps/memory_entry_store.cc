@@ -54,9 +54,8 @@ Result<SlotTaken> MemoryEntryStore::place(const std::string& tn, StoredEntry ent
   for (long long tick = first; tick <= placement.last_tick; ++tick) {
     for (int slot = 0; slot < placement.slots_per_tick; ++slot) {
       if (number.entries.contains({tick, slot})) continue;
-      entry.tick = tick;
-      entry.slot = slot;
-      number.entries.emplace(std::pair{tick, slot}, std::move(entry));
+      number.entries.emplace(std::pair{tick, slot},
+                             Placed{arena_.copy(tick, entry.id), arena_.copy(tick, entry.json)});
       ++entries_;
       shard.entry_due[tick].push_back(tn);
       return SlotTaken{tick, slot};
@@ -79,7 +78,8 @@ Result<std::vector<StoredEntry>> MemoryEntryStore::show(const std::string& tn, l
   std::vector<StoredEntry> live;
   for (auto at = number.entries.lower_bound({from_tick, 0});
        at != number.entries.end() && at->first.first <= shown_tick; ++at) {
-    live.push_back(at->second);
+    live.push_back(StoredEntry{std::string(at->second.id), at->first.first, at->first.second,
+                               std::string(at->second.json)});
   }
   return live;
 }
@@ -121,13 +121,16 @@ std::size_t MemoryEntryStore::sweep(long long first_live_tick, long long current
     visit(shard.entry_due, first_live_tick);
     visit(shard.mark_due, current_tick - 1);
   }
+  // Every shard has dropped its entries of these ticks just now.
+  arena_.releaseBefore(first_live_tick);
   std::lock_guard lock(mutex_);
   lengths_by_tick_.erase(lengths_by_tick_.begin(), lengths_by_tick_.lower_bound(first_live_tick));
   while (!expiring_.empty() && expiring_.begin()->first <= now) {
-    const auto& [kind, name] = expiring_.begin()->second;
-    if (kind == Expiring::kSpent) spent_.erase(name);
-    if (kind == Expiring::kCount) counts_.erase(name);
-    if (kind == Expiring::kKept) kept_.erase(name);
+    for (const auto& [kind, name] : expiring_.begin()->second) {
+      if (kind == Expiring::kSpent) spent_.erase(name);
+      if (kind == Expiring::kCount) counts_.erase(name);
+      if (kind == Expiring::kKept) kept_.erase(name);
+    }
     expiring_.erase(expiring_.begin());
   }
   for (auto at = published_.begin(); at != published_.end();) {
@@ -138,7 +141,7 @@ std::size_t MemoryEntryStore::sweep(long long first_live_tick, long long current
 }
 
 void MemoryEntryStore::expireAt(Instant when, Expiring kind, const std::string& name) {
-  expiring_.emplace(when, std::pair(kind, name));
+  expiring_[when].emplace_back(kind, name);
 }
 
 std::size_t MemoryEntryStore::size() { return entries_; }

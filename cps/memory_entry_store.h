@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cps/entry_store.h"
+#include "cps/tick_arena.h"
 
 namespace keydir {
 
@@ -42,8 +43,13 @@ class MemoryEntryStore : public EntryStore {
   Result<std::vector<std::string>> published(const std::string& pair, Instant now) override;
 
  private:
+  // An entry's id and JSON, in the arena's blocks of its tick.
+  struct Placed {
+    std::string_view id;
+    std::string_view json;
+  };
   struct Number {
-    std::map<std::pair<long long, int>, StoredEntry> entries;  // by tick and slot
+    std::map<std::pair<long long, int>, Placed> entries;  // by tick and slot
     long long shown_tick = -1;
   };
   struct Shard {
@@ -71,6 +77,7 @@ class MemoryEntryStore : public EntryStore {
   enum class Expiring { kSpent, kCount, kKept };
   void expireAt(Instant when, Expiring kind, const std::string& name);
 
+  TickArena arena_;
   std::array<Shard, kShards> shards_;
   std::atomic<std::size_t> entries_ = 0;
 
@@ -80,7 +87,9 @@ class MemoryEntryStore : public EntryStore {
   std::unordered_set<std::string> spent_;
   std::unordered_map<std::string, std::size_t> counts_;
   std::map<std::string, std::string> kept_;
-  std::multimap<Instant, std::pair<Expiring, std::string>> expiring_;
+  // By instant: most share one (a key's last day, a minute's end), so a
+  // new name is appended to a list rather than given a node of its own.
+  std::map<Instant, std::vector<std::pair<Expiring, std::string>>> expiring_;
   std::map<std::string, std::deque<std::pair<std::string, Instant>>> published_;
   std::size_t lengths_kept_;
 };
