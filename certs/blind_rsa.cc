@@ -132,37 +132,72 @@ Result<Blinded> blindMessage(const EVP_PKEY* public_key, std::string_view msg,
   return Blinded{toBytes(z.get(), key->modulus_bytes), toBytes(inv.get(), key->modulus_bytes)};
 }
 
-Result<std::string> blindSign(const EVP_PKEY* private_key, std::string_view blinded_msg) {
+struct BlindRsaSigner::Prepared {
+  EvpPkeyCtxPtr context;  // decrypt-initialised, without padding
+  PublicParts key;
+  std::unique_ptr<BN_MONT_CTX, Free<&BN_MONT_CTX_free>> montgomery;  // of n
+};
+
+Result<BlindRsaSigner> BlindRsaSigner::forKey(const EVP_PKEY* private_key) {
   auto key = publicParts(private_key);
   if (!key) return std::unexpected(key.error());
-  BignumPtr m = toBignum(blinded_msg);
-  if (blinded_msg.size() != key->modulus_bytes || BN_cmp(m.get(), key->n.get()) >= 0) {
-    return fail(ErrorCode::kMalformed, "a blinded message is " +
-                                           std::to_string(key->modulus_bytes) +
-                                           " bytes and below the key's modulus");
+  BIGNUM* d = nullptr;
+  EVP_PKEY_get_bn_param(private_key, OSSL_PKEY_PARAM_RSA_D, &d);
+  if (!BignumPtr(d)) {
+    drainOpensslErrors("");
+    return fail(ErrorCode::kUnsupportedKey, "a blind signature needs the RSA key's private half");
   }
+  auto prepared = std::make_shared<Prepared>();
+  prepared->key = std::move(*key);
   // The raw private operation (RSASP1): OpenSSL's RSA without padding, with
   // its own blinding against timing.
-  EvpPkeyCtxPtr context(EVP_PKEY_CTX_new(const_cast<EVP_PKEY*>(private_key), nullptr));
-  std::string signature(key->modulus_bytes, '\0');
+  prepared->context.reset(EVP_PKEY_CTX_new(const_cast<EVP_PKEY*>(private_key), nullptr));
+  BnCtxPtr bn_context(BN_CTX_new());
+  prepared->montgomery.reset(BN_MONT_CTX_new());
+  if (!prepared->context || EVP_PKEY_decrypt_init(prepared->context.get()) <= 0 ||
+      EVP_PKEY_CTX_set_rsa_padding(prepared->context.get(), RSA_NO_PADDING) <= 0 || !bn_context ||
+      !prepared->montgomery ||
+      !BN_MONT_CTX_set(prepared->montgomery.get(), prepared->key.n.get(), bn_context.get())) {
+    return fail(ErrorCode::kUnsupportedKey,
+                drainOpensslErrors("no raw RSA private operation with this key"));
+  }
+  return BlindRsaSigner(std::move(prepared));
+}
+
+Result<std::string> BlindRsaSigner::sign(std::string_view blinded_msg) const {
+  const PublicParts& key = prepared_->key;
+  BignumPtr m = toBignum(blinded_msg);
+  if (blinded_msg.size() != key.modulus_bytes || BN_cmp(m.get(), key.n.get()) >= 0) {
+    return fail(ErrorCode::kMalformed, "a blinded message is " + std::to_string(key.modulus_bytes) +
+                                           " bytes and below the key's modulus");
+  }
+  EvpPkeyCtxPtr context(EVP_PKEY_CTX_dup(prepared_->context.get()));
+  std::string signature(key.modulus_bytes, '\0');
   std::size_t length = signature.size();
-  if (!context || EVP_PKEY_decrypt_init(context.get()) <= 0 ||
-      EVP_PKEY_CTX_set_rsa_padding(context.get(), RSA_NO_PADDING) <= 0 ||
+  if (!context ||
       EVP_PKEY_decrypt(context.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
                        bytes(blinded_msg), blinded_msg.size()) <= 0) {
     return fail(ErrorCode::kUnavailable, drainOpensslErrors("the RSA private operation failed"));
   }
   signature.resize(length);
-  signature.insert(0, key->modulus_bytes - length, '\0');
+  signature.insert(0, key.modulus_bytes - length, '\0');
   // RFC 9474 section 4.3: a fault in the private operation could leak the
   // key through what goes out, so the result is checked first.
   BnCtxPtr bn_context(BN_CTX_new());
   BignumPtr s = toBignum(signature), back(BN_new());
-  if (!BN_mod_exp(back.get(), s.get(), key->e.get(), key->n.get(), bn_context.get()) ||
+  if (!bn_context || !s || !back ||
+      !BN_mod_exp_mont(back.get(), s.get(), key.e.get(), key.n.get(), bn_context.get(),
+                       prepared_->montgomery.get()) ||
       BN_cmp(back.get(), m.get()) != 0) {
     return fail(ErrorCode::kUnavailable, "the blind signature does not check against the key");
   }
   return signature;
+}
+
+Result<std::string> blindSign(const EVP_PKEY* private_key, std::string_view blinded_msg) {
+  auto signer = BlindRsaSigner::forKey(private_key);
+  if (!signer) return std::unexpected(signer.error());
+  return signer->sign(blinded_msg);
 }
 
 Result<BlindRsaVerifier> BlindRsaVerifier::forKey(const EVP_PKEY* public_key) {

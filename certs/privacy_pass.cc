@@ -299,8 +299,14 @@ Result<std::string> finalizeToken(std::string_view token_key, const PendingToken
                            pending.token_key_id, *signature});
 }
 
+Result<std::string> issueTokenResponse(const BlindRsaSigner& signer, const TokenRequest& request) {
+  return signer.sign(request.blinded_msg);
+}
+
 Result<std::string> issueTokenResponse(const EVP_PKEY* private_key, const TokenRequest& request) {
-  return blindSign(private_key, request.blinded_msg);
+  auto signer = BlindRsaSigner::forKey(private_key);
+  if (!signer) return std::unexpected(signer.error());
+  return issueTokenResponse(*signer, request);
 }
 
 Result<void> verifyTokenSignature(const Token& token, const BlindRsaVerifier& verifier) {

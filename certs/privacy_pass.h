@@ -92,6 +92,8 @@ Result<std::string> finalizeToken(std::string_view token_key, const PendingToken
 // The issuer's side (section 6.2): the TokenResponse for a request that
 // parsed and names this key.
 Result<std::string> issueTokenResponse(const EVP_PKEY* private_key, const TokenRequest& request);
+// The same with a signer prepared for the key, as an issuing server holds.
+Result<std::string> issueTokenResponse(const BlindRsaSigner& signer, const TokenRequest& request);
 
 // The redeemer's side (section 6.4): the authenticator is a valid
 // signature by `public_key` over the token's other fields.

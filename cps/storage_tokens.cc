@@ -110,7 +110,7 @@ Result<std::string> StorageTokens::issue(std::string_view token_request, const s
                                              std::to_string(rules_.tokens_per_hour) +
                                              " tokens this hour (tokens_per_hour)");
   }
-  return issueTokenResponse((*key)->private_key.get(), *request);
+  return issueTokenResponse(*(*key)->signer, *request);
 }
 
 Result<void> StorageTokens::redeem(std::string_view authorization, Instant now) {

@@ -105,6 +105,9 @@ Result<std::shared_ptr<const TokenKey>> TokenKeys::ofPeriod(long long period, bo
   key->period = period;
   key->private_key = std::move(*private_key);
   key->public_key = std::move(*public_key);
+  auto signer = BlindRsaSigner::forKey(key->private_key.get());
+  if (!signer) return failWithContext(signer.error(), "the kept token key");
+  key->signer.emplace(std::move(*signer));
   auto verifier = BlindRsaVerifier::forKey(key->public_key.get());
   if (!verifier) return failWithContext(verifier.error(), "the kept token key");
   key->verifier.emplace(std::move(*verifier));

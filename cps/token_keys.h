@@ -29,6 +29,7 @@ struct TokenKey {
   long long period = 0;
   EvpPkeyPtr private_key;
   EvpPkeyPtr public_key;
+  std::optional<BlindRsaSigner> signer;      // of private_key, for issuing
   std::optional<BlindRsaVerifier> verifier;  // of public_key, for redeeming
   std::string token_key;                     // the SubjectPublicKeyInfo as published
   std::string id;                            // token_key_id: SHA-256 of token_key

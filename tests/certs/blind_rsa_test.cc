@@ -120,6 +120,33 @@ TEST(BlindRsa, OnePreparedVerifierChecksTheVectorsSignatureFromManyThreadsAtOnce
   EXPECT_EQ(refused.error().code, ErrorCode::kUnsupportedKey);
 }
 
+TEST(BlindRsa, OnePreparedSignerSignsTheVectorsBlindedMessageFromManyThreadsAtOnce) {
+  EvpPkeyPtr private_key = vectorKey(true);
+  auto signer = BlindRsaSigner::forKey(private_key.get());
+  ASSERT_TRUE(signer) << signer.error().message;
+  std::atomic<int> reproduced = 0, refused_as_malformed = 0;
+  std::vector<std::thread> threads;
+  for (int thread = 0; thread < 4; ++thread) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 10; ++round) {
+        auto blind_sig = signer->sign(unhex(kBlindedMsg));
+        if (blind_sig && hexEncode(*blind_sig) == kBlindSig) ++reproduced;
+        auto too_big = signer->sign(std::string(256, '\xff'));
+        if (!too_big && too_big.error().code == ErrorCode::kMalformed) ++refused_as_malformed;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(reproduced, 40);
+  EXPECT_EQ(refused_as_malformed, 40);
+  EvpPkeyPtr public_only = vectorKey(false), not_rsa(EVP_EC_gen("P-256"));
+  for (const EVP_PKEY* key : {public_only.get(), not_rsa.get()}) {
+    auto refused = BlindRsaSigner::forKey(key);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kUnsupportedKey) << refused.error().message;
+  }
+}
+
 TEST(BlindRsa, ABlindedMessageNotBelowTheModulusOrOfAnotherLengthIsRefused) {
   EvpPkeyPtr private_key = vectorKey(true);
   auto too_big = blindSign(private_key.get(), std::string(256, '\xff'));
