@@ -58,17 +58,34 @@ Result<std::vector<X509Ptr>> signerChain(const nlohmann::json& header, const Bea
   return rules.chains->chainAt(x5u->get<std::string>(), now);
 }
 
+// What names the signer's chain in the JWT's header, as validated chains
+// are kept by: its x5c, or its x5u URL; empty when neither does.
+std::string chainNamedBy(const nlohmann::json& header) {
+  if (auto x5c = header.find("x5c"); x5c != header.end()) return "x5c " + x5c->dump();
+  if (auto x5u = header.find("x5u"); x5u != header.end() && x5u->is_string()) {
+    return "x5u " + x5u->get<std::string>();
+  }
+  return {};
+}
+
+// The JWT of "Bearer <JWT>", or empty for another scheme.
+std::string_view bearerToken(std::string_view authorization) {
+  const std::size_t space = authorization.find(' ');
+  if (space == std::string_view::npos) return {};
+  std::string scheme(authorization.substr(0, space));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+  if (scheme != "bearer") return {};
+  std::string_view token = authorization.substr(space + 1);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return token;
+}
+
 // The signer's chain, validated at `now`: as validated lately when the
 // same x5c or x5u named it, or fetched, parsed and validated in full.
 Result<std::shared_ptr<const ValidatedChain>> validatedSignerChain(const nlohmann::json& header,
                                                                    const BearerRules& rules,
                                                                    Instant now) {
-  std::string named_by;
-  if (auto x5c = header.find("x5c"); x5c != header.end()) {
-    named_by = "x5c " + x5c->dump();
-  } else if (auto x5u = header.find("x5u"); x5u != header.end() && x5u->is_string()) {
-    named_by = "x5u " + x5u->get<std::string>();
-  }
+  const std::string named_by = chainNamedBy(header);
   if (rules.validated && !named_by.empty()) {
     if (auto kept = rules.validated->find(named_by, now)) return kept;
   }
@@ -146,15 +163,11 @@ Result<Instant> checkPublish(const nlohmann::json& claims, const BearerRequest& 
 
 Result<VerifiedBearer> verifyBearer(std::string_view authorization, const BearerRequest& request,
                                     const BearerRules& rules, Instant now) {
-  const std::size_t space = authorization.find(' ');
-  std::string scheme(authorization.substr(0, space));
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
-  if (space == std::string_view::npos || scheme != "bearer") {
+  const std::string_view token = bearerToken(authorization);
+  if (token.empty()) {
     return fail(ErrorCode::kNotAuthorized,
                 "the request needs Authorization: Bearer and a JWT signed with a STIR certificate");
   }
-  std::string_view token = authorization.substr(space + 1);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   auto parsed = parseJws(token);
   if (!parsed) return failWithContext(parsed.error(), "the JWT");
   auto validated = validatedSignerChain(parsed->header, rules, now);
@@ -213,6 +226,16 @@ Result<VerifiedBearer> verifyBearer(std::string_view authorization, const Bearer
     }
   }
   return VerifiedBearer{std::move(claims), std::move(*validated), jti, jti_kept_until, retention};
+}
+
+bool bearerWaitsForNothing(std::string_view authorization, const BearerRules& rules, Instant now) {
+  const std::string_view token = bearerToken(authorization);
+  if (token.empty()) return true;  // refused at once
+  auto parsed = parseJws(token);
+  if (!parsed) return true;
+  if (parsed->header.contains("x5c")) return true;
+  const std::string named_by = chainNamedBy(parsed->header);
+  return named_by.empty() || (rules.validated && rules.validated->find(named_by, now));
 }
 
 }  // namespace keydir

@@ -67,4 +67,10 @@ struct VerifiedBearer {
 Result<VerifiedBearer> verifyBearer(std::string_view authorization, const BearerRequest& request,
                                     const BearerRules& rules, Instant now);
 
+// True when checking `authorization` at `now` will wait for nothing: its
+// JWT names its chain by x5c, or by an x5u whose chain was validated
+// lately (or it will be refused before any fetch). False when the x5u's
+// chain must be fetched. Parses the JWT's header alone.
+bool bearerWaitsForNothing(std::string_view authorization, const BearerRules& rules, Instant now);
+
 }  // namespace keydir

@@ -9,9 +9,12 @@ std::vector<Route> cpsRoutes(const std::string& base_path, std::vector<std::stri
     void (*serve)(Exchange&);
     bool under_base;
     Cost cost;
+    bool (*at_hand)(HttpService&, const Poco::Net::HTTPRequest&) = nullptr;
   };
   // A prefix answer can hold hundreds of numbers' windows, and the industry
-  // interface may fetch an x5u: a worker serves them.
+  // interface may fetch an x5u: a worker serves them. A token request
+  // whose chain needs no fetch is served where it was read: handing an
+  // RSA signature to a worker and back cost a sixth of issuing it.
   static constexpr Under kRoutes[] = {
       {"POST", "/cps/{tn}/ppts", serveStore, true, Cost::kLookup},
       {"GET", "/cps/{tn}/ppts", serveNumberFetch, true, Cost::kLookup},
@@ -21,7 +24,7 @@ std::vector<Route> cpsRoutes(const std::string& base_path, std::vector<std::stri
       {"POST", "/passports/{dest}/{orig}", servePublish, true, Cost::kHeavy},
       {"GET", "/passports/{spc}/{dest}/{orig}", serveRetrieveWithSpc, true, Cost::kHeavy},
       {"GET", "/passports/{dest}/{orig}", serveRetrieve, true, Cost::kHeavy},
-      {"POST", "/cps/token-request", serveTokenRequest, true, Cost::kHeavy},
+      {"POST", "/cps/token-request", serveTokenRequest, true, Cost::kHeavy, tokenRequestAtHand},
       {"GET", "/.well-known/private-token-issuer-directory", serveIssuerDirectory, false,
        Cost::kLookup},
       {"GET", "/healthz", serveCpsHealth, false, Cost::kLookup},
@@ -33,7 +36,8 @@ std::vector<Route> cpsRoutes(const std::string& base_path, std::vector<std::stri
   std::vector<Route> routes;
   for (const Under& route : kRoutes) {
     patterns.push_back((route.under_base ? base_path : "") + route.path);
-    routes.push_back({route.method, patterns.back(), route.serve, LogAs::kRedacted, route.cost});
+    routes.push_back(
+        {route.method, patterns.back(), route.serve, LogAs::kRedacted, route.cost, route.at_hand});
   }
   return routes;
 }

@@ -23,6 +23,8 @@ void servePublish(Exchange& exchange);          // POST /passports/{dest}/{orig}
 void serveRetrieveWithSpc(Exchange& exchange);  // GET /passports/{spc}/{dest}/{orig}
 void serveRetrieve(Exchange& exchange);         // GET /passports/{dest}/{orig}
 void serveTokenRequest(Exchange& exchange);     // POST /cps/token-request
+// Whether a token request's JWT needs no fetch of its chain (Route::at_hand).
+bool tokenRequestAtHand(HttpService& service, const Poco::Net::HTTPRequest& request);
 void serveIssuerDirectory(Exchange& exchange);  // GET /.well-known/private-token-issuer-directory
 void serveCpsHealth(Exchange& exchange);        // GET /healthz, GET /health
 void serveCpsMetrics(Exchange& exchange);       // GET /metrics

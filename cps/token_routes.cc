@@ -20,6 +20,12 @@ void serveIssuerDirectory(Exchange& exchange) {
   exchange.sendText(200, "application/private-token-issuer-directory", directory->dump());
 }
 
+bool tokenRequestAtHand(HttpService& service, const Poco::Net::HTTPRequest& request) {
+  const CpsService& cps_service = static_cast<const CpsService&>(service);
+  return bearerWaitsForNothing(request.get("Authorization", ""), cps_service.bearer,
+                               service.clock->now());
+}
+
 void serveTokenRequest(Exchange& exchange) {
   CpsService& service = cps(exchange);
   auto body = exchange.body();

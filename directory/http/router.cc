@@ -93,7 +93,8 @@ bool Router::mayWait(const Poco::Net::HTTPRequest& request) const {
   std::string path;
   const Route* route = find(request, params, path_ok, path_known, path);
   if (route == nullptr || route->method != request.getMethod()) return false;
-  return route->cost == Cost::kHeavy || service_.lookups_wait;
+  if (route->cost == Cost::kHeavy) return !route->at_hand || !route->at_hand(service_, request);
+  return service_.lookups_wait;
 }
 
 void Router::handle(HttpTransport& transport) {

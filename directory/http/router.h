@@ -33,6 +33,11 @@ struct Route {
   void (*serve)(Exchange&);
   LogAs log_as = LogAs::kRedacted;
   Cost cost = Cost::kLookup;
+  // For a heavy route, optional: true when this request's work turns out
+  // to be at hand (in memory, nothing to wait for), so that the event
+  // thread that read it serves it rather than handing it to a worker and
+  // back. Looks at the head alone, and must itself never wait.
+  bool (*at_hand)(HttpService& service, const Poco::Net::HTTPRequest& request) = nullptr;
 };
 
 class Router : public Poco::Net::HTTPRequestHandlerFactory {
@@ -49,8 +54,9 @@ class Router : public Poco::Net::HTTPRequestHandlerFactory {
   // head that does not parse, too large, too slow) with a problem of
   // `status`, logged and counted like any other answer.
   void refuse(HttpTransport& transport, int status, const std::string& why);
-  // True when the request's route may wait (Cost and the service's
-  // lookups_wait): the core must not run it on an event thread.
+  // True when the request's route may wait (Cost, the route's at_hand and
+  // the service's lookups_wait): the core must not run it on an event
+  // thread.
   bool mayWait(const Poco::Net::HTTPRequest& request) const;
 
   // For Poco's HTTPServer: a handler that hands each request to handle().

@@ -4,9 +4,11 @@
 // reason and nothing is kept; the chain comes in x5c or from an https x5u
 // (served here by `openssl s_server`).
 
+#include "certs/base64.h"
 #include "certs/jws.h"
 #include "certs/passport.h"
 #include "certs/pem.h"
+#include "certs/privacy_pass.h"
 #include "cps/cps_server.h"
 #include "tests/cps/cps_board_fixture.h"
 #include "tests/support/child_server.h"
@@ -181,6 +183,34 @@ TEST_F(IndustryInterfaceTest, AChainAtAnHttpsX5uIsFetchedAndAPlainHttpOneRefused
       send("GET", path(), signWithX5u(retrieveClaims(), "http://127.0.0.1:1/carrier.pem"));
   EXPECT_EQ(plain.status, 401);
   EXPECT_NE(plain.body.find("not an https URL"), std::string::npos) << plain.body;
+
+  // Storage tokens for a JWT naming its chain by x5u: the first request
+  // fetches it (a worker serves it), the next finds it validated (the
+  // event thread that read it serves it); both are issued alike.
+  writeText(dir_ / "carrier-again.pem", readText(pki_->carrier.files.chain));
+  const std::string again =
+      "https://127.0.0.1:" + std::to_string(server.port()) + "/carrier-again.pem";
+  auto directory = nlohmann::json::parse(
+      cps_client_->request("GET", "/.well-known/private-token-issuer-directory").value().body);
+  const std::string token_key(asStringView(
+      base64UrlDecodePadded(directory["token-keys"][0]["token-key"].get<std::string>()).value()));
+  const std::string challenge =
+      encodeTokenChallenge({kBlindRsaTokenType, "cps.test", "", "cps.test"});
+  for (int round = 0; round < 2; ++round) {
+    auto draft = draftTokenRequest(token_key, challenge).value();
+    const nlohmann::json claims = {{"iat", unixTime(clock_->now())},
+                                   {"jti", "token-" + std::to_string(round)},
+                                   {"aud", "cps.test"},
+                                   {"action", "token"},
+                                   {"req", base64UrlEncode(sha256(draft.request))}};
+    HttpAnswer issued = cps_client_
+                            ->request("POST", "/cps/token-request", draft.request,
+                                      "application/private-token-request",
+                                      {{"Authorization", "Bearer " + signWithX5u(claims, again)}})
+                            .value();
+    ASSERT_EQ(issued.status, 200) << "round " << round << ": " << issued.body;
+    EXPECT_TRUE(finalizeToken(token_key, draft.pending, issued.body)) << "round " << round;
+  }
 }
 
 }  // namespace
