@@ -96,15 +96,13 @@ Result<std::string> optionalB64Member(const nlohmann::json& header, const char* 
   return std::string(asStringView(*decoded));
 }
 
-// The ciphertext is checked and measured but left encoded until a
-// recipient opens it: a CPS checks every JWE it stores and opens none.
+// A JWE's five parts as sent, each checked as base64url and measured; the
+// protected header decoded. The rest is decoded only by a recipient who
+// opens it: a CPS checks every JWE it stores and opens none.
 struct SplitJwe {
-  std::string_view protected_b64;
-  nlohmann::json header;
-  std::string encrypted_key, iv;
-  std::string_view ciphertext_b64;
-  std::size_t ciphertext_bytes = 0;
-  std::string tag;
+  std::string_view protected_b64, iv_b64, ciphertext_b64, tag_b64;
+  std::string header_json;
+  std::size_t encrypted_key_bytes = 0, iv_bytes = 0, ciphertext_bytes = 0, tag_bytes = 0;
 };
 
 Result<SplitJwe> splitJwe(std::string_view compact) {
@@ -118,70 +116,161 @@ Result<SplitJwe> splitJwe(std::string_view compact) {
     parts[i] = compact.substr(start, i < 4 ? dot - start : std::string_view::npos);
     start = dot + 1;
   }
+  auto header = base64UrlDecode(parts[0]);
+  if (!header) return failWithContext(header.error(), "JWE header");
+  SplitJwe split;
+  split.protected_b64 = parts[0];
+  split.iv_b64 = parts[2];
+  split.ciphertext_b64 = parts[3];
+  split.tag_b64 = parts[4];
+  split.header_json = std::string(asStringView(*header));
   constexpr const char* kNames[] = {"header", "encrypted key", "IV", "ciphertext", "tag"};
-  constexpr std::size_t kCiphertext = 3;
-  std::array<std::string, 5> decoded;
-  std::size_t ciphertext_bytes = 0;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i == kCiphertext) {
-      auto length = base64UrlDecodedLength(parts[i]);
-      if (!length) return failWithContext(length.error(), std::string("JWE ") + kNames[i]);
-      ciphertext_bytes = *length;
-      continue;
-    }
-    auto part = base64UrlDecode(parts[i]);
-    if (!part) return failWithContext(part.error(), std::string("JWE ") + kNames[i]);
-    decoded[i] = std::string(asStringView(*part));
-  }
-  SplitJwe split{parts[0],
-                 nlohmann::json::parse(decoded[0], nullptr, false),
-                 std::move(decoded[1]),
-                 std::move(decoded[2]),
-                 parts[kCiphertext],
-                 ciphertext_bytes,
-                 std::move(decoded[4])};
-  if (split.header.is_discarded() || !split.header.is_object()) {
-    return fail(ErrorCode::kMalformed, "the JWE header is not a JSON object");
+  std::size_t* lengths[] = {nullptr, &split.encrypted_key_bytes, &split.iv_bytes,
+                            &split.ciphertext_bytes, &split.tag_bytes};
+  for (std::size_t i = 1; i < parts.size(); ++i) {
+    auto length = base64UrlDecodedLength(parts[i]);
+    if (!length) return failWithContext(length.error(), std::string("JWE ") + kNames[i]);
+    *lengths[i] = *length;
   }
   return split;
 }
+
+nlohmann::json headerTree(const SplitJwe& split) {
+  return nlohmann::json::parse(split.header_json, nullptr, false);
+}
+
+// What the checks need of a protected header, read without building a JSON
+// tree (a CPS checks every JWE it stores, and the tree was most of the
+// check): "alg", "enc" and "kid" when strings, whether "crit" or "zip"
+// appear, and of "epk" whether it is an object, whether it has "d", and
+// the members that decide its type. A member named twice counts as the
+// last, as it would in a tree. Given to nlohmann's SAX parser, whose
+// lexer is the tree's: what one refuses, the other does.
+struct HeaderMembers {
+  bool is_object = false;
+  std::optional<std::string> alg, enc, kid;
+  bool crit_or_zip = false;
+  bool has_epk = false, epk_is_object = false, epk_has_d = false;
+  JwkMembers epk;
+
+  // The SAX events.
+  bool null() { return value(nullptr); }
+  bool boolean(bool) { return value(nullptr); }
+  bool number_integer(nlohmann::json::number_integer_t) { return value(nullptr); }
+  bool number_unsigned(nlohmann::json::number_unsigned_t) { return value(nullptr); }
+  bool number_float(nlohmann::json::number_float_t, const std::string&) { return value(nullptr); }
+  bool string(std::string& text) { return value(&text); }
+  bool binary(nlohmann::json::binary_t&) { return value(nullptr); }
+  bool start_object(std::size_t) {
+    if (depth_ == 0) is_object = true;
+    if (depth_ == 1 && member_ == "epk") {
+      epk_is_object = true;
+      in_epk_ = true;
+    } else {
+      value(nullptr);
+    }
+    ++depth_;
+    return true;
+  }
+  bool end_object() {
+    if (--depth_ == 1) in_epk_ = false;
+    return true;
+  }
+  bool start_array(std::size_t) {
+    value(nullptr);
+    ++depth_;
+    return true;
+  }
+  bool end_array() {
+    --depth_;
+    return true;
+  }
+  bool key(std::string& name) {
+    if (depth_ == 1) {
+      member_ = name;
+      if (name == "crit" || name == "zip") crit_or_zip = true;
+      if (name == "epk") {
+        has_epk = true;
+        epk_is_object = epk_has_d = false;
+        epk = {};
+      }
+    } else if (depth_ == 2 && in_epk_) {
+      epk_member_ = name;
+      if (name == "d") epk_has_d = true;
+    }
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  // A value at the depth where it is a member of the header or of its
+  // epk: `text` when a string, nullptr otherwise.
+  bool value(std::string* text) {
+    auto take = [text](std::optional<std::string>& member) {
+      member = text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
+    };
+    if (depth_ == 1) {
+      if (member_ == "alg") take(alg);
+      if (member_ == "enc") take(enc);
+      if (member_ == "kid") take(kid);
+    } else if (depth_ == 2 && in_epk_) {
+      if (epk_member_ == "kty") take(epk.kty);
+      if (epk_member_ == "crv") take(epk.crv);
+      if (epk_member_ == "x") take(epk.x);
+      if (epk_member_ == "y") take(epk.y);
+    }
+    return true;
+  }
+  int depth_ = 0;
+  bool in_epk_ = false;
+  std::string member_, epk_member_;
+};
 
 // A JWE split and held to the rules every keydir JWE follows, with the
 // type of its ephemeral key.
 struct CheckedJwe {
   SplitJwe split;
+  HeaderMembers header;
   KeyType epk_type;
 };
 
 Result<CheckedJwe> checkJwe(std::string_view compact) {
   auto split = splitJwe(compact);
   if (!split) return std::unexpected(split.error());
-  const nlohmann::json& header = split->header;
-  const std::string alg = textField(header, "alg"), enc = textField(header, "enc");
+  HeaderMembers header;
+  if (!nlohmann::json::sax_parse(split->header_json, &header) || !header.is_object) {
+    return fail(ErrorCode::kMalformed, "the JWE header is not a JSON object");
+  }
+  const std::string alg = header.alg.value_or(""), enc = header.enc.value_or("");
   if (alg != kAlg || enc != kEnc) {
     return fail(ErrorCode::kUnsupportedKey, "a JWE with alg \"" + alg + "\" and enc \"" + enc +
                                                 "\" is not supported; keydir uses ECDH-ES with "
                                                 "A256GCM");
   }
-  if (header.contains("crit") || header.contains("zip")) {
+  if (header.crit_or_zip) {
     return fail(ErrorCode::kMalformed,
                 "the JWE header has \"crit\" or \"zip\", which keydir "
                 "does not take");
   }
-  if (!split->encrypted_key.empty()) {
+  if (split->encrypted_key_bytes != 0) {
     return fail(ErrorCode::kMalformed,
                 "an ECDH-ES JWE has an empty encrypted key (RFC 7518 section 4.6)");
   }
-  if (split->iv.size() != kIvBytes || split->tag.size() != kTagBytes) {
+  if (split->iv_bytes != kIvBytes || split->tag_bytes != kTagBytes) {
     return fail(ErrorCode::kMalformed, "an A256GCM JWE has a 12-byte IV and a 16-byte tag");
   }
-  if (!header.contains("epk")) return fail(ErrorCode::kMalformed, "the JWE header has no \"epk\"");
-  if (header["epk"].is_object() && header["epk"].contains("d")) {
+  if (!header.has_epk) return fail(ErrorCode::kMalformed, "the JWE header has no \"epk\"");
+  if (header.epk_is_object && header.epk_has_d) {
     return fail(ErrorCode::kMalformed, "the JWE's epk carries a private key");
   }
-  auto epk_type = jwkKeyType(header["epk"]);
+  if (!header.epk_is_object) {
+    return fail(ErrorCode::kMalformed, "the JWE's epk: a JWK is a JSON object");
+  }
+  auto epk_type = jwkKeyType(header.epk);
   if (!epk_type) return failWithContext(epk_type.error(), "the JWE's epk");
-  return CheckedJwe{std::move(*split), *epk_type};
+  return CheckedJwe{std::move(*split), std::move(header), *epk_type};
 }
 
 }  // namespace
@@ -267,13 +356,17 @@ std::string compactJwe(std::string_view protected_b64, std::string_view iv,
 Result<nlohmann::json> jweHeader(std::string_view compact) {
   auto split = splitJwe(compact);
   if (!split) return std::unexpected(split.error());
-  return std::move(split->header);
+  nlohmann::json header = headerTree(*split);
+  if (header.is_discarded() || !header.is_object()) {
+    return fail(ErrorCode::kMalformed, "the JWE header is not a JSON object");
+  }
+  return header;
 }
 
 Result<JweEnvelope> jweEnvelope(std::string_view compact) {
   auto checked = checkJwe(compact);
   if (!checked) return std::unexpected(checked.error());
-  return JweEnvelope{std::move(checked->split.header), checked->epk_type,
+  return JweEnvelope{checked->header.kid.value_or(""), checked->epk_type,
                      checked->split.ciphertext_bytes};
 }
 
@@ -281,7 +374,8 @@ Result<DecryptedJwe> decryptJwe(std::string_view compact, EVP_PKEY* recipient) {
   auto checked = checkJwe(compact);
   if (!checked) return std::unexpected(checked.error());
   const SplitJwe& split = checked->split;
-  const nlohmann::json& header = split.header;
+  // The header passed the checks: a JSON object, read now as a tree.
+  const nlohmann::json header = headerTree(split);
   // The point is checked on its curve before it meets the recipient's key.
   auto epk = keyFromJwk(header["epk"]);
   if (!epk) return failWithContext(epk.error(), "the JWE's epk");
@@ -299,10 +393,12 @@ Result<DecryptedJwe> decryptJwe(std::string_view compact, EVP_PKEY* recipient) {
   auto z = ecdhSecret(recipient, epk->get());
   if (!z) return std::unexpected(z.error());
   const std::string key = concatKdf(*z, kEnc, *apu, *apv, kKeyBytes);
-  auto ciphertext = base64UrlDecode(split.ciphertext_b64);
-  if (!ciphertext) return failWithContext(ciphertext.error(), "JWE ciphertext");
-  auto plaintext =
-      openAesGcm(key, split.iv, split.protected_b64, asStringView(*ciphertext), split.tag);
+  // Each part was checked as base64url by splitJwe.
+  const Bytes iv = base64UrlDecode(split.iv_b64).value();
+  const Bytes ciphertext = base64UrlDecode(split.ciphertext_b64).value();
+  const Bytes tag = base64UrlDecode(split.tag_b64).value();
+  auto plaintext = openAesGcm(key, asStringView(iv), split.protected_b64, asStringView(ciphertext),
+                              asStringView(tag));
   if (!plaintext) return std::unexpected(plaintext.error());
   return DecryptedJwe{header, std::move(*plaintext)};
 }

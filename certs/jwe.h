@@ -57,7 +57,7 @@ Result<nlohmann::json> jweHeader(std::string_view compact);
 // it before any use): a CPS checks what it stores this way, and never
 // uses the key.
 struct JweEnvelope {
-  nlohmann::json header;
+  std::string kid;  // "" when absent or not a string
   KeyType epk_type = KeyType::kP256;
   std::size_t ciphertext_bytes = 0;
 };

@@ -22,20 +22,34 @@ std::string bignumParam(const EVP_PKEY* key, const char* name) {
   return bytes;
 }
 
-// The JWK member `name`, base64url, exactly `size` bytes.
-Result<std::string> jwkBytes(const nlohmann::json& jwk, const char* name, std::size_t size) {
-  auto member = jwk.find(name);
-  if (member == jwk.end() || !member->is_string()) {
-    return fail(ErrorCode::kMalformed, std::string("the JWK has no \"") + name + "\"");
-  }
-  auto bytes = base64UrlDecode(member->get<std::string>());
-  if (!bytes) return failWithContext(bytes.error(), std::string("the JWK's \"") + name + "\"");
-  if (bytes->size() != size) {
+// The JWK member `name` (nullopt: absent or not a string) is base64url of
+// exactly `size` bytes; how many it decodes to.
+Result<std::size_t> checkJwkBytes(const std::optional<std::string>& member, const char* name,
+                                  std::size_t size) {
+  if (!member) return fail(ErrorCode::kMalformed, std::string("the JWK has no \"") + name + "\"");
+  auto length = base64UrlDecodedLength(*member);
+  if (!length) return failWithContext(length.error(), std::string("the JWK's \"") + name + "\"");
+  if (*length != size) {
     return fail(ErrorCode::kMalformed, std::string("the JWK's \"") + name + "\" has " +
-                                           std::to_string(bytes->size()) + " bytes, not " +
+                                           std::to_string(*length) + " bytes, not " +
                                            std::to_string(size));
   }
-  return std::string(asStringView(*bytes));
+  return *length;
+}
+
+std::optional<std::string> stringMember(const nlohmann::json& jwk, const char* name) {
+  auto member = jwk.find(name);
+  if (member == jwk.end() || !member->is_string()) return std::nullopt;
+  return member->get<std::string>();
+}
+
+// The JWK member `name`, base64url, exactly `size` bytes.
+Result<std::string> jwkBytes(const nlohmann::json& jwk, const char* name, std::size_t size) {
+  const std::optional<std::string> member = stringMember(jwk, name);
+  if (auto checked = checkJwkBytes(member, name, size); !checked) {
+    return std::unexpected(checked.error());
+  }
+  return std::string(asStringView(base64UrlDecode(*member).value()));
 }
 
 Result<EvpPkeyPtr> x25519FromJwk(const nlohmann::json& jwk) {
@@ -97,15 +111,20 @@ Result<EvpPkeyPtr> p256FromJwk(const nlohmann::json& jwk) {
 
 Result<KeyType> jwkKeyType(const nlohmann::json& jwk) {
   if (!jwk.is_object()) return fail(ErrorCode::kMalformed, "a JWK is a JSON object");
-  const std::string kty = textField(jwk, "kty"), crv = textField(jwk, "crv");
+  return jwkKeyType(JwkMembers{stringMember(jwk, "kty"), stringMember(jwk, "crv"),
+                               stringMember(jwk, "x"), stringMember(jwk, "y")});
+}
+
+Result<KeyType> jwkKeyType(const JwkMembers& jwk) {
+  const std::string kty = jwk.kty.value_or(""), crv = jwk.crv.value_or("");
   if (kty == "OKP" && crv == "X25519") {
-    auto x = jwkBytes(jwk, "x", 32);
+    auto x = checkJwkBytes(jwk.x, "x", 32);
     if (!x) return std::unexpected(x.error());
     return KeyType::kX25519;
   }
   if (kty == "EC" && crv == "P-256") {
-    for (const char* member : {"x", "y"}) {
-      auto bytes = jwkBytes(jwk, member, 32);
+    for (auto [member, name] : {std::pair{&jwk.x, "x"}, std::pair{&jwk.y, "y"}}) {
+      auto bytes = checkJwkBytes(*member, name, 32);
       if (!bytes) return std::unexpected(bytes.error());
     }
     return KeyType::kP256;

@@ -4,6 +4,7 @@
 // JWKs (RFC 8037 for OKP, RFC 7518 section 6.2 for EC).
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,12 @@ nlohmann::json publicJwk(const EVP_PKEY* key);
 // the curve (keyFromJwk does that): for those who keep a JWK, not use it.
 // kMalformed or kUnsupportedKey as keyFromJwk.
 Result<KeyType> jwkKeyType(const nlohmann::json& jwk);
+// The same from the members that decide it, as one who reads a JWK without
+// a JSON tree has them: each a string, or nullopt when absent or not one.
+struct JwkMembers {
+  std::optional<std::string> kty, crv, x, y;
+};
+Result<KeyType> jwkKeyType(const JwkMembers& jwk);
 
 // A key from its JWK: OKP X25519 (RFC 8037 section 2) or EC P-256 (RFC 7518
 // section 6.2), private when "d" is present. kMalformed for a JWK that

@@ -114,9 +114,7 @@ Result<std::size_t> checkEntryJwes(const std::vector<std::string>& jwes,
     // Every refusal of a stored JWE is `malformed` (docs/design.md section 13),
     // whatever certs/ calls it.
     if (!envelope) return fail(ErrorCode::kMalformed, which + ": " + envelope.error().message);
-    const auto kid = envelope->header.find("kid");
-    if (kid == envelope->header.end() || !kid->is_string() || kid->get<std::string>().empty() ||
-        kid->get<std::string>().size() > kMaxKidBytes) {
+    if (envelope->kid.empty() || envelope->kid.size() > kMaxKidBytes) {
       return fail(ErrorCode::kMalformed,
                   which + " has no \"kid\": the callee picks its key by it (RFC 8816 section 8.1)");
     }

@@ -177,6 +177,61 @@ TEST(JweTest, RefusesWhatItDoesNotTakeSayingWhy) {
   expectError(decryptJwe(off, p256.get()), ErrorCode::kMalformed, "not a point on the curve");
 }
 
+// jweEnvelope reads the protected header without a JSON tree; it must
+// read it as the tree does: the last of a member named twice, members of
+// the header and of its epk alone, not those nested deeper.
+TEST(JweTest, TheEnvelopeReadsTheHeaderAsAJsonTreeWould) {
+  auto x25519 = generateKey(KeyType::kX25519);
+  const std::string jwe = encryptJwe("text", x25519.get(), "k").value();
+  const std::string rest = jwe.substr(jwe.find('.'));
+  const std::string epk = jweHeader(jwe).value()["epk"].dump();
+  auto envelope = [&](const std::string& header) { return jweEnvelope(b64(header) + rest); };
+  const std::string tail = R"("enc":"A256GCM","epk":)" + epk;
+
+  for (const std::string& header :
+       {R"({"alg":"A128KW","alg":"ECDH-ES","kid":"k",)" + tail + "}",
+        R"({"other":{"alg":"no","crit":["x"],"epk":"no"},"alg":"ECDH-ES",)" + tail + "}",
+        R"({"epk":"no","alg":"ECDH-ES",)" + tail + "}",
+        R"({"alg":"ECDH-ES","enc":"A256GCM","epk":{"deeper":{"d":"x"},)" + epk.substr(1) + "}"}) {
+    auto read = envelope(header);
+    ASSERT_TRUE(read) << header << ": " << read.error().message;
+    EXPECT_EQ(read->epk_type, KeyType::kX25519);
+  }
+  EXPECT_EQ(envelope(R"({"alg":"ECDH-ES","kid":7,)" + tail + "}").value().kid, "");
+  EXPECT_EQ(envelope(R"({"alg":"ECDH-ES","kid":"a","kid":"b",)" + tail + "}").value().kid, "b");
+  EXPECT_EQ(envelope(R"({"alg":"ECDH-ES",)" + tail.substr(0, tail.size() - 1) +
+                     R"(,"kid":"in the epk"}})")
+                .value()
+                .kid,
+            "");
+
+  expectError(envelope(R"({"alg":"ECDH-ES","alg":"A128KW",)" + tail + "}"),
+              ErrorCode::kUnsupportedKey, "alg \"A128KW\"");
+  expectError(envelope(R"({"alg":["ECDH-ES"],)" + tail + "}"), ErrorCode::kUnsupportedKey,
+              "alg \"\"");
+  expectError(envelope(R"({"alg":"ECDH-ES",)" + tail + R"(,"epk":"no"})"), ErrorCode::kMalformed,
+              "the JWE's epk: a JWK is a JSON object");
+  expectError(envelope(R"({"alg":"ECDH-ES",)" + tail + R"(,"epk":[)" + epk + "]}"),
+              ErrorCode::kMalformed, "the JWE's epk: a JWK is a JSON object");
+  expectError(envelope(R"({"alg":"ECDH-ES","enc":"A256GCM","epk":{"kty":"OKP","crv":"X25519",)"
+                       R"("x":{"x":"AAAA"}}})"),
+              ErrorCode::kMalformed, "the JWK has no \"x\"");
+  expectError(
+      envelope(R"({"alg":"ECDH-ES","enc":"A256GCM","epk":{"d":null,)" + epk.substr(1) + "}"),
+      ErrorCode::kMalformed, "carries a private key");
+  expectError(envelope(R"({"alg":"ECDH-ES","zip":null,)" + tail + "}"), ErrorCode::kMalformed,
+              "zip");
+  for (const std::string& not_an_object :
+       {std::string(R"(["alg","ECDH-ES"])"), std::string(R"("ECDH-ES")"),
+        R"({"alg":"ECDH-ES",)" + tail + "} {}", R"({"alg":"ECDH-ES",)" + tail,
+        R"({"alg":"ECDH-\xff",)" + tail + "}"}) {
+    expectError(envelope(not_an_object), ErrorCode::kMalformed,
+                "the JWE header is not a JSON object");
+    expectError(jweHeader(b64(not_an_object) + rest), ErrorCode::kMalformed,
+                "the JWE header is not a JSON object");
+  }
+}
+
 TEST(JweTest, KeyFromJwkRefusesOtherTypesAndBadSizes) {
   expectError(keyFromJwk({{"kty", "RSA"}, {"n", "AQAB"}}), ErrorCode::kUnsupportedKey,
               "not supported");

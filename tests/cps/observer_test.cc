@@ -29,7 +29,7 @@ Look lookAt(const nlohmann::json& entry) {
   for (const auto& jwe : entry["jwes"]) {
     auto envelope = jweEnvelope(jwe.get<std::string>()).value();
     look.ciphertext = envelope.ciphertext_bytes;
-    look.kids += envelope.header["kid"].get<std::string>() + " ";
+    look.kids += envelope.kid + " ";
     std::string text = jwe;
     auto decoded = base64UrlDecode(text.substr(0, text.find('.')));
     auto ordered = nlohmann::ordered_json::parse(std::string(asStringView(decoded.value())));
