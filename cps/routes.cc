@@ -9,7 +9,7 @@ std::vector<Route> cpsRoutes(const std::string& base_path, std::vector<std::stri
     void (*serve)(Exchange&);
     bool under_base;
     Cost cost;
-    bool (*at_hand)(HttpService&, const Poco::Net::HTTPRequest&) = nullptr;
+    AtHand at_hand = nullptr;
   };
   // A prefix answer can hold hundreds of numbers' windows, and the industry
   // interface may fetch an x5u: a worker serves them. A token request

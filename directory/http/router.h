@@ -27,17 +27,19 @@ enum class LogAs { kRedacted, kVerbatim };
 // cache in buckets mode) runs its lookups on workers too.
 enum class Cost { kLookup, kHeavy };
 
+// For a heavy route, optional: true when this request's work turns out to
+// be at hand (in memory, nothing to wait for), so that the event thread
+// that read it serves it rather than handing it to a worker and back.
+// Looks at the head alone, and must itself never wait.
+using AtHand = bool (*)(HttpService& service, const Poco::Net::HTTPRequest& request);
+
 struct Route {
   std::string_view method;
   std::string_view pattern;  // segments in braces are parameters
   void (*serve)(Exchange&);
   LogAs log_as = LogAs::kRedacted;
   Cost cost = Cost::kLookup;
-  // For a heavy route, optional: true when this request's work turns out
-  // to be at hand (in memory, nothing to wait for), so that the event
-  // thread that read it serves it rather than handing it to a worker and
-  // back. Looks at the head alone, and must itself never wait.
-  bool (*at_hand)(HttpService& service, const Poco::Net::HTTPRequest& request) = nullptr;
+  AtHand at_hand = nullptr;
 };
 
 class Router : public Poco::Net::HTTPRequestHandlerFactory {

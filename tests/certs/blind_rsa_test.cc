@@ -10,6 +10,7 @@
 #include <openssl/param_build.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -58,6 +59,17 @@ EvpPkeyPtr vectorKey(bool with_private) {
   return EvpPkeyPtr(key);
 }
 
+// Runs `round` `rounds` times on each of four threads at once.
+void onFourThreads(int rounds, const std::function<void()>& round) {
+  std::vector<std::thread> threads;
+  for (int thread = 0; thread < 4; ++thread) {
+    threads.emplace_back([&] {
+      for (int at = 0; at < rounds; ++at) round();
+    });
+  }
+  for (auto& thread : threads) thread.join();
+}
+
 TEST(BlindRsa, TheVectorsBlindedMessageBlindSignatureAndSignatureAreReproduced) {
   EvpPkeyPtr public_key = vectorKey(false), private_key = vectorKey(true);
   ASSERT_TRUE(public_key && private_key);
@@ -98,17 +110,11 @@ TEST(BlindRsa, OnePreparedVerifierChecksTheVectorsSignatureFromManyThreadsAtOnce
   std::string altered = unhex(kSig);
   altered[100] ^= 0x01;
   std::atomic<int> accepted = 0, refused_as_bad = 0;
-  std::vector<std::thread> threads;
-  for (int thread = 0; thread < 4; ++thread) {
-    threads.emplace_back([&] {
-      for (int round = 0; round < 50; ++round) {
-        if (verifier->verify(unhex(kMsg), unhex(kSig))) ++accepted;
-        auto bad = verifier->verify(unhex(kMsg), altered);
-        if (!bad && bad.error().code == ErrorCode::kBadSignature) ++refused_as_bad;
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
+  onFourThreads(50, [&] {
+    if (verifier->verify(unhex(kMsg), unhex(kSig))) ++accepted;
+    auto bad = verifier->verify(unhex(kMsg), altered);
+    if (!bad && bad.error().code == ErrorCode::kBadSignature) ++refused_as_bad;
+  });
   EXPECT_EQ(accepted, 200);
   EXPECT_EQ(refused_as_bad, 200);
   auto other_message = verifier->verify("another message", unhex(kSig));
@@ -125,18 +131,12 @@ TEST(BlindRsa, OnePreparedSignerSignsTheVectorsBlindedMessageFromManyThreadsAtOn
   auto signer = BlindRsaSigner::forKey(private_key.get());
   ASSERT_TRUE(signer) << signer.error().message;
   std::atomic<int> reproduced = 0, refused_as_malformed = 0;
-  std::vector<std::thread> threads;
-  for (int thread = 0; thread < 4; ++thread) {
-    threads.emplace_back([&] {
-      for (int round = 0; round < 10; ++round) {
-        auto blind_sig = signer->sign(unhex(kBlindedMsg));
-        if (blind_sig && hexEncode(*blind_sig) == kBlindSig) ++reproduced;
-        auto too_big = signer->sign(std::string(256, '\xff'));
-        if (!too_big && too_big.error().code == ErrorCode::kMalformed) ++refused_as_malformed;
-      }
-    });
-  }
-  for (auto& thread : threads) thread.join();
+  onFourThreads(10, [&] {
+    auto blind_sig = signer->sign(unhex(kBlindedMsg));
+    if (blind_sig && hexEncode(*blind_sig) == kBlindSig) ++reproduced;
+    auto too_big = signer->sign(std::string(256, '\xff'));
+    if (!too_big && too_big.error().code == ErrorCode::kMalformed) ++refused_as_malformed;
+  });
   EXPECT_EQ(reproduced, 40);
   EXPECT_EQ(refused_as_malformed, 40);
   EvpPkeyPtr public_only = vectorKey(false), not_rsa(EVP_EC_gen("P-256"));
