@@ -145,7 +145,8 @@ std::string entryJson(std::string_view id, const std::vector<std::string>& jwes)
     if (index > 0) json += ',';
     append_string(jwes[index]);
   }
-  return json + "]}";
+  json += "]}";
+  return json;
 }
 
 }  // namespace keydir

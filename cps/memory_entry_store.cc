@@ -126,10 +126,11 @@ std::size_t MemoryEntryStore::sweep(long long first_live_tick, long long current
   std::lock_guard lock(mutex_);
   lengths_by_tick_.erase(lengths_by_tick_.begin(), lengths_by_tick_.lower_bound(first_live_tick));
   while (!expiring_.empty() && expiring_.begin()->first <= now) {
+    // Found first and erased by position: the name is the element's own.
     for (const auto& [kind, name] : expiring_.begin()->second) {
-      if (kind == Expiring::kSpent) spent_.erase(name);
-      if (kind == Expiring::kCount) counts_.erase(name);
-      if (kind == Expiring::kKept) kept_.erase(name);
+      if (kind == Expiring::kSpent) spent_.erase(spent_.find(*name));
+      if (kind == Expiring::kCount) counts_.erase(counts_.find(*name));
+      if (kind == Expiring::kKept) kept_.erase(kept_.find(*name));
     }
     expiring_.erase(expiring_.begin());
   }
@@ -140,7 +141,7 @@ std::size_t MemoryEntryStore::sweep(long long first_live_tick, long long current
   return dropped;
 }
 
-void MemoryEntryStore::expireAt(Instant when, Expiring kind, const std::string& name) {
+void MemoryEntryStore::expireAt(Instant when, Expiring kind, const std::string* name) {
   expiring_[when].emplace_back(kind, name);
 }
 
@@ -159,15 +160,16 @@ std::vector<std::size_t> MemoryEntryStore::lengthsAt(long long tick) {
 
 Result<bool> MemoryEntryStore::spendOnce(const std::string& name, Instant expires) {
   std::lock_guard lock(mutex_);
-  if (!spent_.insert(name).second) return false;
-  expireAt(expires, Expiring::kSpent, name);
+  auto [at, fresh] = spent_.insert(name);
+  if (!fresh) return false;
+  expireAt(expires, Expiring::kSpent, &*at);
   return true;
 }
 
 Result<std::size_t> MemoryEntryStore::countInWindow(const std::string& name, Instant window_end) {
   std::lock_guard lock(mutex_);
   auto [at, fresh] = counts_.try_emplace(name, 0);
-  if (fresh) expireAt(window_end, Expiring::kCount, name);
+  if (fresh) expireAt(window_end, Expiring::kCount, &at->first);
   return ++at->second;
 }
 
@@ -179,7 +181,7 @@ Result<std::string> MemoryEntryStore::keepFirst(const std::string& name,
   if (at == kept_.end() && !make) return fail(ErrorCode::kNotFound, name + " is not kept");
   if (at == kept_.end()) {
     at = kept_.emplace(name, make()).first;
-    expireAt(expires, Expiring::kKept, name);
+    expireAt(expires, Expiring::kKept, &at->first);
   }
   return at->second;
 }

