@@ -75,23 +75,43 @@ Result<std::size_t> decodeInto(std::string_view text, const DecodeTable& value, 
     out->resize(length);
     written = out->data();
   }
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : text) {
-    const int v = value[std::uint8_t(c)];
-    if (v < 0) {
-      return fail(ErrorCode::kMalformed,
-                  std::string(name) + " contains a character outside its alphabet");
-    }
-    buffer = (buffer << 6) | std::uint32_t(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      if (written) *written++ = std::uint8_t(buffer >> bits);
+  auto outside = [&] {
+    return fail(ErrorCode::kMalformed,
+                std::string(name) + " contains a character outside its alphabet");
+  };
+  // Four characters at a time, one test of their values together: a CPS
+  // checks some 2 KB of ciphertext and token this way for every store.
+  const auto* in = reinterpret_cast<const std::uint8_t*>(text.data());
+  const std::size_t whole = text.size() / 4 * 4;
+  for (std::size_t at = 0; at < whole; at += 4) {
+    const int a = value[in[at]], b = value[in[at + 1]], c = value[in[at + 2]],
+              d = value[in[at + 3]];
+    if ((a | b | c | d) < 0) return outside();
+    const std::uint32_t n =
+        std::uint32_t(a) << 18 | std::uint32_t(b) << 12 | std::uint32_t(c) << 6 | std::uint32_t(d);
+    if (written) {
+      *written++ = std::uint8_t(n >> 16);
+      *written++ = std::uint8_t(n >> 8);
+      *written++ = std::uint8_t(n);
     }
   }
-  if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0) {
-    return fail(ErrorCode::kMalformed, std::string(name) + " has stray bits in its last character");
+  // Two or three characters left: one or two bytes, and bits to spare that
+  // must be zero (RFC 4648 section 3.5: one text per byte string).
+  if (const std::size_t rest = text.size() - whole; rest > 0) {
+    std::uint32_t n = 0;
+    for (std::size_t at = whole; at < text.size(); ++at) {
+      const int v = value[in[at]];
+      if (v < 0) return outside();
+      n = n << 6 | std::uint32_t(v);
+    }
+    const int spare = rest == 2 ? 4 : 2;
+    if ((n & ((1u << spare) - 1)) != 0) {
+      return fail(ErrorCode::kMalformed,
+                  std::string(name) + " has stray bits in its last character");
+    }
+    n >>= spare;
+    if (written && rest == 3) *written++ = std::uint8_t(n >> 8);
+    if (written) *written++ = std::uint8_t(n);
   }
   return length;
 }
