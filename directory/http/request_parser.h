@@ -3,8 +3,8 @@
 // serving core that reads without a thread per connection (issue 12): the
 // core feeds what arrived, and takes whole requests out in order, so that
 // pipelined requests are answered in turn and a partial header block simply
-// waits for more. The head is parsed by Poco's own HTTPRequest once the
-// whole block is here; the body is framed by Content-Length or by
+// waits for more. The head is read into Poco's HTTPRequest once the whole
+// block is here, strictly (RFC 9112 sections 3 and 5); the body is framed by Content-Length or by
 // `Transfer-Encoding: chunked` (RFC 9112 sections 6 and 7.1), which HTTP/2
 // terminating proxies use to forward a request body. A chunked body is
 // decoded as it arrives, so a body trickling in costs no more than one

@@ -3,7 +3,10 @@
 
 #include "directory/http/request_parser.h"
 
+#include <Poco/String.h>
 #include <gtest/gtest.h>
+
+#include <vector>
 
 namespace keydir {
 namespace {
@@ -49,6 +52,29 @@ TEST(RequestParserTest, PipelinedRequestsComeOutInOrderWithTheirBodies) {
   EXPECT_EQ(third->body, "abc");
   EXPECT_FALSE(parser.next());
   EXPECT_FALSE(parser.midRequest());
+}
+
+// The head is read as RFC 9112 reads it: blanks around a value are not
+// part of it, a field named twice is kept twice, runs of blanks separate
+// the request line's words, and a value is taken as it is.
+TEST(RequestParserTest, TheHeadIsReadAsTheRfcReadsIt) {
+  RequestParser parser;
+  parser.feed(
+      "PUT  /a?b=c \t HTTP/1.0\r\nX-One: \t  spaced value \t\r\nX-Empty:\r\n"
+      "x-two:a\r\nX-Two: b\r\nX-Word: =?utf-8?q?not_decoded?=\r\n\r\n");
+  auto parsed = parser.next();
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->head.getMethod(), "PUT");
+  EXPECT_EQ(parsed->head.getURI(), "/a?b=c");
+  EXPECT_EQ(parsed->head.getVersion(), "HTTP/1.0");
+  EXPECT_EQ(parsed->head.get("X-One"), "spaced value");
+  EXPECT_EQ(parsed->head.get("X-Empty"), "");
+  std::vector<std::string> twos;
+  for (const auto& [name, value] : parsed->head) {
+    if (Poco::icompare(name, "x-two") == 0) twos.push_back(value);
+  }
+  EXPECT_EQ(twos, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(parsed->head.get("X-Word"), "=?utf-8?q?not_decoded?=");
 }
 
 TEST(RequestParserTest, ALongKeepAliveConnectionDoesNotGrowTheBuffer) {
@@ -198,7 +224,16 @@ INSTANTIATE_TEST_SUITE_P(
         // Found by the router fuzz target: a method with a NUL and a '%'.
         Refused{std::string("DELE\0% /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 37), 400,
                 "method is not a token"},
-        Refused{"GE\"T / HTTP/1.1\r\n\r\n", 400, "method is not a token"}),
+        Refused{"GE\"T / HTTP/1.1\r\n\r\n", 400, "method is not a token"},
+        // A bare LF or CR ends a line for one reader and not for another.
+        Refused{"GET / HTTP/1.1\r\nX-A: 1\nContent-Length: 5\r\n\r\nhello", 400, "'name: value'"},
+        Refused{"GET / HTTP/1.1\r\nX-A: 1\rX-B: 2\r\n\r\n", 400, "'name: value'"},
+        Refused{std::string("GET / HTTP/1.1\r\nX-A: 1\0\r\n\r\n", 27), 400, "'name: value'"},
+        Refused{"GET / HTTP/1.1\r\nX\x01A: 1\r\n\r\n", 400, "'name: value'"},
+        Refused{"GET /a\nb HTTP/1.1\r\n\r\n", 400, "control character"},
+        Refused{"GET /a b HTTP/1.1\r\n\r\n", 400, "not 'method target version'"},
+        Refused{"GET /\r\n\r\n", 400, "does not end in an HTTP version"},
+        Refused{" \r\nHost: x\r\n\r\n", 400, "request line is empty"}),
     [](const auto& info) { return "Case" + std::to_string(info.index); });
 
 }  // namespace
