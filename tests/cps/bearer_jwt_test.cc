@@ -86,5 +86,15 @@ TEST_F(BearerJwtTest, AnX5cOrWhatIsRefusedBeforeAnyFetchIsAtHand) {
   EXPECT_EQ(fetches_, 0);
 }
 
+// The header is read without parsing only when it can name no x5u: one
+// that spells the member with an escape is parsed, and waits for its fetch.
+TEST_F(BearerJwtTest, AnX5uSpelledWithAnEscapeIsNotTakenForAtHand) {
+  const std::string header = R"({"alg":"ES256","x5\u0075":"https://carrier.test/chain.pem"})";
+  const std::string jwt = base64UrlEncode(header) + "." + base64UrlEncode(std::string("{}")) + "." +
+                          base64UrlEncode(std::string(64, '\x01'));
+  EXPECT_FALSE(bearerWaitsForNothing("Bearer " + jwt, rules_, pki_->now()));
+  EXPECT_EQ(fetches_, 0);
+}
+
 }  // namespace
 }  // namespace keydir::testing
