@@ -15,12 +15,21 @@ std::unexpected<Error> sqliteError(sqlite3* db, std::string_view what) {
 
 namespace {
 
-// SQLite counts every allocation under one global mutex unless told not
-// to; with a connection per server thread that mutex was the hottest lock
-// of a lookup. It must be said before SQLite initializes, hence once here.
+// Said before SQLite initializes, hence once here:
+// - SQLite counts every allocation under one global mutex unless told not
+//   to; with a connection per server thread that mutex was the hottest
+//   lock of a lookup.
+// - A page cache starts with twenty pages allocated in one block. A
+//   lookup's `block IN (...)` builds a temporary b-tree, whose cache was
+//   that block, taken from the heap and given back to the kernel at the
+//   statement's end: a third of a lookup's time in brk, page faults and
+//   the TLB flushes of both cores. Pages are now taken one at a time.
 void configureSqliteOnce() {
   static std::once_flag once;
-  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+  std::call_once(once, [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
+  });
 }
 
 }  // namespace
