@@ -14,8 +14,8 @@ namespace {
 constexpr std::size_t kMaxKidBytes = 256;
 
 // Base64url and dots: what a compact JWE is made of, and what JSON
-// carries as it is.
-// Looked up in a table: this runs over every byte of every stored JWE.
+// carries as it is. Looked up in a table: this runs over every byte of
+// every stored JWE.
 bool isPlainToken(std::string_view text) {
   static constexpr std::array<bool, 256> kPlain = [] {
     std::array<bool, 256> plain{};

@@ -10,11 +10,10 @@ namespace keydir {
 namespace {
 
 // RFC 9112 section 5.1: a field line's name is a token followed at once by
-// a colon. Poco reads them leniently, and a space before the colon has
-// smuggled requests past proxies.
-// RFC 9110 section 5.5: neither a name nor a value holds a control
-// character but a tab in the value, least of all a bare CR or LF, which
-// could end a line for one reader and not for another.
+// a colon (a space before the colon has smuggled requests past proxies);
+// RFC 9110 section 5.5: its value holds no control character but a tab,
+// least of all a bare CR or LF, which could end a line for one reader and
+// not for another.
 bool isFieldLine(std::string_view line) {
   constexpr std::string_view kTokenCharacters =
       "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -4,14 +4,14 @@
 // core feeds what arrived, and takes whole requests out in order, so that
 // pipelined requests are answered in turn and a partial header block simply
 // waits for more. The head is read into Poco's HTTPRequest once the whole
-// block is here, strictly (RFC 9112 sections 3 and 5); the body is framed by Content-Length or by
-// `Transfer-Encoding: chunked` (RFC 9112 sections 6 and 7.1), which HTTP/2
-// terminating proxies use to forward a request body. A chunked body is
-// decoded as it arrives, so a body trickling in costs no more than one
-// sent whole; its chunk lines and trailers count against the header limits,
-// its decoded bytes against the body limit. Every refusal says which status
-// to answer and why, and after one the connection must close: what follows
-// cannot be trusted to start a request.
+// block is here, strictly (RFC 9112 sections 3 and 5); the body is framed
+// by Content-Length or by `Transfer-Encoding: chunked` (RFC 9112 sections
+// 6 and 7.1), which HTTP/2 terminating proxies use to forward a request
+// body. A chunked body is decoded as it arrives, so a body trickling in
+// costs no more than one sent whole; its chunk lines and trailers count
+// against the header limits, its decoded bytes against the body limit.
+// Every refusal says which status to answer and why, and after one the
+// connection must close: what follows cannot be trusted to start a request.
 
 #include <Poco/Net/HTTPRequest.h>
 
