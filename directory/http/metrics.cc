@@ -52,11 +52,25 @@ Metrics::Metrics()
       publications_(publication_family_.Add({{"new", "true"}})),
       re_publications_(publication_family_.Add({{"new", "false"}})) {}
 
+Metrics::RequestSeries& Metrics::seriesFor(const std::string& route, int status) {
+  std::string name = std::to_string(status);
+  name += ' ';
+  name += route;
+  std::lock_guard lock(series_mutex_);
+  auto [at, fresh] = series_.try_emplace(std::move(name));
+  if (fresh) {
+    static const prometheus::Histogram::BucketBoundaries kBounds = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+    at->second.count = &requests_.Add({{"route", route}, {"status", std::to_string(status)}});
+    at->second.latency = &latency_.Add({{"route", route}}, kBounds);
+  }
+  return at->second;
+}
+
 void Metrics::observeRequest(const std::string& route, int status, double seconds) {
-  requests_.Add({{"route", route}, {"status", std::to_string(status)}}).Increment();
-  static const prometheus::Histogram::BucketBoundaries kBounds = {
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
-  latency_.Add({{"route", route}}, kBounds).Observe(seconds);
+  RequestSeries& series = seriesFor(route, status);
+  series.count->Increment();
+  series.latency->Observe(seconds);
 }
 
 std::string Metrics::render() const {
