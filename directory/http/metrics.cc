@@ -53,11 +53,10 @@ Metrics::Metrics()
       re_publications_(publication_family_.Add({{"new", "false"}})) {}
 
 Metrics::RequestSeries& Metrics::seriesFor(const std::string& route, int status) {
-  std::string name = std::to_string(status);
-  name += ' ';
-  name += route;
   std::lock_guard lock(series_mutex_);
-  auto [at, fresh] = series_.try_emplace(std::move(name));
+  // Found by the route's own string and the status: nothing is built for
+  // a request whose series are kept.
+  auto [at, fresh] = series_[route].try_emplace(status);
   if (fresh) {
     static const prometheus::Histogram::BucketBoundaries kBounds = {
         0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};

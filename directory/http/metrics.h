@@ -53,7 +53,7 @@ class Metrics {
   // time. Each (route, status) is asked of the families once, and its
   // series kept here (a family keeps its series for as long as it lives).
   std::mutex series_mutex_;
-  std::unordered_map<std::string, RequestSeries> series_;  // by "status route"
+  std::unordered_map<std::string, std::unordered_map<int, RequestSeries>> series_;  // route, status
   prometheus::Gauge& live_keys_;
   prometheus::Gauge& sequence_;
   prometheus::Gauge& held_answers_;

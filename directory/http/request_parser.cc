@@ -9,21 +9,25 @@
 namespace keydir {
 namespace {
 
+// RFC 9110 section 5.6.2: what a token (a method, a field name) is made of.
+constexpr std::string_view kTokenCharacters =
+    "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
 // RFC 9112 section 5.1: a field line's name is a token followed at once by
 // a colon (a space before the colon has smuggled requests past proxies);
 // RFC 9110 section 5.5: its value holds no control character but a tab,
 // least of all a bare CR or LF, which could end a line for one reader and
-// not for another.
-bool isFieldLine(std::string_view line) {
-  constexpr std::string_view kTokenCharacters =
-      "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+// not for another. Where its colon is, or nullopt for a line that is not
+// a field line.
+std::optional<std::size_t> fieldLineColon(std::string_view line) {
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0 ||
-      line.substr(0, colon).find_first_not_of(kTokenCharacters) != std::string_view::npos) {
-    return false;
+      line.substr(0, colon).find_first_not_of(kTokenCharacters) != std::string_view::npos ||
+      std::any_of(line.begin() + std::ptrdiff_t(colon) + 1, line.end(),
+                  [](char c) { return (std::uint8_t(c) < 0x20 && c != '\t') || c == '\x7f'; })) {
+    return std::nullopt;
   }
-  return std::none_of(line.begin() + std::ptrdiff_t(colon) + 1, line.end(),
-                      [](char c) { return (std::uint8_t(c) < 0x20 && c != '\t') || c == '\x7f'; });
+  return colon;
 }
 
 // The transfer codings a request names, lowercased, in order, from every
@@ -82,15 +86,15 @@ std::optional<std::string> readHead(std::string_view block, Poco::Net::HTTPReque
        line_start = line_end + 2) {
     line_end = block.find("\r\n", line_start);
     const std::string_view line = block.substr(line_start, line_end - line_start);
-    if (!isFieldLine(line)) return "a header line is not 'name: value'";
-    const std::size_t colon = line.find(':');
+    const auto colon = fieldLineColon(line);
+    if (!colon) return "a header line is not 'name: value'";
     // RFC 9112 section 5.1: the value is what lies between optional blanks.
-    std::string_view value = line.substr(colon + 1);
+    std::string_view value = line.substr(*colon + 1);
     const std::size_t first = value.find_first_not_of(" \t");
     value = first == std::string_view::npos
                 ? std::string_view()
                 : value.substr(first, value.find_last_not_of(" \t") + 1 - first);
-    head.add(std::string(line.substr(0, colon)), std::string(value));
+    head.add(std::string(line.substr(0, *colon)), std::string(value));
   }
   return std::nullopt;
 }
@@ -157,10 +161,7 @@ std::optional<ParsedRequest> RequestParser::next() {
   }
   // RFC 9110 section 9.1: a method is a token.
   const std::string& method = request.head.getMethod();
-  if (method.empty() ||
-      method.find_first_not_of("!#$%&'*+-.^_`|~0123456789"
-                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                               "abcdefghijklmnopqrstuvwxyz") != std::string::npos) {
+  if (method.empty() || method.find_first_not_of(kTokenCharacters) != std::string::npos) {
     return refuse(400, "the request's method is not a token (RFC 9110 section 9.1)");
   }
   const std::string& version = request.head.getVersion();
@@ -319,7 +320,7 @@ std::optional<ParsedRequest> RequestParser::continueChunked() {
         if (!line->empty()) {
           // Trailer fields are checked like headers and then dropped: no
           // route reads them (RFC 9110 section 6.5.1 lets a recipient).
-          if (!isFieldLine(*line)) {
+          if (!fieldLineColon(*line)) {
             return refuse(400, "a trailer line after the last chunk is not 'name: value'");
           }
           if (++state.fields > limits_.max_headers) {

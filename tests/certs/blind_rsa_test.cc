@@ -10,11 +10,10 @@
 #include <openssl/param_build.h>
 
 #include <atomic>
-#include <functional>
-#include <thread>
 #include <vector>
 
 #include "certs/hex.h"
+#include "tests/support/on_threads.h"
 
 namespace keydir {
 namespace {
@@ -59,17 +58,6 @@ EvpPkeyPtr vectorKey(bool with_private) {
   return EvpPkeyPtr(key);
 }
 
-// Runs `round` `rounds` times on each of four threads at once.
-void onFourThreads(int rounds, const std::function<void()>& round) {
-  std::vector<std::thread> threads;
-  for (int thread = 0; thread < 4; ++thread) {
-    threads.emplace_back([&] {
-      for (int at = 0; at < rounds; ++at) round();
-    });
-  }
-  for (auto& thread : threads) thread.join();
-}
-
 TEST(BlindRsa, TheVectorsBlindedMessageBlindSignatureAndSignatureAreReproduced) {
   EvpPkeyPtr public_key = vectorKey(false), private_key = vectorKey(true);
   ASSERT_TRUE(public_key && private_key);
@@ -110,7 +98,7 @@ TEST(BlindRsa, OnePreparedVerifierChecksTheVectorsSignatureFromManyThreadsAtOnce
   std::string altered = unhex(kSig);
   altered[100] ^= 0x01;
   std::atomic<int> accepted = 0, refused_as_bad = 0;
-  onFourThreads(50, [&] {
+  testing::onThreads(4, 50, [&] {
     if (verifier->verify(unhex(kMsg), unhex(kSig))) ++accepted;
     auto bad = verifier->verify(unhex(kMsg), altered);
     if (!bad && bad.error().code == ErrorCode::kBadSignature) ++refused_as_bad;
@@ -131,7 +119,7 @@ TEST(BlindRsa, OnePreparedSignerSignsTheVectorsBlindedMessageFromManyThreadsAtOn
   auto signer = BlindRsaSigner::forKey(private_key.get());
   ASSERT_TRUE(signer) << signer.error().message;
   std::atomic<int> reproduced = 0, refused_as_malformed = 0;
-  onFourThreads(10, [&] {
+  testing::onThreads(4, 10, [&] {
     auto blind_sig = signer->sign(unhex(kBlindedMsg));
     if (blind_sig && hexEncode(*blind_sig) == kBlindSig) ++reproduced;
     auto too_big = signer->sign(std::string(256, '\xff'));
