@@ -111,8 +111,10 @@ Result<std::unique_ptr<CacheServer>> CacheServer::create(const DirectoryConfig& 
   // The replica changes only through this process (its feed, its buckets,
   // a fresh snapshot swapped in), so the same held answers serve hits, and
   // ask SQLite whether the file moved only after this process wrote it.
-  service->lookup_answers =
+  auto held =
       lookupAnswersFromConfig(*service->store, config, LookupAnswers::Writers::kThisProcessOnly);
+  if (!held) return std::unexpected(held.error());
+  service->lookup_answers = std::move(*held);
   server->upstream_->onAnswer(
       [metrics = service->cache_metrics.get()](const std::string& path, int status) {
         metrics->countUpstream(upstreamKind(path), status);

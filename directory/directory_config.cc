@@ -92,6 +92,8 @@ const std::map<std::string, Setter>& setters() {
       {"write_burst", number(&DirectoryConfig::write_burst)},
       {"lookup_max_age_seconds", number(&DirectoryConfig::lookup_max_age_seconds)},
       {"lookup_answers_mib", number(&DirectoryConfig::lookup_answers_mib)},
+      {"lookup_answers_file_mib", number(&DirectoryConfig::lookup_answers_file_mib)},
+      {"lookup_answers_dir", text(&DirectoryConfig::lookup_answers_dir)},
       {"lookup_answers_prefill", boolean(&DirectoryConfig::lookup_answers_prefill)},
       {"http_core", text(&DirectoryConfig::http_core)},
       {"event_threads", number(&DirectoryConfig::event_threads)},
@@ -236,6 +238,12 @@ Result<void> DirectoryConfig::validate() const {
   if (lookup_answers_mib < 0) {
     return fail(ErrorCode::kMalformed, "lookup_answers_mib must be 0 (off) or more");
   }
+  if (lookup_answers_mib > 0 &&
+      (lookup_answers_file_mib < 1 || lookup_answers_file_mib > (1 << 24))) {
+    return fail(ErrorCode::kMalformed,
+                "lookup_answers_file_mib must be from 1 to 16777216 (the held answers' file); "
+                "lookup_answers_mib=0 turns held answers off");
+  }
   if (db_connections < 1) return fail(ErrorCode::kMalformed, "db_connections must be at least 1");
   if (bucket_bits < 8 || bucket_bits > 24 || bucket_bits % 4 != 0) {
     return fail(ErrorCode::kMalformed, "bucket_bits must be a multiple of 4 from 8 to 24");
@@ -377,6 +385,8 @@ nlohmann::json DirectoryConfig::toJson() const {
           {"write_burst", write_burst},
           {"lookup_max_age_seconds", lookup_max_age_seconds},
           {"lookup_answers_mib", lookup_answers_mib},
+          {"lookup_answers_file_mib", lookup_answers_file_mib},
+          {"lookup_answers_dir", lookup_answers_dir},
           {"lookup_answers_prefill", lookup_answers_prefill},
           {"http_core", http_core},
           {"event_threads", event_threads},

@@ -46,13 +46,19 @@ struct DirectoryConfig {
   double write_rate_per_second = 50;
   double write_burst = 100;
   long long lookup_max_age_seconds = 300;
-  // Finished lookup answers kept in memory (directory/lookup_answers.h);
-  // 0 turns them off. With prefill, the answers of every number with a
-  // key of its own are made ahead, until the budget is spent: at start (a
-  // cache: once it has a copy) and again whenever all were dropped at once
-  // (directory/server/answers_made_ahead.h).
+  // Finished lookup answers held (directory/lookup_answers.h): their
+  // index in memory up to lookup_answers_mib (0 turns them off), the
+  // answers themselves in a file without a name of up to
+  // lookup_answers_file_mib in lookup_answers_dir (empty: the database
+  // file's directory, or /var/tmp for PostgreSQL), read
+  // through a memory map. With prefill, the answers of every number with a
+  // key of its own are made ahead, until the file or the index is full: at
+  // start (a cache: once it has a copy) and again whenever all were
+  // dropped at once (directory/server/answers_made_ahead.h).
   long long lookup_answers_mib = 256;
-  bool lookup_answers_prefill = false;
+  long long lookup_answers_file_mib = 4096;
+  std::string lookup_answers_dir;
+  bool lookup_answers_prefill = true;
 
   // The serving core (directory/http/http_server.h): "reactor" or "threads".
   std::string http_core = "reactor";

@@ -1,5 +1,7 @@
 #include "directory/lookup_answers.h"
 
+#include <iostream>
+
 #include "directory/http/http_exchange.h"
 #include "directory/http/metrics.h"
 #include "directory/store/sqlite.h"
@@ -10,9 +12,11 @@ namespace {
 // More changes than this at once and every answer is dropped instead:
 // reading the scopes of each would cost more than answering again.
 constexpr std::size_t kMostChangesApplied = 1000;
-// A map node, the shared pointer's control block and the strings' own
-// headers, roughly.
-constexpr std::size_t kOverheadBytes = 160;
+// An index entry: the map's node (the number, where its answer is, its
+// expiry, the mark, the hash) and its bucket, roughly.
+constexpr std::size_t kOverheadBytes = 96;
+// The room an answer of one key's record takes in the file, for full().
+constexpr std::size_t kUsualRoom = 4096;
 
 // The number after `tn`, of the same length (a scope never leaves it).
 void nextNumber(std::string& tn) {
@@ -25,8 +29,10 @@ void nextNumber(std::string& tn) {
   }
 }
 
-std::size_t sizeOf(const std::string& tn, const LookupAnswers::Answer& answer) {
-  return tn.size() + answer.body.capacity() + answer.etag.capacity() + kOverheadBytes;
+// What an entry of the index takes; a number longer than a short string's
+// own room is on the heap.
+std::size_t sizeOf(const std::string& tn) {
+  return kOverheadBytes + (tn.size() > 15 ? tn.size() + 1 : 0);
 }
 
 }  // namespace
@@ -80,19 +86,25 @@ Result<void> LookupAnswers::catchUpWithStore() {
   return {};
 }
 
-std::shared_ptr<const LookupAnswers::Answer> LookupAnswers::find(const std::string& tn,
-                                                                 Instant now) const {
+bool LookupAnswers::holds(const std::string& tn, Instant now) const {
+  return serve(tn, now, nullptr);
+}
+
+bool LookupAnswers::serve(const std::string& tn, Instant now,
+                          const std::function<void(const AnswerView&)>& use) const {
   std::shared_lock read(mutex_);
   auto it = answers_.find(tn);
-  if (it == answers_.end()) return nullptr;
-  const auto& expiry = it->second.answer->earliest_expiry;
-  if (expiry && *expiry <= now) return nullptr;
+  if (it == answers_.end()) return false;
+  const Held& held = it->second;
+  if (held.earliest_expiry && *held.earliest_expiry <= now) return false;
   // Only written when it changes: a store to a line every thread reads
   // would make each hit bounce it between cores.
-  if (!it->second.used.load(std::memory_order_relaxed)) {
-    it->second.used.store(true, std::memory_order_relaxed);
+  if (!held.used.load(std::memory_order_relaxed)) held.used.store(true, std::memory_order_relaxed);
+  if (use) {
+    const AnswerFile::Record record = file_->read(held.place);
+    use(AnswerView{record.body, record.etag, held.earliest_expiry});
   }
-  return it->second.answer;
+  return true;
 }
 
 bool LookupAnswers::askedBefore(const std::string& tn) {
@@ -109,14 +121,15 @@ bool LookupAnswers::askedBefore(const std::string& tn) {
   return false;
 }
 
-void LookupAnswers::keep(const std::string& tn, std::int64_t as_of,
-                         std::shared_ptr<const Answer> answer) {
-  const std::size_t size = sizeOf(tn, *answer);
-  if (size > budget_bytes_) return;
+void LookupAnswers::keep(const std::string& tn, std::int64_t as_of, const Answer& answer) {
+  const std::size_t size = sizeOf(tn);
+  const AnswerFile::Record record{answer.etag, answer.body};
+  const std::size_t room = AnswerFile::roomFor(record);
+  if (size > budget_bytes_ || room > file_->capacity() / 2) return;
   bool full;
   {
     std::shared_lock read(mutex_);
-    full = bytes_ + size > budget_bytes_;
+    full = bytes_ + size > budget_bytes_ || !file_->fits(room);
   }
   if (full && !askedBefore(tn)) return;
   std::unique_lock write(mutex_);
@@ -125,19 +138,31 @@ void LookupAnswers::keep(const std::string& tn, std::int64_t as_of,
   if (applied_ < 0) applied_ = as_of;
   // Made before a change already applied, it may be what that change dropped.
   if (as_of < applied_) return;
-  auto it = answers_.find(tn);
-  if (it != answers_.end()) {
-    bytes_ -= sizeOf(tn, *it->second.answer);
-    answers_.erase(it);
+  if (auto it = answers_.find(tn); it != answers_.end()) drop(it);
+  evictUntil([&] { return bytes_ + size <= budget_bytes_ && file_->fits(room); });
+  auto place = file_->write(record);
+  if (!place) {
+    // Said once, not on every lookup; the answer is made afresh meanwhile.
+    if (!failed_writing_)
+      std::cerr << "keydir: held lookup answers: " << place.error().message << "\n";
+    failed_writing_ = true;
+    return;
   }
-  if (bytes_ + size > budget_bytes_) evictFor(size);
-  answers_.try_emplace(tn, std::move(answer));
+  failed_writing_ = false;
+  if (!*place) return;  // nothing left to make room with
+  answers_.try_emplace(tn, **place, answer.earliest_expiry);
   bytes_ += size;
 }
 
-void LookupAnswers::evictFor(std::size_t size) {
+void LookupAnswers::drop(Index::iterator it) {
+  bytes_ -= sizeOf(it->first);
+  file_->giveBack(it->second.place);
+  answers_.erase(it);
+}
+
+void LookupAnswers::evictUntil(const std::function<bool()>& fits) {
   std::vector<std::string> unused;
-  while (bytes_ + size > budget_bytes_ && !answers_.empty()) {
+  while (!fits() && !answers_.empty()) {
     hand_ %= answers_.bucket_count();
     unused.clear();
     for (auto it = answers_.cbegin(hand_); it != answers_.cend(hand_); ++it) {
@@ -145,26 +170,25 @@ void LookupAnswers::evictFor(std::size_t size) {
       if (!it->second.used.exchange(false, std::memory_order_relaxed)) unused.push_back(it->first);
     }
     for (const std::string& tn : unused) {
-      auto it = answers_.find(tn);
-      bytes_ -= sizeOf(tn, *it->second.answer);
-      answers_.erase(it);
+      drop(answers_.find(tn));
       ++evicted_;
-      if (bytes_ + size <= budget_bytes_) break;
+      if (fits()) break;
     }
     ++hand_;
   }
 }
 
 void LookupAnswers::dropScope(const TnScope& scope) {
-  auto drop = [this](std::unordered_map<std::string, Held>::iterator it) {
-    bytes_ -= sizeOf(it->first, *it->second.answer);
-    return answers_.erase(it);
+  auto dropThen = [this](Index::iterator it) {
+    auto next = std::next(it);
+    drop(it);
+    return next;
   };
   // A range smaller than what is held is walked number by number; a larger
   // one costs a pass over what is held instead.
   if (scope.count() > answers_.size()) {
     for (auto it = answers_.begin(); it != answers_.end();) {
-      it = scope.holdsNumber(it->first) ? drop(it) : std::next(it);
+      it = scope.holdsNumber(it->first) ? dropThen(it) : std::next(it);
     }
     return;
   }
@@ -177,6 +201,7 @@ void LookupAnswers::dropScope(const TnScope& scope) {
 
 void LookupAnswers::dropAll() {
   answers_.clear();
+  file_->clear();
   bytes_ = 0;
   ++times_all_dropped_;
 }
@@ -211,7 +236,7 @@ Result<LookupAnswers::Answer> tnKeysAnswer(KeyRegistry& registry, const std::str
 
 void LookupAnswers::report(Metrics& metrics) const {
   std::shared_lock read(mutex_);
-  metrics.setHeldAnswers(double(answers_.size()), double(bytes_));
+  metrics.setHeldAnswers(double(answers_.size()), double(bytes_), double(file_->usedBytes()));
 }
 
 std::size_t LookupAnswers::count() const {
@@ -234,9 +259,14 @@ std::uint64_t LookupAnswers::timesAllDropped() const {
   return times_all_dropped_;
 }
 
+std::size_t LookupAnswers::fileBytes() const {
+  std::shared_lock read(mutex_);
+  return file_->usedBytes();
+}
+
 bool LookupAnswers::full() const {
   std::shared_lock read(mutex_);
-  return bytes_ + kOverheadBytes >= budget_bytes_;
+  return bytes_ + kOverheadBytes >= budget_bytes_ || !file_->fits(kUsualRoom);
 }
 
 }  // namespace keydir

@@ -18,25 +18,31 @@
 // is skipped while this process has committed nothing since the last one
 // (Writers::kThisProcessOnly; commitsInThisProcess() in store/sqlite.h).
 //
-// Memory is bounded by `budget_bytes`. Past it, a new answer takes the
-// place of answers not asked for lately (CLOCK: each use marks its answer,
-// and a hand sweeping the map drops the first unmarked ones it meets,
-// clearing marks as it passes), so that what is held follows what is
-// asked for rather than what came first. Once the budget is spent, an
-// answer is admitted only if its number was asked for before (a filter of
-// one bit per hash, cleared now and then): lookups spread evenly over a
-// directory far larger than the budget would otherwise swap one answer
-// for another on every lookup, at a cost and for no hits. Thread-safe.
+// What is held is bounded twice: the answers' bytes by the size of their
+// file (AnswerFile, read through a memory map, so they are the kernel's
+// page cache rather than this process's memory), and their index in
+// memory by `budget_bytes`. Past either, a new answer takes the place of
+// answers not asked for lately (CLOCK: each use marks its answer, and a
+// hand sweeping the index drops the first unmarked ones it meets, clearing
+// marks as it passes), so that what is held follows what is asked for
+// rather than what came first. Once either is spent, an answer is admitted
+// only if its number was asked for before (a filter of one bit per hash,
+// cleared now and then): lookups spread evenly over a directory far larger
+// than the budget would otherwise swap one answer for another on every
+// lookup, at a cost and for no hits. Thread-safe.
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
+#include "directory/answer_file.h"
 #include "directory/key_registry.h"
 #include "directory/store/key_store.h"
 
@@ -46,33 +52,52 @@ class Metrics;
 
 class LookupAnswers {
  public:
-  struct Answer {
-    std::string body;  // the whole JSON answer
-    std::string etag;
+  // An answer as served, wherever it is kept.
+  struct AnswerView {
+    std::string_view body;  // the whole JSON answer
+    std::string_view etag;
     std::optional<Instant> earliest_expiry;  // of its keys; none when it has none
+  };
+  // An answer made from the store.
+  struct Answer {
+    std::string body;
+    std::string etag;
+    std::optional<Instant> earliest_expiry;
+    AnswerView view() const { return {body, etag, earliest_expiry}; }
   };
 
   // Who writes the store: any process (a directory's file, which
   // `keydir import` and `keydir withdraw` write too), or this one only.
   enum class Writers { kAnyProcess, kThisProcessOnly };
 
-  LookupAnswers(KeyStore& store, std::size_t budget_bytes, Writers writers)
-      : store_(store), budget_bytes_(budget_bytes), writers_(writers) {}
+  // `budget_bytes` bounds the index in memory; `file` holds the answers.
+  LookupAnswers(KeyStore& store, std::size_t budget_bytes, std::unique_ptr<AnswerFile> file,
+                Writers writers)
+      : store_(store), budget_bytes_(budget_bytes), file_(std::move(file)), writers_(writers) {}
 
   // Drops what changed in the store since the last call.
   Result<void> catchUp();
-  // The held answer for canonical `tn`, if its keys are all live at `now`.
-  // Call catchUp() first. Without it, a miss is still a miss (answers are
-  // only ever dropped by catching up), so a caller may look first and
+  // Whether an answer for canonical `tn` is held with its keys all live
+  // at `now`. Without a catchUp() first, a miss is still a miss (answers
+  // are only ever dropped by catching up), so a caller may look first and
   // catch up only for a hit: a lookup not held then costs the store no
   // extra read.
-  std::shared_ptr<const Answer> find(const std::string& tn, Instant now) const;
+  bool holds(const std::string& tn, Instant now) const;
+  // Hands the held answer for `tn` to `use` (if not null), if holds() says so; call
+  // catchUp() first. The view lasts until `use` returns, which runs under
+  // a shared lock: it must not call back into this.
+  bool serve(const std::string& tn, Instant now,
+             const std::function<void(const AnswerView&)>& use) const;
   // Keeps `answer` for `tn`, made from the store as of change `as_of`.
   // Before any catch-up, the first answer kept sets where this one starts.
-  void keep(const std::string& tn, std::int64_t as_of, std::shared_ptr<const Answer> answer);
+  void keep(const std::string& tn, std::int64_t as_of, const Answer& answer);
 
   std::size_t count() const;
+  // Bytes of the index in memory, counted against `budget_bytes`.
   std::size_t bytes() const;
+  // Bytes of the file the answers take.
+  std::size_t fileBytes() const;
+  // Whether the index or the file has no room for another answer.
   bool full() const;
   // How often every answer has been dropped at once (the first catch-up
   // counts): a sign that answers made ahead are worth making again.
@@ -86,24 +111,30 @@ class LookupAnswers {
   Result<void> catchUpWithStore();
   void dropScope(const TnScope& scope);  // under mutex_, exclusively
   void dropAll();
-  // Under mutex_, exclusively: drops unmarked answers until `size` more
-  // bytes fit.
-  void evictFor(std::size_t size);
+  // Under mutex_, exclusively: drops unmarked answers until `fits` says
+  // so or none is left.
+  void evictUntil(const std::function<bool()>& fits);
   // Marks `tn` as asked for; whether it was already.
   bool askedBefore(const std::string& tn);
 
   static constexpr std::size_t kAskedBits = std::size_t(1) << 23;  // 1 MiB
 
   struct Held {
-    explicit Held(std::shared_ptr<const Answer> a) : answer(std::move(a)) {}
-    std::shared_ptr<const Answer> answer;
-    // Set by find() under the shared lock, hence atomic; cleared by the hand.
+    Held(std::uint64_t p, std::optional<Instant> e) : place(p), earliest_expiry(e) {}
+    std::uint64_t place;  // in file_
+    std::optional<Instant> earliest_expiry;
+    // Set by serve() under the shared lock, hence atomic; cleared by the hand.
     mutable std::atomic<bool> used{false};
   };
+  using Index = std::unordered_map<std::string, Held>;
+  // Under mutex_, exclusively: forgets an answer and gives back its space.
+  void drop(Index::iterator it);
 
   KeyStore& store_;
   const std::size_t budget_bytes_;
+  const std::unique_ptr<AnswerFile> file_;  // written under mutex_, exclusively
   const Writers writers_;
+  bool failed_writing_ = false;  // the last write to file_ failed; said once
   // With kThisProcessOnly: one more than the count of this process's
   // commits read before the latest catch-up that has finished; 0 before
   // the first.
@@ -113,7 +144,7 @@ class LookupAnswers {
   // By hash, not in order: with a million answers a tree's walk of some
   // twenty nodes was a quarter of a cache hit's time. A scope's numbers
   // are dropped one by one instead (dropScope).
-  std::unordered_map<std::string, Held> answers_;
+  Index answers_;
   std::size_t bytes_ = 0;
   std::size_t hand_ = 0;  // the bucket of answers_ the CLOCK hand is at
   std::uint64_t evicted_ = 0;

@@ -59,21 +59,21 @@ void Exchange::sendCacheableJson(std::string_view json, std::chrono::seconds max
 }
 
 void Exchange::sendTaggedJson(std::string_view json, std::chrono::seconds max_age,
-                              const std::string& etag) {
+                              std::string_view etag) {
   const BodyPiece whole{json};
   sendTaggedJson(std::span<const BodyPiece>(&whole, 1), max_age, etag);
 }
 
 void Exchange::sendTaggedJson(std::span<const BodyPiece> json, std::chrono::seconds max_age,
-                              const std::string& etag) {
+                              std::string_view etag) {
   response_.set("Cache-Control",
                 "public, max-age=" + std::to_string(std::max<long long>(0, max_age.count())));
   if (answeredNotModified(etag)) return;
   send(200, "application/json", json);
 }
 
-bool Exchange::answeredNotModified(const std::string& etag) {
-  response_.set("ETag", etag);
+bool Exchange::answeredNotModified(std::string_view etag) {
+  response_.set("ETag", std::string(etag));
   if (request().get("If-None-Match", "") != etag) return false;
   send(304, "", "");
   return true;

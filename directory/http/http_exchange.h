@@ -48,13 +48,13 @@ class Exchange {
   // when If-None-Match names the same ETag.
   void sendCacheableJson(std::string_view json, std::chrono::seconds max_age);
   // The same with an ETag made earlier by etagFor().
-  void sendTaggedJson(std::string_view json, std::chrono::seconds max_age, const std::string& etag);
+  void sendTaggedJson(std::string_view json, std::chrono::seconds max_age, std::string_view etag);
   // The same for JSON in pieces, sent one after another without being
   // joined first (a bucket answer and its padding).
   void sendTaggedJson(std::span<const BodyPiece> json, std::chrono::seconds max_age,
-                      const std::string& etag);
+                      std::string_view etag);
   // Sets `etag`; when If-None-Match names it, answers 304 and returns true.
-  bool answeredNotModified(const std::string& etag);
+  bool answeredNotModified(std::string_view etag);
   // Starts a streamed (chunked) answer. The caller writes to the stream,
   // counts what it wrote with countBytes, and stops once the stream goes
   // bad: the client went away.

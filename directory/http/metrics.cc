@@ -26,14 +26,21 @@ Metrics::Metrics()
                     .Add({})),
       held_answers_(prometheus::BuildGauge()
                         .Name("keydir_lookup_answers_held")
-                        .Help("Finished lookup answers held in memory")
+                        .Help("Finished lookup answers held")
                         .Register(*registry_)
                         .Add({})),
       held_answer_bytes_(prometheus::BuildGauge()
                              .Name("keydir_lookup_answers_bytes")
-                             .Help("Bytes the held lookup answers count against lookup_answers_mib")
+                             .Help("Bytes the held lookup answers' index counts against "
+                                   "lookup_answers_mib")
                              .Register(*registry_)
                              .Add({})),
+      held_answer_file_bytes_(prometheus::BuildGauge()
+                                  .Name("keydir_lookup_answers_file_bytes")
+                                  .Help("Bytes the held lookup answers take of their file "
+                                        "(lookup_answers_file_mib)")
+                                  .Register(*registry_)
+                                  .Add({})),
       registration_family_(prometheus::BuildCounter()
                                .Name("keydir_key_registrations_total")
                                .Help("Key registrations accepted, by whether the key was new")

@@ -22,11 +22,12 @@ class Metrics {
   void observeRequest(const std::string& route, int status, double seconds);
   void setLiveKeys(double count) { live_keys_.Set(count); }
   void setSequence(double sequence) { sequence_.Set(sequence); }
-  // Finished lookup answers held in memory, and what the budget counts
-  // them as taking.
-  void setHeldAnswers(double count, double bytes) {
+  // Finished lookup answers held, what their index counts against the
+  // memory budget, and what they take of their file.
+  void setHeldAnswers(double count, double bytes, double file_bytes) {
     held_answers_.Set(count);
     held_answer_bytes_.Set(bytes);
+    held_answer_file_bytes_.Set(file_bytes);
   }
   void countRegistration(bool created) {
     (created ? registrations_ : re_registrations_).Increment();
@@ -58,6 +59,7 @@ class Metrics {
   prometheus::Gauge& sequence_;
   prometheus::Gauge& held_answers_;
   prometheus::Gauge& held_answer_bytes_;
+  prometheus::Gauge& held_answer_file_bytes_;
   prometheus::Family<prometheus::Counter>& registration_family_;
   prometheus::Counter& registrations_;
   prometheus::Counter& re_registrations_;

@@ -48,8 +48,9 @@ void AnswersMadeAhead::run() {
     if (done->numbers == 0) continue;
     std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
     std::cerr << "keydir: lookup answers made ahead: " << answers_.count() << " held ("
-              << (answers_.bytes() >> 20) << " MiB), " << done->made << " made for "
-              << done->numbers << " numbers, in " << std::lround(took.count()) << " s\n";
+              << (answers_.fileBytes() >> 20) << " MiB of file, " << (answers_.bytes() >> 20)
+              << " MiB of index), " << done->made << " made for " << done->numbers
+              << " numbers, in " << std::lround(took.count()) << " s\n";
   } while (thread_.sleep(kCheckPeriod));
 }
 
@@ -64,11 +65,11 @@ Result<AnswersMadeAhead::Pass> AnswersMadeAhead::pass() {
     const Instant now = clock_.now();
     for (const std::string& tn : *numbers) {
       ++done.numbers;
-      if (answers_.find(tn, now)) continue;
+      if (answers_.holds(tn, now)) continue;
       std::int64_t as_of = 0;
       auto answer = tnKeysAnswer(registry_, tn, now, &as_of);
       if (!answer) continue;  // this number is answered, or refused, by its lookup
-      answers_.keep(tn, as_of, std::make_shared<const LookupAnswers::Answer>(std::move(*answer)));
+      answers_.keep(tn, as_of, *answer);
       ++done.made;
     }
     after = numbers->back();

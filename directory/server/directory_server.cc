@@ -1,5 +1,6 @@
 #include "directory/server/directory_server.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -67,12 +68,32 @@ Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config) 
   return {};
 }
 
-std::unique_ptr<LookupAnswers> lookupAnswersFromConfig(KeyStore& store,
-                                                       const DirectoryConfig& config,
-                                                       LookupAnswers::Writers writers) {
+std::string lookupAnswersDirectory(const DirectoryConfig& config) {
+  if (!config.lookup_answers_dir.empty()) return config.lookup_answers_dir;
+  // With PostgreSQL there is no database file to sit beside; /var/tmp is
+  // on disk where /tmp may be memory.
+  if (isPostgresTarget(config.db)) {
+    std::error_code error;
+    if (std::filesystem::is_directory("/var/tmp", error)) return "/var/tmp";
+    return std::filesystem::temp_directory_path().string();
+  }
+  const std::filesystem::path parent = std::filesystem::path(config.db).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+Result<std::unique_ptr<LookupAnswers>> lookupAnswersFromConfig(KeyStore& store,
+                                                               const DirectoryConfig& config,
+                                                               LookupAnswers::Writers writers) {
   if (config.lookup_answers_mib <= 0) return nullptr;
+  const std::string directory = lookupAnswersDirectory(config);
+  auto file = AnswerFile::open(directory, std::size_t(config.lookup_answers_file_mib) << 20);
+  if (!file) {
+    return fail(file.error().code, file.error().message +
+                                       " (set lookup_answers_dir to a writable directory, or "
+                                       "lookup_answers_mib=0 to hold no answers)");
+  }
   return std::make_unique<LookupAnswers>(store, std::size_t(config.lookup_answers_mib) << 20,
-                                         writers);
+                                         std::move(*file), writers);
 }
 
 std::unique_ptr<AnswersMadeAhead> answersMadeAheadFromConfig(DirectoryService& service,
@@ -163,10 +184,11 @@ Result<std::unique_ptr<DirectoryServer>> DirectoryServer::create(const Directory
   // (a local read); on PostgreSQL that is a round trip, so the process
   // counts its own commits and a watch counts other processes' changes.
   const bool shared_database = isPostgresTarget(config.db);
-  service->lookup_answers =
-      lookupAnswersFromConfig(*service->store, config,
-                              shared_database ? LookupAnswers::Writers::kThisProcessOnly
-                                              : LookupAnswers::Writers::kAnyProcess);
+  auto held = lookupAnswersFromConfig(*service->store, config,
+                                      shared_database ? LookupAnswers::Writers::kThisProcessOnly
+                                                      : LookupAnswers::Writers::kAnyProcess);
+  if (!held) return std::unexpected(held.error());
+  service->lookup_answers = std::move(*held);
   if (shared_database && service->lookup_answers) {
     server->peer_watch_ = std::make_unique<PeerWatch>(
         *service->store, config.db, std::chrono::milliseconds(config.peer_poll_ms));

@@ -57,10 +57,11 @@ Result<std::unique_ptr<TrustStore>> trustStoreFromConfig(const DirectoryConfig& 
 // The access log, metrics, write limit and body limit a configuration asks
 // for, which every keydir server has.
 Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config);
-// Lookup answers held in memory as a configuration asks; null when off.
-std::unique_ptr<LookupAnswers> lookupAnswersFromConfig(KeyStore& store,
-                                                       const DirectoryConfig& config,
-                                                       LookupAnswers::Writers writers);
+// Lookup answers held as a configuration asks, their file made; null when
+// off. kUnavailable when the file cannot be made.
+Result<std::unique_ptr<LookupAnswers>> lookupAnswersFromConfig(KeyStore& store,
+                                                               const DirectoryConfig& config,
+                                                               LookupAnswers::Writers writers);
 // Makes the service's lookup answers ahead when its configuration asks
 // (lookup_answers_prefill); null when it does not. Not started.
 std::unique_ptr<AnswersMadeAhead> answersMadeAheadFromConfig(

@@ -6,7 +6,7 @@ namespace keydir {
 void serveTnKeys(Exchange& exchange) {
   DirectoryService& service = directory(exchange);
   const Instant now = exchange.now();
-  auto send = [&](const LookupAnswers::Answer& answer) {
+  auto send = [&](const LookupAnswers::AnswerView& answer) {
     auto max_age = std::chrono::seconds(service.config.lookup_max_age_seconds);
     if (answer.earliest_expiry) {
       max_age = std::min(
@@ -20,11 +20,11 @@ void serveTnKeys(Exchange& exchange) {
   // the store; if that fails, the store answers (or says why it cannot).
   // A number not held needs no catching up: it will be answered afresh.
   LookupAnswers* held = service.lookup_answers.get();
-  if (held && held->find(*tn, now)) {
+  if (held && held->holds(*tn, now)) {
     if (!held->catchUp()) {
       held = nullptr;
-    } else if (auto answer = held->find(*tn, now)) {
-      return send(*answer);
+    } else if (held->serve(*tn, now, send)) {
+      return;
     }
   }
   std::int64_t as_of = 0;
@@ -32,9 +32,8 @@ void serveTnKeys(Exchange& exchange) {
   if (!made) return exchange.sendProblem(made.error());
   // Kept before it is sent: the answer may reach the client at once, and
   // what the client does next may look for it.
-  auto answer = std::make_shared<const LookupAnswers::Answer>(std::move(*made));
-  if (held) held->keep(*tn, as_of, answer);
-  send(*answer);
+  if (held) held->keep(*tn, as_of, *made);
+  send(made->view());
 }
 
 }  // namespace keydir

@@ -18,6 +18,11 @@ using std::chrono::hours;
 
 class LookupAnswersTest : public testing::FeedTest {
  protected:
+  void SetUp() override {
+    FeedTest::SetUp();
+    // What is held is what the tests did, not what a pass made ahead.
+    config_.lookup_answers_prefill = false;
+  }
   LookupAnswers& held() { return *server_->service().lookup_answers; }
   // Looks `tn` up twice: the second must come from memory and agree.
   std::vector<std::string> lookedUpTwice(const std::string& tn) {
@@ -26,7 +31,7 @@ class LookupAnswersTest : public testing::FeedTest {
     std::vector<std::string> second = idsFor(tn);
     EXPECT_EQ(first, second) << tn;
     EXPECT_EQ(held().count(), held_before) << tn << " was answered again rather than held";
-    EXPECT_TRUE(held().find(tn, clock_->now())) << tn << " is not held";
+    EXPECT_TRUE(held().holds(tn, clock_->now())) << tn << " is not held";
     return second;
   }
   // Registers a key of its own for 14155550123, then restarts the server
@@ -43,10 +48,10 @@ class LookupAnswersTest : public testing::FeedTest {
   }
   // Waits up to ten seconds for 14155550123's answer to be made ahead.
   bool madeAhead() {
-    for (int i = 0; i < 500 && !held().find("14155550123", clock_->now()); ++i) {
+    for (int i = 0; i < 500 && !held().holds("14155550123", clock_->now()); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    return held().find("14155550123", clock_->now()) != nullptr;
+    return held().holds("14155550123", clock_->now());
   }
 };
 
@@ -68,8 +73,8 @@ TEST_F(LookupAnswersTest, ANumberOfARangeHeldBeforeARegistrationIsAnsweredAfresh
   EXPECT_TRUE(lookedUpTwice("12025550200").empty());  // outside acme's range: stays held
   std::string id = registered(pki_->acme);
   ASSERT_TRUE(held().catchUp());  // what the next lookup does first
-  EXPECT_FALSE(held().find("12025550101", clock_->now()));
-  EXPECT_TRUE(held().find("12025550200", clock_->now()));
+  EXPECT_FALSE(held().holds("12025550101", clock_->now()));
+  EXPECT_TRUE(held().holds("12025550200", clock_->now()));
   EXPECT_EQ(idsFor("12025550101"), std::vector<std::string>{id});
 }
 
@@ -84,7 +89,7 @@ TEST_F(LookupAnswersTest, ARangeSmallerThanWhatIsHeldDropsExactlyItsNumbers) {
   EXPECT_EQ(held().count(), 100u);
   for (long long n = 12025550050; n < 12025550250; ++n) {
     const bool in_range = n >= 12025550100 && n < 12025550200;
-    EXPECT_NE(held().find(std::to_string(n), clock_->now()) != nullptr, in_range) << n;
+    EXPECT_NE(held().holds(std::to_string(n), clock_->now()), in_range) << n;
   }
   EXPECT_EQ(idsFor("12025550199"), std::vector<std::string>{id});
 }
@@ -124,20 +129,23 @@ TEST_F(LookupAnswersTest, AWithdrawalByAnotherProcessIsSeenByTheNextLookup) {
 TEST_F(LookupAnswersTest, WrittenOnlyByThisProcessTheStoreIsReadOnlyAfterItsOwnCommits) {
   startServer();
   std::string id = registered(pki_->acme);
-  LookupAnswers answers(directory_store(), 1 << 20, LookupAnswers::Writers::kThisProcessOnly);
+  auto file = AnswerFile::open(dir_.path().string(), 1 << 20);
+  ASSERT_TRUE(file) << file.error().message;
+  LookupAnswers answers(directory_store(), 1 << 20, std::move(*file),
+                        LookupAnswers::Writers::kThisProcessOnly);
   auto hold = [&](const std::string& tn) {
     ASSERT_TRUE(answers.catchUp());
     std::int64_t as_of = 0;
     auto made = tnKeysAnswer(*server_->service().registry, tn, clock_->now(), &as_of);
     ASSERT_TRUE(made) << made.error().message;
-    answers.keep(tn, as_of, std::make_shared<const LookupAnswers::Answer>(std::move(*made)));
-    ASSERT_TRUE(answers.find(tn, clock_->now()));
+    answers.keep(tn, as_of, *made);
+    ASSERT_TRUE(answers.holds(tn, clock_->now()));
   };
 
   hold("12025550150");
   ASSERT_EQ(revoke(id, "j1").status, 200);  // committed by this process
   ASSERT_TRUE(answers.catchUp());
-  EXPECT_FALSE(answers.find("12025550150", clock_->now())) << "this process's revocation missed";
+  EXPECT_FALSE(answers.holds("12025550150", clock_->now())) << "this process's revocation missed";
 
   // Another process's write is not looked for: that is the promise the
   // cache keeps by being its replica's only writer...
@@ -146,43 +154,81 @@ TEST_F(LookupAnswersTest, WrittenOnlyByThisProcessTheStoreIsReadOnlyAfterItsOwnC
   auto run = testing::keydir("withdraw " + other + " --db " + config_.db + " --reason 'test'");
   ASSERT_EQ(run.status, 0) << run.output;
   ASSERT_TRUE(answers.catchUp());
-  EXPECT_TRUE(answers.find("12025550150", clock_->now())) << "the store was read with no commit";
+  EXPECT_TRUE(answers.holds("12025550150", clock_->now())) << "the store was read with no commit";
   // ...and the next commit here brings every change since, not only its own.
   registered(pki_->carrier);
   ASSERT_TRUE(answers.catchUp());
-  EXPECT_FALSE(answers.find("12025550150", clock_->now()));
+  EXPECT_FALSE(answers.holds("12025550150", clock_->now()));
 }
 
-TEST_F(LookupAnswersTest, PastTheBudgetTheAnswersAskedForStayAndOthersMakeRoom) {
-  config_.lookup_answers_mib = 1;
+TEST_F(LookupAnswersTest, PastTheFilesSizeTheAnswersAskedForStayAndOthersMakeRoom) {
+  config_.lookup_answers_file_mib = 1;
   startServer();
   std::string carrier = registered(pki_->carrier);  // every number of SPC 1234
   auto number = [](int i) { return "1202555" + std::to_string(1000 + i); };
   auto lookUp = [&](int i) { ASSERT_EQ(idsFor(number(i)), std::vector<std::string>{carrier}); };
-  // Each answer holds the carrier's key, about 2 KB: a mebibyte holds
-  // some five hundred. The first hundred are asked for again and again
+  // Each answer holds the carrier's key, about 2 KB: a file of a mebibyte
+  // holds some five hundred. The first hundred are asked for again and again
   // while the rest come twice each, one after the other.
   for (int i = 0; i < 2000; ++i) {
     lookUp(i);
     if (i >= 100) lookUp(i);
     for (int again = 0; again < 100 && i >= 100; again += 25) lookUp(again + i % 25);
   }
-  EXPECT_LE(held().bytes(), std::size_t(1) << 20);
+  EXPECT_LE(held().fileBytes(), std::size_t(1) << 20);
   EXPECT_GT(held().count(), 300u);
   EXPECT_GT(held().evicted(), 1000u) << "new answers were not kept in place of old ones";
   for (int i = 0; i < 100; ++i) {
-    EXPECT_TRUE(held().find(number(i), clock_->now()))
+    EXPECT_TRUE(held().holds(number(i), clock_->now()))
         << number(i) << ", asked for often, was dropped";
   }
-  EXPECT_TRUE(held().find(number(1999), clock_->now())) << "the latest, asked for twice";
+  EXPECT_TRUE(held().holds(number(1999), clock_->now())) << "the latest, asked for twice";
   // With the budget spent, a number asked for once is answered but not
   // held: lookups spread over more numbers than fit do not churn.
   const std::uint64_t evicted = held().evicted();
   for (int i = 2000; i < 2100; ++i) lookUp(i);
   EXPECT_EQ(held().evicted(), evicted);
-  EXPECT_FALSE(held().find(number(2099), clock_->now()));
+  EXPECT_FALSE(held().holds(number(2099), clock_->now()));
   lookUp(2099);
-  EXPECT_TRUE(held().find(number(2099), clock_->now())) << "asked for again, it is held";
+  EXPECT_TRUE(held().holds(number(2099), clock_->now())) << "asked for again, it is held";
+}
+
+// The answers' bytes are in their file; memory holds only their index,
+// and the index's own budget bounds how many are held however roomy the
+// file is.
+TEST_F(LookupAnswersTest, TheAnswersAreInTheirFileAndTheIndexHasABudgetOfItsOwn) {
+  startServer();
+  std::string carrier = registered(pki_->carrier);  // every number of SPC 1234
+  auto file = AnswerFile::open(dir_.path().string(), 16 << 20);
+  ASSERT_TRUE(file) << file.error().message;
+  const std::size_t index_budget = 50 * 100;
+  LookupAnswers answers(directory_store(), index_budget, std::move(*file),
+                        LookupAnswers::Writers::kAnyProcess);
+  std::size_t body_bytes = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::string tn = "1202555" + std::to_string(1000 + i);
+    ASSERT_TRUE(answers.catchUp());
+    std::int64_t as_of = 0;
+    auto made = tnKeysAnswer(*server_->service().registry, tn, clock_->now(), &as_of);
+    ASSERT_TRUE(made) << made.error().message;
+    // Asked for twice, as a number must be to be held once the budget is spent.
+    answers.keep(tn, as_of, *made);
+    answers.keep(tn, as_of, *made);
+    ASSERT_TRUE(answers.holds(tn, clock_->now())) << tn;
+    std::string served;
+    ASSERT_TRUE(answers.serve(tn, clock_->now(), [&](const LookupAnswers::AnswerView& view) {
+      served = view.body;
+      EXPECT_EQ(view.etag, made->etag);
+    }));
+    EXPECT_EQ(served, made->body);
+    body_bytes = made->body.size();
+  }
+  EXPECT_LE(answers.bytes(), index_budget);
+  EXPECT_GT(answers.count(), 30u);
+  EXPECT_LT(answers.count(), 60u);
+  EXPECT_EQ(answers.evicted() + answers.count(), 200u);
+  EXPECT_GE(answers.fileBytes(), answers.count() * body_bytes) << "the bodies are not in the file";
+  EXPECT_LT(answers.bytes(), answers.count() * 200) << "the index holds more than an index";
 }
 
 TEST_F(LookupAnswersTest, PrefillMakesTheAnswersOfNumbersWithTheirOwnKeysAtStart) {

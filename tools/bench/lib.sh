@@ -60,6 +60,17 @@ run_wrk() {  # run_wrk URL SCRIPT [CONNECTIONS] -> "rate p50_ms p99_ms"; TNS in 
     END { printf "%.0f %.2f %.2f", rate, p50, p99 }' "$work/wrk.out"
 }
 
+# Waits until the server logging to LOG has made its lookup answers ahead
+# (lookup_answers_prefill, on by default), so that what is measured is the
+# steady state; prints the server's own line on it (how many, how long).
+wait_made_ahead() {  # wait_made_ahead LOG PID
+  until grep -q "lookup answers made ahead" "$1"; do
+    kill -0 "$2" 2>/dev/null || { log "bench: the server died: $(tail -3 "$1")"; exit 1; }
+    sleep 1
+  done
+  grep "lookup answers made ahead" "$1" | tail -1 | sed 's/^keydir: //'
+}
+
 start_nginx() {  # start_nginx FILE: nginx on 127.0.0.1:18089 answering FILE to every path
   mkdir -p "$work/nginx"
   cp "$1" "$work/nginx/answer.json"
