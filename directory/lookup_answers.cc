@@ -87,11 +87,14 @@ Result<void> LookupAnswers::catchUpWithStore() {
 }
 
 bool LookupAnswers::holds(const std::string& tn, Instant now) const {
-  return serve(tn, now, nullptr);
+  return copy(tn, now, nullptr);
 }
 
-bool LookupAnswers::serve(const std::string& tn, Instant now,
-                          const std::function<void(const AnswerView&)>& use) const {
+bool LookupAnswers::copy(const std::string& tn, Instant now, Answer& into) const {
+  return copy(tn, now, &into);
+}
+
+bool LookupAnswers::copy(const std::string& tn, Instant now, Answer* into) const {
   std::shared_lock read(mutex_);
   auto it = answers_.find(tn);
   if (it == answers_.end()) return false;
@@ -100,9 +103,11 @@ bool LookupAnswers::serve(const std::string& tn, Instant now,
   // Only written when it changes: a store to a line every thread reads
   // would make each hit bounce it between cores.
   if (!held.used.load(std::memory_order_relaxed)) held.used.store(true, std::memory_order_relaxed);
-  if (use) {
+  if (into) {
     const AnswerFile::Record record = file_->read(held.place);
-    use(AnswerView{record.body, record.etag, held.earliest_expiry});
+    into->body.assign(record.body);
+    into->etag.assign(record.etag);
+    into->earliest_expiry = held.earliest_expiry;
   }
   return true;
 }

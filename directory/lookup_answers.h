@@ -39,7 +39,6 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 
 #include "directory/answer_file.h"
@@ -52,18 +51,10 @@ class Metrics;
 
 class LookupAnswers {
  public:
-  // An answer as served, wherever it is kept.
-  struct AnswerView {
-    std::string_view body;  // the whole JSON answer
-    std::string_view etag;
-    std::optional<Instant> earliest_expiry;  // of its keys; none when it has none
-  };
-  // An answer made from the store.
   struct Answer {
-    std::string body;
+    std::string body;  // the whole JSON answer
     std::string etag;
-    std::optional<Instant> earliest_expiry;
-    AnswerView view() const { return {body, etag, earliest_expiry}; }
+    std::optional<Instant> earliest_expiry;  // of its keys; none when it has none
   };
 
   // Who writes the store: any process (a directory's file, which
@@ -83,11 +74,11 @@ class LookupAnswers {
   // catch up only for a hit: a lookup not held then costs the store no
   // extra read.
   bool holds(const std::string& tn, Instant now) const;
-  // Hands the held answer for `tn` to `use` (if not null), if holds() says so; call
-  // catchUp() first. The view lasts until `use` returns, which runs under
-  // a shared lock: it must not call back into this.
-  bool serve(const std::string& tn, Instant now,
-             const std::function<void(const AnswerView&)>& use) const;
+  // Copies the held answer for `tn` into `into`, if holds() says so; call
+  // catchUp() first. A copy, not a view into the file: the caller may
+  // block on a slow client while it sends, and must not hold the lock that
+  // keeps the answer in place meanwhile.
+  bool copy(const std::string& tn, Instant now, Answer& into) const;
   // Keeps `answer` for `tn`, made from the store as of change `as_of`.
   // Before any catch-up, the first answer kept sets where this one starts.
   void keep(const std::string& tn, std::int64_t as_of, const Answer& answer);
@@ -109,6 +100,8 @@ class LookupAnswers {
 
  private:
   Result<void> catchUpWithStore();
+  // holds() and copy(): `into` may be null.
+  bool copy(const std::string& tn, Instant now, Answer* into) const;
   void dropScope(const TnScope& scope);  // under mutex_, exclusively
   void dropAll();
   // Under mutex_, exclusively: drops unmarked answers until `fits` says
@@ -123,7 +116,7 @@ class LookupAnswers {
     Held(std::uint64_t p, std::optional<Instant> e) : place(p), earliest_expiry(e) {}
     std::uint64_t place;  // in file_
     std::optional<Instant> earliest_expiry;
-    // Set by serve() under the shared lock, hence atomic; cleared by the hand.
+    // Set by copy() under the shared lock, hence atomic; cleared by the hand.
     mutable std::atomic<bool> used{false};
   };
   using Index = std::unordered_map<std::string, Held>;

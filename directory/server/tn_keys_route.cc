@@ -6,7 +6,7 @@ namespace keydir {
 void serveTnKeys(Exchange& exchange) {
   DirectoryService& service = directory(exchange);
   const Instant now = exchange.now();
-  auto send = [&](const LookupAnswers::AnswerView& answer) {
+  auto send = [&](const LookupAnswers::Answer& answer) {
     auto max_age = std::chrono::seconds(service.config.lookup_max_age_seconds);
     if (answer.earliest_expiry) {
       max_age = std::min(
@@ -23,8 +23,8 @@ void serveTnKeys(Exchange& exchange) {
   if (held && held->holds(*tn, now)) {
     if (!held->catchUp()) {
       held = nullptr;
-    } else if (held->serve(*tn, now, send)) {
-      return;
+    } else if (LookupAnswers::Answer answer; held->copy(*tn, now, answer)) {
+      return send(answer);
     }
   }
   std::int64_t as_of = 0;
@@ -33,7 +33,7 @@ void serveTnKeys(Exchange& exchange) {
   // Kept before it is sent: the answer may reach the client at once, and
   // what the client does next may look for it.
   if (held) held->keep(*tn, as_of, *made);
-  send(made->view());
+  send(*made);
 }
 
 }  // namespace keydir

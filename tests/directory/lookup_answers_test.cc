@@ -215,12 +215,11 @@ TEST_F(LookupAnswersTest, TheAnswersAreInTheirFileAndTheIndexHasABudgetOfItsOwn)
     answers.keep(tn, as_of, *made);
     answers.keep(tn, as_of, *made);
     ASSERT_TRUE(answers.holds(tn, clock_->now())) << tn;
-    std::string served;
-    ASSERT_TRUE(answers.serve(tn, clock_->now(), [&](const LookupAnswers::AnswerView& view) {
-      served = view.body;
-      EXPECT_EQ(view.etag, made->etag);
-    }));
-    EXPECT_EQ(served, made->body);
+    LookupAnswers::Answer served;
+    ASSERT_TRUE(answers.copy(tn, clock_->now(), served));
+    EXPECT_EQ(served.body, made->body);
+    EXPECT_EQ(served.etag, made->etag);
+    EXPECT_EQ(served.earliest_expiry, made->earliest_expiry);
     body_bytes = made->body.size();
   }
   EXPECT_LE(answers.bytes(), index_budget);
