@@ -55,8 +55,10 @@ struct DirectoryConfig {
   // key of its own are made ahead, until the file or the index is full: at
   // start (a cache: once it has a copy) and again whenever all were
   // dropped at once (directory/server/answers_made_ahead.h).
-  long long lookup_answers_mib = 256;
-  long long lookup_answers_file_mib = 4096;
+  // Sized for ten million numbers (some 64 bytes of index and 2 KB of
+  // file each); neither is taken before answers are held.
+  long long lookup_answers_mib = 768;
+  long long lookup_answers_file_mib = 32768;
   std::string lookup_answers_dir;
   bool lookup_answers_prefill = true;
 

@@ -1,6 +1,8 @@
 #include "directory/lookup_answers.h"
 
 #include <iostream>
+#include <optional>
+#include <string_view>
 
 #include "directory/http/http_exchange.h"
 #include "directory/http/metrics.h"
@@ -13,27 +15,26 @@ namespace {
 // reading the scopes of each would cost more than answering again.
 constexpr std::size_t kMostChangesApplied = 1000;
 // An index entry: the map's node (the number, where its answer is, its
-// expiry, the mark, the hash) and its bucket, roughly.
-constexpr std::size_t kOverheadBytes = 96;
+// expiry, the mark) as malloc rounds it, and its bucket, roughly.
+constexpr std::size_t kOverheadBytes = 64;
 // The room an answer of one key's record takes in the file, for full().
 constexpr std::size_t kUsualRoom = 4096;
 
-// The number after `tn`, of the same length (a scope never leaves it).
-void nextNumber(std::string& tn) {
-  for (auto digit = tn.rbegin(); digit != tn.rend(); ++digit) {
-    if (*digit != '9') {
-      ++*digit;
-      return;
-    }
-    *digit = '0';
+// A canonical number (at most 15 digits, E.164) as one integer: its value,
+// with its length above it so that numbers of different lengths differ.
+// The numbers of a scope are then consecutive integers (a scope never
+// leaves its length). None for anything else, which is never held.
+std::optional<std::uint64_t> numberKey(std::string_view tn) {
+  if (tn.empty() || tn.size() > 15) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char digit : tn) {
+    if (digit < '0' || digit > '9') return std::nullopt;
+    value = value * 10 + std::uint64_t(digit - '0');
   }
+  return (std::uint64_t(tn.size()) << 56) | value;
 }
 
-// What an entry of the index takes; a number longer than a short string's
-// own room is on the heap.
-std::size_t sizeOf(const std::string& tn) {
-  return kOverheadBytes + (tn.size() > 15 ? tn.size() + 1 : 0);
-}
+constexpr Instant kNoExpiry = Instant::max();
 
 }  // namespace
 
@@ -95,11 +96,13 @@ bool LookupAnswers::copy(const std::string& tn, Instant now, Answer& into) const
 }
 
 bool LookupAnswers::copy(const std::string& tn, Instant now, Answer* into) const {
+  const auto number = numberKey(tn);
+  if (!number) return false;
   std::shared_lock read(mutex_);
-  auto it = answers_.find(tn);
+  auto it = answers_.find(*number);
   if (it == answers_.end()) return false;
   const Held& held = it->second;
-  if (held.earliest_expiry && *held.earliest_expiry <= now) return false;
+  if (held.earliest_expiry <= now) return false;
   // Only written when it changes: a store to a line every thread reads
   // would make each hit bounce it between cores.
   if (!held.used.load(std::memory_order_relaxed)) held.used.store(true, std::memory_order_relaxed);
@@ -107,13 +110,15 @@ bool LookupAnswers::copy(const std::string& tn, Instant now, Answer* into) const
     const AnswerFile::Record record = file_->read(held.place);
     into->body.assign(record.body);
     into->etag.assign(record.etag);
-    into->earliest_expiry = held.earliest_expiry;
+    into->earliest_expiry =
+        held.earliest_expiry == kNoExpiry ? std::nullopt : std::optional(held.earliest_expiry);
   }
   return true;
 }
 
-bool LookupAnswers::askedBefore(const std::string& tn) {
-  const std::size_t bit = std::hash<std::string>{}(tn) % kAskedBits;
+bool LookupAnswers::askedBefore(NumberKey number) {
+  // Fibonacci hashing: neighbouring numbers land far apart.
+  const std::size_t bit = std::size_t((number * 0x9E3779B97F4A7C15ull) >> 40) % kAskedBits;
   const std::uint64_t mask = std::uint64_t(1) << (bit % 64);
   if (asked_[bit / 64].fetch_or(mask, std::memory_order_relaxed) & mask) return true;
   // Cleared once an eighth of the bits were set, so that what counts as
@@ -127,7 +132,9 @@ bool LookupAnswers::askedBefore(const std::string& tn) {
 }
 
 void LookupAnswers::keep(const std::string& tn, std::int64_t as_of, const Answer& answer) {
-  const std::size_t size = sizeOf(tn);
+  const auto number = numberKey(tn);
+  if (!number) return;
+  const std::size_t size = kOverheadBytes;
   const AnswerFile::Record record{answer.etag, answer.body};
   const std::size_t room = AnswerFile::roomFor(record);
   if (size > budget_bytes_ || room > file_->capacity() / 2) return;
@@ -136,37 +143,38 @@ void LookupAnswers::keep(const std::string& tn, std::int64_t as_of, const Answer
     std::shared_lock read(mutex_);
     full = bytes_ + size > budget_bytes_ || !file_->fits(room);
   }
-  if (full && !askedBefore(tn)) return;
+  if (full && !askedBefore(*number)) return;
   std::unique_lock write(mutex_);
   // Before any catch-up the map is empty, and an answer made at `as_of`
   // is current there: the next catch-up starts from it.
   if (applied_ < 0) applied_ = as_of;
   // Made before a change already applied, it may be what that change dropped.
   if (as_of < applied_) return;
-  if (auto it = answers_.find(tn); it != answers_.end()) drop(it);
+  if (auto it = answers_.find(*number); it != answers_.end()) drop(it);
   evictUntil([&] { return bytes_ + size <= budget_bytes_ && file_->fits(room); });
   auto place = file_->write(record);
   if (!place) {
     // Said once, not on every lookup; the answer is made afresh meanwhile.
-    if (!failed_writing_)
+    if (!failed_writing_) {
       std::cerr << "keydir: held lookup answers: " << place.error().message << "\n";
+    }
     failed_writing_ = true;
     return;
   }
   failed_writing_ = false;
   if (!*place) return;  // nothing left to make room with
-  answers_.try_emplace(tn, **place, answer.earliest_expiry);
+  answers_.try_emplace(*number, **place, answer.earliest_expiry.value_or(kNoExpiry));
   bytes_ += size;
 }
 
 void LookupAnswers::drop(Index::iterator it) {
-  bytes_ -= sizeOf(it->first);
+  bytes_ -= kOverheadBytes;
   file_->giveBack(it->second.place);
   answers_.erase(it);
 }
 
 void LookupAnswers::evictUntil(const std::function<bool()>& fits) {
-  std::vector<std::string> unused;
+  std::vector<NumberKey> unused;
   while (!fits() && !answers_.empty()) {
     hand_ %= answers_.bucket_count();
     unused.clear();
@@ -174,8 +182,8 @@ void LookupAnswers::evictUntil(const std::function<bool()>& fits) {
       // A marked answer gets one more turn of the hand.
       if (!it->second.used.exchange(false, std::memory_order_relaxed)) unused.push_back(it->first);
     }
-    for (const std::string& tn : unused) {
-      drop(answers_.find(tn));
+    for (NumberKey number : unused) {
+      drop(answers_.find(number));
       ++evicted_;
       if (fits()) break;
     }
@@ -184,23 +192,26 @@ void LookupAnswers::evictUntil(const std::function<bool()>& fits) {
 }
 
 void LookupAnswers::dropScope(const TnScope& scope) {
-  auto dropThen = [this](Index::iterator it) {
-    auto next = std::next(it);
-    drop(it);
-    return next;
-  };
+  const auto first = numberKey(scope.value());
+  if (!first) return;
+  // Unsigned: below the first number wraps to far above the count.
+  auto inScope = [&](NumberKey number) { return number - *first < scope.count(); };
   // A range smaller than what is held is walked number by number; a larger
   // one costs a pass over what is held instead.
   if (scope.count() > answers_.size()) {
     for (auto it = answers_.begin(); it != answers_.end();) {
-      it = scope.holdsNumber(it->first) ? dropThen(it) : std::next(it);
+      if (inScope(it->first)) {
+        auto next = std::next(it);
+        drop(it);
+        it = next;
+      } else {
+        ++it;
+      }
     }
     return;
   }
-  std::string tn = scope.value();
   for (std::uint64_t i = 0; i < scope.count(); ++i) {
-    if (i > 0) nextNumber(tn);
-    if (auto it = answers_.find(tn); it != answers_.end()) drop(it);
+    if (auto it = answers_.find(*first + i); it != answers_.end()) drop(it);
   }
 }
 

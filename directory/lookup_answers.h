@@ -99,6 +99,10 @@ class LookupAnswers {
   void report(Metrics& metrics) const;
 
  private:
+  // A number as one integer (numberKey() in the .cc): a string key was
+  // twice the memory of an entry.
+  using NumberKey = std::uint64_t;
+
   Result<void> catchUpWithStore();
   // holds() and copy(): `into` may be null.
   bool copy(const std::string& tn, Instant now, Answer* into) const;
@@ -107,19 +111,19 @@ class LookupAnswers {
   // Under mutex_, exclusively: drops unmarked answers until `fits` says
   // so or none is left.
   void evictUntil(const std::function<bool()>& fits);
-  // Marks `tn` as asked for; whether it was already.
-  bool askedBefore(const std::string& tn);
+  // Marks the number as asked for; whether it was already.
+  bool askedBefore(NumberKey number);
 
   static constexpr std::size_t kAskedBits = std::size_t(1) << 23;  // 1 MiB
 
   struct Held {
-    Held(std::uint64_t p, std::optional<Instant> e) : place(p), earliest_expiry(e) {}
-    std::uint64_t place;  // in file_
-    std::optional<Instant> earliest_expiry;
+    Held(std::uint64_t p, Instant e) : place(p), earliest_expiry(e) {}
+    std::uint64_t place;      // in file_
+    Instant earliest_expiry;  // Instant::max() when it has no keys
     // Set by copy() under the shared lock, hence atomic; cleared by the hand.
     mutable std::atomic<bool> used{false};
   };
-  using Index = std::unordered_map<std::string, Held>;
+  using Index = std::unordered_map<NumberKey, Held>;
   // Under mutex_, exclusively: forgets an answer and gives back its space.
   void drop(Index::iterator it);
 
@@ -136,7 +140,8 @@ class LookupAnswers {
   mutable std::shared_mutex mutex_;
   // By hash, not in order: with a million answers a tree's walk of some
   // twenty nodes was a quarter of a cache hit's time. A scope's numbers
-  // are dropped one by one instead (dropScope).
+  // are dropped one by one instead (dropScope). An entry takes some 64
+  // bytes with its bucket.
   Index answers_;
   std::size_t bytes_ = 0;
   std::size_t hand_ = 0;  // the bucket of answers_ the CLOCK hand is at
