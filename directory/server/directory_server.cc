@@ -68,6 +68,8 @@ Result<void> openHttpParts(HttpService& service, const DirectoryConfig& config) 
   return {};
 }
 
+namespace {
+
 std::string lookupAnswersDirectory(const DirectoryConfig& config) {
   if (!config.lookup_answers_dir.empty()) return config.lookup_answers_dir;
   // With PostgreSQL there is no database file to sit beside; /var/tmp is
@@ -80,6 +82,8 @@ std::string lookupAnswersDirectory(const DirectoryConfig& config) {
   const std::filesystem::path parent = std::filesystem::path(config.db).parent_path();
   return parent.empty() ? "." : parent.string();
 }
+
+}  // namespace
 
 Result<std::unique_ptr<LookupAnswers>> lookupAnswersFromConfig(KeyStore& store,
                                                                const DirectoryConfig& config,

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "tests/directory/feed_fixture.h"
@@ -247,6 +248,41 @@ TEST_F(LookupAnswersTest, PrefillMakesThemAgainOnceEveryAnswerWasDropped) {
   ASSERT_EQ(held().count(), 0u);
   EXPECT_TRUE(madeAhead());
   EXPECT_EQ(idsFor("14155550123"), std::vector<std::string>{id});
+}
+
+TEST_F(LookupAnswersTest, ADirectoryTheAnswersCannotGoInStopsTheStartAndSaysWhatToSet) {
+  config_.lookup_answers_dir = (dir_ / "not-there").string();
+  auto server = DirectoryServer::create(config_, clock_.get());
+  ASSERT_FALSE(server);
+  EXPECT_EQ(server.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(server.error().message.find(config_.lookup_answers_dir), std::string::npos)
+      << server.error().message;
+  EXPECT_NE(server.error().message.find("set lookup_answers_dir"), std::string::npos)
+      << server.error().message;
+}
+
+// The file's place defaults to beside the database, and leaves no name there.
+TEST_F(LookupAnswersTest, TheAnswersFileSitsBesideTheDatabaseWithoutAName) {
+  startServer();
+  registered(pki_->acme);
+  EXPECT_EQ(lookedUpTwice("12025550150").size(), 1u);
+  EXPECT_GT(held().fileBytes(), 0u);
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+    EXPECT_EQ(entry.path().filename().string().find("keydir-answers"), std::string::npos)
+        << entry.path();
+  }
+  // This process holds it open in the database's directory, with no name
+  // (the kernel calls an unlinked or unnamed file "... (deleted)").
+  bool found = false;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    const std::string target = std::filesystem::read_symlink(fd.path(), error).string();
+    if (target.rfind(dir_.path().string() + "/", 0) == 0 &&
+        target.find("(deleted)") != std::string::npos) {
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found) << "no unnamed file open in " << dir_.path();
 }
 
 TEST_F(LookupAnswersTest, OffMeansNoneAreHeld) {
