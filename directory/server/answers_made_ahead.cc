@@ -1,7 +1,10 @@
 #include "directory/server/answers_made_ahead.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
+
+#include "directory/on_threads.h"
 
 namespace keydir {
 namespace {
@@ -14,12 +17,13 @@ constexpr std::size_t kBatch = 1000;
 
 AnswersMadeAhead::AnswersMadeAhead(LookupAnswers& answers, SqlKeyStore& store,
                                    KeyRegistry& registry, const Clock& clock,
-                                   std::function<bool()> ready)
+                                   std::function<bool()> ready, unsigned threads)
     : answers_(answers),
       store_(store),
       registry_(registry),
       clock_(clock),
-      ready_(std::move(ready)) {}
+      ready_(std::move(ready)),
+      threads_(std::max(1u, threads)) {}
 
 void AnswersMadeAhead::start() {
   thread_.start([this] { run(); });
@@ -63,15 +67,16 @@ Result<AnswersMadeAhead::Pass> AnswersMadeAhead::pass() {
     if (numbers->empty()) break;
     if (auto ok = answers_.catchUp(); !ok) return std::unexpected(ok.error());
     const Instant now = clock_.now();
-    for (const std::string& tn : *numbers) {
-      ++done.numbers;
-      if (answers_.holds(tn, now)) continue;
+    const auto made = mapOnThreads<char>(*numbers, threads_, [&](const std::string& tn) -> char {
+      if (answers_.holds(tn, now)) return 0;
       std::int64_t as_of = 0;
       auto answer = tnKeysAnswer(registry_, tn, now, &as_of);
-      if (!answer) continue;  // this number is answered, or refused, by its lookup
+      if (!answer) return 0;  // this number is answered, or refused, by its lookup
       answers_.keep(tn, as_of, *answer);
-      ++done.made;
-    }
+      return 1;
+    });
+    done.numbers += numbers->size();
+    done.made += std::size_t(std::count(made.begin(), made.end(), 1));
     after = numbers->back();
   }
   return done;

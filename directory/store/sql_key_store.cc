@@ -188,8 +188,6 @@ Result<std::optional<StoredKey>> SqlKeyStore::findKey(const std::string& id) {
   return std::optional<StoredKey>(readKey(*statement));
 }
 
-namespace {}  // namespace
-
 Result<std::int64_t> SqlKeyStore::lastChange() {
   auto db = pool_->borrow();
   auto position = readFeedPosition(*db);
