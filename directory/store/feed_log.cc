@@ -22,8 +22,11 @@ struct FeedState {
 struct KeptHead {
   std::uint64_t epoch = 0;
   FeedState state;
+  bool unwritten = false;  // held back by a HeldFeedHead, not yet in the row
 };
 constexpr const char* kKeptHead = "feed_head";
+// Set on the connection while a HeldFeedHead lives.
+constexpr const char* kHoldHead = "feed_head_held";
 
 Result<FeedState> readState(Database& db) {
   if (db.inWriteTransaction()) {
@@ -40,7 +43,16 @@ Result<FeedState> readState(Database& db) {
                    digestFromBytes(select->text(2)), int(select->integer(3)), select->integer(4)};
 }
 
+bool holdingHead(Database& db) {
+  const auto* holding = std::any_cast<bool>(&db.kept(kHoldHead));
+  return holding && *holding && db.inWriteTransaction();
+}
+
 Result<void> writeState(Database& db, const FeedState& state) {
+  if (holdingHead(db)) {
+    db.kept(kKeptHead) = KeptHead{db.transactionEpoch(), state, true};
+    return {};
+  }
   auto update = db.prepare("UPDATE feed_state SET sequence = ?1, digest = ?2, wide_digest = ?3");
   if (!update) return std::unexpected(update.error());
   auto written = update->bind(1, state.sequence)
@@ -184,6 +196,29 @@ Result<std::int64_t> append(Database& db, const FeedItem& item, const Change& ch
 }
 
 }  // namespace
+
+HeldFeedHead::HeldFeedHead(Database& db) : db_(db) { db_.kept(kHoldHead) = true; }
+
+HeldFeedHead::~HeldFeedHead() {
+  db_.kept(kHoldHead).reset();
+  // A head never written belongs to a transaction that did not commit.
+  const auto* kept = std::any_cast<KeptHead>(&db_.kept(kKeptHead));
+  if (kept && kept->unwritten) db_.kept(kKeptHead).reset();
+}
+
+Result<void> HeldFeedHead::write() {
+  auto* kept = std::any_cast<KeptHead>(&db_.kept(kKeptHead));
+  if (!kept || !kept->unwritten) return {};
+  // Rolled back to a savepoint since: what it holds was undone.
+  if (kept->epoch != db_.transactionEpoch()) {
+    return fail(ErrorCode::kUnavailable, "the feed's head held for a batch was rolled back");
+  }
+  const FeedState state = kept->state;
+  db_.kept(kHoldHead).reset();
+  auto written = writeState(db_, state);
+  db_.kept(kHoldHead) = true;
+  return written;
+}
 
 std::string adItemJson(std::string_view id, std::string_view jws) {
   return nlohmann::json{{"id", id}, {"jws", jws}}.dump();

@@ -58,6 +58,26 @@ Result<std::int64_t> feedRemove(Database& db, const FeedItem& item, std::string_
 Result<bool> removeFromFeed(Database& db, std::string_view kind, const std::string& id,
                             std::string_view reason, std::string_view detail, Instant now);
 
+// For a batch of appends in one transaction (a bulk insert of keys): while
+// it lives, the feed's head (sequence and digests) is kept in memory and
+// written once, by write(), which the batch calls before it commits. Once a
+// change each, the head's row was the batch's most written row, and on
+// PostgreSQL each write left a version the next one passed over. Only the
+// appends of this file touch the head meanwhile; nothing else may read
+// feed_state on `db` until write() has run.
+class HeldFeedHead {
+ public:
+  explicit HeldFeedHead(Database& db);
+  ~HeldFeedHead();
+  HeldFeedHead(const HeldFeedHead&) = delete;
+  HeldFeedHead& operator=(const HeldFeedHead&) = delete;
+  // Writes the head the appends left, if they moved it.
+  Result<void> write();
+
+ private:
+  Database& db_;
+};
+
 // A stored record as the feed needs it: its scopes and bucket size.
 Result<FeedItem> storedFeedItem(Database& db, std::string_view kind, const std::string& id);
 

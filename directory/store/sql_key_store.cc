@@ -165,6 +165,7 @@ Result<std::vector<Result<InsertOutcome>>> SqlKeyStore::insertKeys(const std::ve
   auto db = pool_->borrow();
   Transaction transaction(*db);
   if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  HeldFeedHead head(*db);
   std::vector<Result<InsertOutcome>> outcomes;
   outcomes.reserve(keys.size());
   for (const auto& key : keys) {
@@ -173,6 +174,7 @@ Result<std::vector<Result<InsertOutcome>>> SqlKeyStore::insertKeys(const std::ve
     if (!outcome && storage_failed) return std::unexpected(outcome.error());
     outcomes.push_back(std::move(outcome));
   }
+  if (auto ok = head.write(); !ok) return std::unexpected(ok.error());
   if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
   return outcomes;
 }
