@@ -134,14 +134,13 @@ bool LookupAnswers::askedBefore(NumberKey number) {
 void LookupAnswers::keep(const std::string& tn, std::int64_t as_of, const Answer& answer) {
   const auto number = numberKey(tn);
   if (!number) return;
-  const std::size_t size = kOverheadBytes;
   const AnswerFile::Record record{answer.etag, answer.body};
   const std::size_t room = AnswerFile::roomFor(record);
-  if (size > budget_bytes_ || room > file_->capacity() / 2) return;
+  if (kOverheadBytes > budget_bytes_ || room > file_->capacity() / 2) return;
   bool full;
   {
     std::shared_lock read(mutex_);
-    full = bytes_ + size > budget_bytes_ || !file_->fits(room);
+    full = bytes_ + kOverheadBytes > budget_bytes_ || !file_->fits(room);
   }
   if (full && !askedBefore(*number)) return;
   std::unique_lock write(mutex_);
@@ -151,7 +150,7 @@ void LookupAnswers::keep(const std::string& tn, std::int64_t as_of, const Answer
   // Made before a change already applied, it may be what that change dropped.
   if (as_of < applied_) return;
   if (auto it = answers_.find(*number); it != answers_.end()) drop(it);
-  evictUntil([&] { return bytes_ + size <= budget_bytes_ && file_->fits(room); });
+  evictUntil([&] { return bytes_ + kOverheadBytes <= budget_bytes_ && file_->fits(room); });
   auto place = file_->write(record);
   if (!place) {
     // Said once, not on every lookup; the answer is made afresh meanwhile.
@@ -164,7 +163,7 @@ void LookupAnswers::keep(const std::string& tn, std::int64_t as_of, const Answer
   failed_writing_ = false;
   if (!*place) return;  // nothing left to make room with
   answers_.try_emplace(*number, **place, answer.earliest_expiry.value_or(kNoExpiry));
-  bytes_ += size;
+  bytes_ += kOverheadBytes;
 }
 
 void LookupAnswers::drop(Index::iterator it) {

@@ -103,8 +103,9 @@ Result<std::unique_ptr<LookupAnswers>> lookupAnswersFromConfig(KeyStore& store,
 std::unique_ptr<AnswersMadeAhead> answersMadeAheadFromConfig(DirectoryService& service,
                                                              std::function<bool()> ready) {
   if (!service.lookup_answers || !service.config.lookup_answers_prefill) return nullptr;
-  // Half the database connections, so that lookups still find one free.
-  const unsigned threads = unsigned(std::max<std::size_t>(1, service.config.db_connections / 2));
+  // Half the database connections (at least one: the constructor sees to
+  // it), so that lookups still find one free.
+  const auto threads = unsigned(service.config.db_connections / 2);
   return std::make_unique<AnswersMadeAhead>(
       *service.lookup_answers, static_cast<SqlKeyStore&>(*service.store), *service.registry,
       *service.clock, std::move(ready), threads);

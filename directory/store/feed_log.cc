@@ -48,11 +48,8 @@ bool holdingHead(Database& db) {
   return holding && *holding && db.inWriteTransaction();
 }
 
-Result<void> writeState(Database& db, const FeedState& state) {
-  if (holdingHead(db)) {
-    db.kept(kKeptHead) = KeptHead{db.transactionEpoch(), state, true};
-    return {};
-  }
+// Writes the head's row, and keeps what it wrote for the transaction.
+Result<void> writeHeadRow(Database& db, const FeedState& state) {
   auto update = db.prepare("UPDATE feed_state SET sequence = ?1, digest = ?2, wide_digest = ?3");
   if (!update) return std::unexpected(update.error());
   auto written = update->bind(1, state.sequence)
@@ -65,6 +62,12 @@ Result<void> writeState(Database& db, const FeedState& state) {
     db.kept(kKeptHead).reset();
   }
   return written;
+}
+
+Result<void> writeState(Database& db, const FeedState& state) {
+  if (!holdingHead(db)) return writeHeadRow(db, state);
+  db.kept(kKeptHead) = KeptHead{db.transactionEpoch(), state, true};
+  return {};
 }
 
 // The table holding a kind's records and its key column.
@@ -214,10 +217,7 @@ Result<void> HeldFeedHead::write() {
     return fail(ErrorCode::kUnavailable, "the feed's head held for a batch was rolled back");
   }
   const FeedState state = kept->state;
-  db_.kept(kHoldHead).reset();
-  auto written = writeState(db_, state);
-  db_.kept(kHoldHead) = true;
-  return written;
+  return writeHeadRow(db_, state);
 }
 
 std::string adItemJson(std::string_view id, std::string_view jws) {
