@@ -3,6 +3,15 @@
 #include <prometheus/text_serializer.h>
 
 namespace keydir {
+namespace {
+
+// A gauge with no labels: one series, named and explained.
+prometheus::Gauge& unlabelledGauge(prometheus::Registry& registry, const std::string& name,
+                                   const std::string& help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});
+}
+
+}  // namespace
 
 Metrics::Metrics()
     : registry_(std::make_shared<prometheus::Registry>()),
@@ -14,33 +23,17 @@ Metrics::Metrics()
                    .Name("keydir_http_request_seconds")
                    .Help("Time to answer a request, by route pattern")
                    .Register(*registry_)),
-      live_keys_(prometheus::BuildGauge()
-                     .Name("keydir_live_keys")
-                     .Help("Registered keys that are neither revoked nor expired")
-                     .Register(*registry_)
-                     .Add({})),
-      sequence_(prometheus::BuildGauge()
-                    .Name("keydir_sequence")
-                    .Help("Number of the last change stored")
-                    .Register(*registry_)
-                    .Add({})),
-      held_answers_(prometheus::BuildGauge()
-                        .Name("keydir_lookup_answers_held")
-                        .Help("Finished lookup answers held")
-                        .Register(*registry_)
-                        .Add({})),
-      held_answer_bytes_(prometheus::BuildGauge()
-                             .Name("keydir_lookup_answers_bytes")
-                             .Help("Bytes the held lookup answers' index counts against "
-                                   "lookup_answers_mib")
-                             .Register(*registry_)
-                             .Add({})),
-      held_answer_file_bytes_(prometheus::BuildGauge()
-                                  .Name("keydir_lookup_answers_file_bytes")
-                                  .Help("Bytes the held lookup answers take of their file "
-                                        "(lookup_answers_file_mib)")
-                                  .Register(*registry_)
-                                  .Add({})),
+      live_keys_(unlabelledGauge(*registry_, "keydir_live_keys",
+                                 "Registered keys that are neither revoked nor expired")),
+      sequence_(unlabelledGauge(*registry_, "keydir_sequence", "Number of the last change stored")),
+      held_answers_(unlabelledGauge(*registry_, "keydir_lookup_answers_held",
+                                    "Finished lookup answers held")),
+      held_answer_bytes_(unlabelledGauge(*registry_, "keydir_lookup_answers_bytes",
+                                         "Bytes the held lookup answers' index counts against "
+                                         "lookup_answers_mib")),
+      held_answer_file_bytes_(unlabelledGauge(*registry_, "keydir_lookup_answers_file_bytes",
+                                              "Bytes the held lookup answers take of their file "
+                                              "(lookup_answers_file_mib)")),
       registration_family_(prometheus::BuildCounter()
                                .Name("keydir_key_registrations_total")
                                .Help("Key registrations accepted, by whether the key was new")
