@@ -119,7 +119,7 @@ rss_anon_mib() {  # rss_anon_mib PID
 
 bytes_per_key() {  # bytes_per_key DB N -> the file's bytes (WAL included) per key
   local bytes
-  bytes=$(cat "$1" "$1-wal" 2>/dev/null | wc -c)
+  bytes=$(stat -c %s "$1" "$1-wal" 2>/dev/null | awk '{ sum += $1 } END { print sum }')
   awk -v b="$bytes" -v n="$2" 'BEGIN { printf "%.0f", b / n }'
 }
 
