@@ -44,14 +44,20 @@ class AttackMatrixTest : public testing::DirectoryServerTest {
     return client_->request(method, path, body, "application/json", headers).value();
   }
 
-  // A JWS over `payload` with `header`, signed by `who` unless `signature`
-  // is given.
+  // A JWS over `payload` with `header` and `who`'s chain, signed by `who`.
+  std::string jws(nlohmann::json header, const std::string& payload, const testing::Identity& who) {
+    std::string input = signingInput(std::move(header), payload, who);
+    return input + "." + base64UrlEncode(signRaw(who.key.get(), input).value());
+  }
+  // The same JWS with `signature`, whatever it is, as its signature.
   std::string jws(nlohmann::json header, const std::string& payload, const testing::Identity& who,
-                  std::optional<std::string> signature = {}) {
+                  const std::string& signature) {
+    return signingInput(std::move(header), payload, who) + "." + base64UrlEncode(signature);
+  }
+  std::string signingInput(nlohmann::json header, const std::string& payload,
+                           const testing::Identity& who) {
     header["x5c"] = x5cStrings(who.chain);
-    std::string input = base64UrlEncode(header.dump()) + "." + base64UrlEncode(payload);
-    return input + "." +
-           base64UrlEncode(signature ? *signature : signRaw(who.key.get(), input).value());
+    return base64UrlEncode(header.dump()) + "." + base64UrlEncode(payload);
   }
 
   std::string advertisement(const std::string& payload) {

@@ -2,6 +2,7 @@
 
 #include <openssl/pem.h>
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "certs/key_pair.h"
@@ -46,8 +47,15 @@ TestPki::TestPki()
 }
 
 Identity TestPki::issue(const IssueRequest& request) const {
-  orThrow(pki_.issue(request, now_, &spc_map_));
-  return load(request.name);
+  // The tests of a suite share this PKI, and two of them may each want a
+  // certificate of the same name; when they run in one process (the test
+  // binary run by hand, not by ctest) the later one gets a numbered name.
+  IssueRequest unique = request;
+  for (int n = 2; std::filesystem::exists(pki_.dir() / (unique.name + ".pem")); ++n) {
+    unique.name = request.name + "-" + std::to_string(n);
+  }
+  orThrow(pki_.issue(unique, now_, &spc_map_));
+  return load(unique.name);
 }
 
 std::vector<X509Ptr> chainUnderIntermediate(const TestPki& pki, const CertificateRequest& request) {

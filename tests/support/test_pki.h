@@ -40,7 +40,8 @@ class TestPki {
   const PkiDirectory& directory() const { return pki_; }
   const TempDir& dir() const { return dir_; }
 
-  // Issues another certificate into the same directory and loads it.
+  // Issues another certificate into the same directory and loads it; a name
+  // already issued gets a number after it (see the returned files).
   Identity issue(const IssueRequest& request) const;
   Identity load(const std::string& name) const;
 
