@@ -118,8 +118,10 @@ rss_anon_mib() {  # rss_anon_mib PID
 }
 
 bytes_per_key() {  # bytes_per_key DB N -> the file's bytes (WAL included) per key
-  local bytes
-  bytes=$(stat -c %s "$1" "$1-wal" 2>/dev/null | awk '{ sum += $1 } END { print sum }')
+  local bytes=0 file
+  for file in "$1" "$1-wal"; do  # the WAL is gone once the last writer closed
+    if [ -f "$file" ]; then bytes=$((bytes + $(stat -c %s "$file"))); fi
+  done
   awk -v b="$bytes" -v n="$2" 'BEGIN { printf "%.0f", b / n }'
 }
 
