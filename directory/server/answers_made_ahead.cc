@@ -62,7 +62,7 @@ Result<AnswersMadeAhead::Pass> AnswersMadeAhead::pass() {
   Pass done;
   std::string after;
   while (!thread_.stopping() && !answers_.full()) {
-    auto numbers = store_.liveNumbersAfter(after, kBatch);
+    auto numbers = store_.ownNumbersAfter(after, kBatch);
     if (!numbers) return std::unexpected(numbers.error());
     if (numbers->empty()) break;
     if (auto ok = answers_.catchUp(); !ok) return std::unexpected(ok.error());
@@ -72,6 +72,9 @@ Result<AnswersMadeAhead::Pass> AnswersMadeAhead::pass() {
       std::int64_t as_of = 0;
       auto answer = tnKeysAnswer(registry_, tn, now, &as_of);
       if (!answer) return 0;  // this number is answered, or refused, by its lookup
+      // Its own keys all revoked or removed: not worth the budget ahead of
+      // a lookup (which holds the empty answer as any other).
+      if (!answer->earliest_expiry) return 0;
       answers_.keep(tn, as_of, *answer);
       return 1;
     });

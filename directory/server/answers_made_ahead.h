@@ -1,6 +1,6 @@
 #pragma once
 // Makes lookup answers ahead of the lookups (lookup_answers_prefill): the
-// answer of every number with a key of its own, in number order, until the
+// answer of every number with a live key of its own, in number order, until the
 // budget of LookupAnswers is spent. The directory and the cache both run
 // one.
 //

@@ -239,16 +239,17 @@ Result<ChangedScopes> SqlKeyStore::scopesChangedSince(std::int64_t since, std::s
   return changed;
 }
 
-Result<std::vector<std::string>> SqlKeyStore::liveNumbersAfter(const std::string& after,
-                                                               std::size_t limit) {
+Result<std::vector<std::string>> SqlKeyStore::ownNumbersAfter(const std::string& after,
+                                                              std::size_t limit) {
   auto db = pool_->borrow();
   // A scope of one number is stored as one block, the number itself,
-  // keyed "<tn>/<digits>" (PrefixBlock::key), with specificity 1.
+  // keyed "<tn>/<digits>" (PrefixBlock::key), with specificity 1. The
+  // block index alone, in its own order: joining each block to its key to
+  // leave out revoked ones read a random page of `keys` a number, a third
+  // of a pass at 10M keys, and the answer reads that key anyway.
   auto select = db->prepare(
-      "SELECT DISTINCT b.block FROM key_blocks b JOIN keys k ON k.id = b.key_id"
-      " WHERE b.block > ?1 AND k.revoked IS NULL AND k.removed IS NULL"
-      " AND b.specificity = 1"
-      " ORDER BY b.block LIMIT ?2");
+      "SELECT DISTINCT block FROM key_blocks WHERE block > ?1 AND specificity = 1"
+      " ORDER BY block LIMIT ?2");
   if (!select) return std::unexpected(select.error());
   const std::string after_block = after.empty() ? "" : PrefixBlock{after, after.size()}.key();
   select->bind(1, after_block).bind(2, std::int64_t(limit));

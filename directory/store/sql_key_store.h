@@ -40,9 +40,10 @@ class SqlKeyStore : public KeyStore {
   // are numbered after it, and everything up to it counts as no longer
   // kept, so that whoever asks what changed since then is told everything.
   Result<void> numberChangesAfter(std::int64_t sequence);
-  // Canonical TNs of live keys with a number scope, in order, after
-  // `after`: what is worth computing ahead (LookupAnswers).
-  Result<std::vector<std::string>> liveNumbersAfter(const std::string& after, std::size_t limit);
+  // Canonical TNs that some key's scope names alone, in order, after
+  // `after`: what is worth answering ahead (AnswersMadeAhead). Revoked and
+  // removed keys count too; their numbers' answers say what is left.
+  Result<std::vector<std::string>> ownNumbersAfter(const std::string& after, std::size_t limit);
   Result<StoredKey> revokeKey(const std::string& id, const std::string& jti, std::string_view proof,
                               Instant now) override;
   Result<std::optional<std::string>> certificatesPem(const std::string& sha256_hex) override;

@@ -237,6 +237,21 @@ TEST_F(LookupAnswersTest, PrefillMakesTheAnswersOfNumbersWithTheirOwnKeysAtStart
   EXPECT_EQ(idsFor("14155550123"), std::vector<std::string>{id});
 }
 
+TEST_F(LookupAnswersTest, PrefillLeavesOutANumberWhoseOwnKeysAreAllRevoked) {
+  auto gone = pki_->issue(testing::issueRequest("gone", CertificateKind::kEnterprise,
+                                                "intermediate", {"2-12025550122"}));
+  startServer();
+  ASSERT_EQ(revoke(registered(gone), "j1").status, 200);
+  stopServer();
+  std::string id = registeredThenRestartedWithPrefill();
+  ASSERT_TRUE(madeAhead());
+  // Stopping waits for the batch that held 14155550123 to end, and both
+  // numbers are in that one batch.
+  server_->stop();
+  EXPECT_FALSE(held().holds("12025550122", clock_->now()));
+  EXPECT_EQ(held().count(), 1u);
+}
+
 TEST_F(LookupAnswersTest, PrefillMakesThemAgainOnceEveryAnswerWasDropped) {
   std::string id = registeredThenRestartedWithPrefill();
   ASSERT_TRUE(madeAhead());

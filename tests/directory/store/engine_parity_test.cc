@@ -195,8 +195,8 @@ TEST_F(EngineParityTest, TheSameWritesGiveTheSameFeedSnapshotBucketsAndAnswers) 
   const std::string address = x5u.substr(x5u.rfind('/') + 1);
   EXPECT_EQ(sqlite.keys->certificatesPem(address).value(),
             postgres.keys->certificatesPem(address).value());
-  EXPECT_EQ(sqlite.keys->liveNumbersAfter("", 100).value(),
-            postgres.keys->liveNumbersAfter("", 100).value());
+  EXPECT_EQ(sqlite.keys->ownNumbersAfter("", 100).value(),
+            postgres.keys->ownNumbersAfter("", 100).value());
 }
 
 }  // namespace
