@@ -245,8 +245,8 @@ Result<std::vector<std::string>> SqlKeyStore::ownNumbersAfter(const std::string&
   // A scope of one number is stored as one block, the number itself,
   // keyed "<tn>/<digits>" (PrefixBlock::key), with specificity 1. The
   // block index alone, in its own order: joining each block to its key to
-  // leave out revoked ones read a random page of `keys` a number, a third
-  // of a pass at 10M keys, and the answer reads that key anyway.
+  // leave out revoked ones read a random page of `keys` a number, over a
+  // quarter of a pass at 10M keys, and the answer reads that key anyway.
   auto select = db->prepare(
       "SELECT DISTINCT block FROM key_blocks WHERE block > ?1 AND specificity = 1"
       " ORDER BY block LIMIT ?2");
