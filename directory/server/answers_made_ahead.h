@@ -1,8 +1,8 @@
 #pragma once
 // Makes lookup answers ahead of the lookups (lookup_answers_prefill): the
-// answer of every number with a live key of its own, in number order, until the
-// budget of LookupAnswers is spent. The directory and the cache both run
-// one.
+// answer of every number with a live key of its own, in number order, until
+// the budget of LookupAnswers is spent. The directory and the cache both
+// run one.
 //
 // A pass runs at start, and again whenever every held answer has been
 // dropped since the last one (a large import into the directory's file,
