@@ -1,6 +1,5 @@
 #include "directory/server/directory_server.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -128,19 +127,6 @@ PoolOptions poolOptionsFromConfig(const DirectoryConfig& config) {
   pool.connections = config.db_connections;
   pool.cache_mib = config.db_cache_mib;
   pool.mmap_mib = config.db_mmap_mib;
-  return pool;
-}
-
-PoolOptions importPoolOptionsFromConfig(const DirectoryConfig& config) {
-  // At 1M keys, against 64 MiB: a third less kernel time and a tenth less
-  // CPU (docs/benchmarks.md). A small import never fills it.
-  constexpr std::size_t kImportCacheMib = 512;
-  // 16 KiB pages: at 300k keys, imports ran ~12% faster than with SQLite's
-  // 1000 pages.
-  constexpr std::size_t kImportCheckpointPages = 16384;
-  PoolOptions pool = poolOptionsFromConfig(config);
-  pool.cache_mib = std::max(pool.cache_mib, kImportCacheMib);
-  pool.checkpoint_pages = kImportCheckpointPages;
   return pool;
 }
 

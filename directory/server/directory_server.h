@@ -68,13 +68,8 @@ std::unique_ptr<AnswersMadeAhead> answersMadeAheadFromConfig(
     DirectoryService& service, std::function<bool()> ready = [] { return true; });
 // The key rules a configuration asks for.
 KeyPolicy keyPolicyFromConfig(const DirectoryConfig& config);
-// The SQLite connections `keydir serve` opens.
+// The SQLite connections `keydir serve` and `keydir import` open alike.
 PoolOptions poolOptionsFromConfig(const DirectoryConfig& config);
-// The ones `keydir import` opens: the same, but with a page cache of at
-// least 512 MiB (a large import otherwise reads the pages it wrote back out
-// of the write-ahead log, which is not mapped) and 256 MiB of WAL between
-// checkpoints.
-PoolOptions importPoolOptionsFromConfig(const DirectoryConfig& config);
 // The advertisement rules it asks for, with its provisioned CPS entries read.
 Result<AdvertisementRules> advertisementRulesFromConfig(const DirectoryConfig& config);
 

