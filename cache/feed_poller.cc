@@ -8,6 +8,7 @@
 #include "cache/cache_log.h"
 #include "cache/resnapshot.h"
 #include "certs/json_fields.h"
+#include "directory/feed_retention.h"
 
 namespace keydir {
 namespace {
@@ -93,6 +94,10 @@ Result<SyncReport> FeedPoller::pollOnce() {
   if (auto saved = service_.cache_store->setLastGoodPoll(now); !saved) {
     cacheSay("could not note the poll's time: " + saved.error().message);
   }
+  // The copy keeps what has left it as long as a directory keeps it.
+  auto forgotten = forgetPastRetention(
+      *service_.feed, now, std::chrono::seconds(service_.config.feed_retention_seconds));
+  if (!forgotten) cacheSay("could not forget what is past retention: " + forgotten.error().message);
   return report;
 }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "directory/feed_retention.h"
 #include "directory/server/routes.h"
 #include "directory/store/postgres.h"
 #include "directory/store/sql_advertisement_store.h"
@@ -240,9 +241,9 @@ Result<std::size_t> DirectoryServer::sweepFeed() {
     expired += *swept;
     if (*swept < kBatch) break;
   }
-  auto pruned = service_->feed->pruneBefore(
-      now - std::chrono::seconds(service_->config.feed_retention_seconds));
-  if (!pruned) return std::unexpected(pruned.error());
+  auto forgotten = forgetPastRetention(
+      *service_->feed, now, std::chrono::seconds(service_->config.feed_retention_seconds));
+  if (!forgotten) return std::unexpected(forgotten.error());
   return expired;
 }
 

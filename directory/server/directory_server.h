@@ -26,8 +26,8 @@ class DirectoryServer {
   void start();
   void stop();
   // One sweep now: expired keys and advertisements leave the feed, and
-  // changes older than feed_retention_seconds are forgotten. Returns how
-  // many records expired.
+  // what is past feed_retention_seconds is forgotten (feed_retention.h).
+  // Returns how many records expired.
   Result<std::size_t> sweepFeed();
   // The bound port: useful with "127.0.0.1:0".
   int port() const;

@@ -125,4 +125,12 @@ Result<void> Transaction::commit() {
   return ok;
 }
 
+ReferencesUnchecked::ReferencesUnchecked(Database& db) : db_(db) {
+  if (db_.engine() == Database::Engine::kSqlite) made_ = db_.execute("PRAGMA foreign_keys=OFF");
+}
+
+ReferencesUnchecked::~ReferencesUnchecked() {
+  if (db_.engine() == Database::Engine::kSqlite) (void)db_.execute("PRAGMA foreign_keys=ON");
+}
+
 }  // namespace keydir

@@ -151,4 +151,24 @@ class Transaction {
   bool open_ = false;
 };
 
+// SQLite checks the deletion of a row that others refer to against each
+// referring table, by reading it whole where no index leads with the
+// referring column (key_blocks and key_spcs lead with the block and the
+// SPC). While alive, this connection skips those checks, for a caller that
+// deletes or rewrites the referring rows itself. SQLite ignores the switch
+// inside a transaction, so make this before one begins. On PostgreSQL it
+// does nothing: its schema keeps no such reference (postgres_schema.cc).
+class ReferencesUnchecked {
+ public:
+  explicit ReferencesUnchecked(Database& db);
+  ~ReferencesUnchecked();
+  ReferencesUnchecked(const ReferencesUnchecked&) = delete;
+  ReferencesUnchecked& operator=(const ReferencesUnchecked&) = delete;
+  Result<void> made() const { return made_; }
+
+ private:
+  Database& db_;
+  Result<void> made_;
+};
+
 }  // namespace keydir

@@ -99,6 +99,11 @@ class FeedStore {
   virtual Result<std::size_t> sweepExpired(Instant now, std::size_t limit) = 0;
   // Forgets changes made before `cutoff`; returns how many.
   virtual Result<std::size_t> pruneBefore(Instant cutoff) = 0;
+  // Deletes at most `limit` keys taken out of the feed by a change no
+  // longer kept (pruneBefore) whose credentials have expired by `now`,
+  // with the rows they are found by; returns how many. A credential that
+  // has expired cannot be registered again, so a forgotten key stays gone.
+  virtual Result<std::size_t> forgetRemovedKeys(Instant now, std::size_t limit) = 0;
   // Takes one record out of the feed with a reason and detail; false when
   // it was not in it. kMalformed for an unknown kind.
   virtual Result<bool> removeRecord(const std::string& kind, const std::string& id,

@@ -185,7 +185,18 @@ CREATE TABLE follower_snapshot_seen (
 // Rows already written move only when rewritten (VACUUM FULL keys).
 constexpr const char* kVersion2 = "ALTER TABLE keys SET (toast_tuple_target = 8160)";
 
-constexpr const char* kMigrations[] = {kVersion1, kVersion2};
+// Version 3: forgetting keys (SQLite's schema 11). A key's blocks and SPC
+// rows referred to it, so that deleting a key looked for rows naming it in
+// both tables, whose indexes lead with the block and the SPC: a scan of
+// each for every key deleted. The store deletes those rows first and
+// writes them only with their key, which is what the references checked.
+constexpr const char* kVersion3 = R"sql(
+ALTER TABLE key_blocks DROP CONSTRAINT key_blocks_key_id_fkey;
+ALTER TABLE key_spcs DROP CONSTRAINT key_spcs_key_id_fkey;
+CREATE INDEX keys_removed ON keys(removed) WHERE removed IS NOT NULL;
+)sql";
+
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
 
 }  // namespace
 

@@ -11,7 +11,7 @@
 
 namespace keydir {
 
-inline constexpr std::int64_t kPostgresSchemaVersion = 2;
+inline constexpr std::int64_t kPostgresSchemaVersion = 3;
 
 Result<void> migratePostgresSchema(Database& db,
                                    const std::function<void(const std::string&)>& say = {});

@@ -14,7 +14,7 @@
 
 namespace keydir {
 
-inline constexpr std::int64_t kSchemaVersion = 10;
+inline constexpr std::int64_t kSchemaVersion = 11;
 
 // Brings the database to kSchemaVersion in one transaction, telling `say`
 // of each step that rewrites much of a large file before it starts.

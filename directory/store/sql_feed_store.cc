@@ -4,6 +4,7 @@
 
 #include "directory/store/feed_hashes.h"
 #include "directory/store/feed_log.h"
+#include "directory/store/key_scope_rows.h"
 #include "directory/store/spc_entries.h"
 #include "directory/store/sql_rows.h"
 
@@ -291,6 +292,38 @@ Result<std::size_t> SqlFeedStore::pruneBefore(Instant cutoff) {
   if (auto ok = mark->bind(1, through).run(); !ok) return std::unexpected(ok.error());
   if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
   return count;
+}
+
+Result<std::size_t> SqlFeedStore::forgetRemovedKeys(Instant now, std::size_t limit) {
+  auto db = pool_.borrow();
+  // Each key's blocks and SPC rows go before it (deleteKeyRows), so the
+  // checks that nothing refers to it would find nothing, at the cost of
+  // reading both tables whole for every key.
+  ReferencesUnchecked unchecked(*db);
+  if (auto ok = unchecked.made(); !ok) return std::unexpected(ok.error());
+  Transaction transaction(*db);
+  if (auto ok = transaction.begun(); !ok) return std::unexpected(ok.error());
+  auto select = db->prepare("SELECT id, scope FROM keys" + db->indexedBy("keys_removed") +
+                            " WHERE removed IS NOT NULL"
+                            " AND removed <= (SELECT pruned_through FROM feed_state)"
+                            " AND expires <= ?1 ORDER BY removed LIMIT ?2");
+  if (!select) return std::unexpected(select.error());
+  select->bind(1, unixSeconds(now)).bind(2, std::int64_t(limit));
+  std::vector<std::pair<std::string, std::string>> forgotten;
+  for (;;) {
+    auto row = select->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) break;
+    forgotten.emplace_back(select->text(0), select->text(1));
+  }
+  select->reset();
+  for (const auto& [id, scope] : forgotten) {
+    if (auto ok = deleteKeyRows(*db, id, scopesFromText(scope)); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  if (auto ok = transaction.commit(); !ok) return std::unexpected(ok.error());
+  return forgotten.size();
 }
 
 Result<bool> SqlFeedStore::removeRecord(const std::string& kind, const std::string& id,

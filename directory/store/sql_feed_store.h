@@ -21,6 +21,7 @@ class SqlFeedStore : public FeedStore {
   Result<BucketContents> bucket(std::uint32_t bucket) override;
   Result<std::size_t> sweepExpired(Instant now, std::size_t limit) override;
   Result<std::size_t> pruneBefore(Instant cutoff) override;
+  Result<std::size_t> forgetRemovedKeys(Instant now, std::size_t limit) override;
   Result<bool> removeRecord(const std::string& kind, const std::string& id,
                             const std::string& reason, const std::string& detail,
                             Instant now) override;

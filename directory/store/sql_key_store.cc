@@ -7,8 +7,8 @@
 
 #include "certs/hex.h"
 #include "certs/pem.h"
-#include "directory/store/block_shapes.h"
 #include "directory/store/feed_log.h"
+#include "directory/store/key_scope_rows.h"
 #include "directory/store/postgres.h"
 #include "directory/store/schema.h"
 #include "directory/store/spc_entries.h"
@@ -31,30 +31,6 @@ StoredKey readKey(const Statement& row) {
   key.scopes = scopesFromText(row.text(3));
   if (!row.isNull(4)) key.revoked = fromUnix(row.integer(4));
   return key;
-}
-
-Result<void> storeScopes(Database& db, const NewKey& key) {
-  auto block = db.prepare(
-      "INSERT INTO key_blocks(block, key_id, specificity) "
-      "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-  auto spc = db.prepare("INSERT INTO key_spcs(spc, key_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
-  if (!block) return std::unexpected(block.error());
-  if (!spc) return std::unexpected(spc.error());
-  for (const auto& scope : key.scopes) {
-    if (scope.kind() == TnScope::Kind::kSpc) {
-      spc->reset();
-      if (auto ok = spc->bind(1, scope.value()).bind(2, key.id).run(); !ok) return ok;
-      continue;
-    }
-    for (const auto& prefix : scope.prefixBlocks()) {
-      block->reset();
-      auto ok =
-          block->bind(1, prefix.key()).bind(2, key.id).bind(3, std::int64_t(scope.count())).run();
-      if (!ok) return ok;
-      if (auto noted = noteBlockShape(db, "key", prefix); !noted) return noted;
-    }
-  }
-  return {};
 }
 
 }  // namespace
@@ -138,7 +114,7 @@ Result<InsertOutcome> insertWithin(Database& db, const NewKey& key, Instant now,
   insert->bind(4, key.signer).bind(5, scope).bind(6, address).bind(7, key.record);
   insert->bind(8, unixSeconds(now));
   if (auto ok = insert->run(); !ok) return std::unexpected(ok.error());
-  if (auto ok = storeScopes(db, key); !ok) return std::unexpected(ok.error());
+  if (auto ok = storeKeyScopes(db, key.id, key.scopes); !ok) return std::unexpected(ok.error());
   FeedItem item{"key", key.id, key.scopes, key.record, key.expires};
   if (auto ok = feedPut(db, item, "", now); !ok) return std::unexpected(ok.error());
   *storage_failed = false;

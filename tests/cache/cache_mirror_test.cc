@@ -7,6 +7,7 @@
 
 #include <regex>
 
+#include "directory/store/connection_pool.h"
 #include "directory/store/sqlite.h"
 #include "tests/cache/cache_fixture.h"
 
@@ -118,6 +119,37 @@ TEST_F(CacheTest, ARegistrationOrRevocationReachesTheMirrorAtTheNextPoll) {
   auto ids = served();
   EXPECT_EQ(std::count(ids.begin(), ids.end(), kept), 1);
   EXPECT_EQ(keyIds(getJson(*directory_, "/v1/tns/12025550123/keys")), ids);
+}
+
+TEST_F(CacheTest, AKeyGoneLongerThanTheFeedKeepsChangesIsForgottenByTheCacheToo) {
+  directory_ = serve({"--set", "expiry_sweep_seconds=1", "--set", "feed_retention_seconds=2"});
+  proxy_ = std::make_unique<testing::TestProxy>(directory_->url());
+  testing::keydirJson("credential new --cert " + pki_ + "/acme.chain.pem --key " + pki_ +
+                      "/acme.key --valid-for 4s --out " + (dir_ / "brief").string());
+  std::string brief = testing::keydirJson("register --server " + directory_->url() +
+                                          " --credential " + (dir_ / "brief").string())["id"];
+  std::string kept = registerKey()["id"];
+  startCache({"--set", "feed_retention_seconds=2"});
+  auto served = [&] { return keyIds(getJson(*cache_, "/v1/tns/12025550123/keys")); };
+  ASSERT_TRUE(eventually([&] { return served().size() == 2; })) << cache_->log();
+
+  // The cache's own file, read beside it as a second reader.
+  auto pool = ConnectionPool::open((dir_ / "cache.db").string()).value();
+  auto rows_of = [&](const std::string& id) {
+    auto db = pool->borrow();
+    auto count = db->prepare(
+        "SELECT (SELECT COUNT(*) FROM keys WHERE id = ?1)"
+        " + (SELECT COUNT(*) FROM key_blocks WHERE key_id = ?1)"
+        " + (SELECT COUNT(*) FROM feed WHERE kind = 'key' AND id = ?1)");
+    EXPECT_TRUE(count->bind(1, id).step().value());
+    return count->integer(0);
+  };
+  EXPECT_EQ(rows_of(brief), 3) << "its row, its block and its put";
+  ASSERT_TRUE(eventually([&] { return get(*directory_, "/v1/keys/" + brief).status == 404; }))
+      << "the directory forgets it once its expiry is older than the changes it keeps";
+  ASSERT_TRUE(eventually([&] { return rows_of(brief) == 0; })) << cache_->log();
+  EXPECT_EQ(served(), std::vector<std::string>{kept});
+  EXPECT_EQ(rows_of(kept), 2) << "a live key keeps its row and block; its put has aged out";
 }
 
 // Edits the list of changes of `body` when it is a changes page.

@@ -116,6 +116,52 @@ TEST_P(FeedEngineTest, ASinceTooOldIsGoneAndOneInTheFutureIsMalformed) {
   EXPECT_EQ(changes(now_at)["changes"].size(), 1u);
 }
 
+TEST_P(FeedEngineTest, AKeyIsForgottenOnceItsRemovalHasLeftTheFeedAndItsCredentialExpired) {
+  config_.feed_retention_seconds = 3600;
+  startServer();
+  const std::string revoked_body = body(pki_->acme, hours(30));
+  HttpAnswer first = post("/v1/keys", revoked_body);
+  ASSERT_EQ(first.status, 201) << first.body;
+  const std::string revoked = nlohmann::json::parse(first.body)["id"];
+  // The carrier's scope names an SPC as well as a range: rows in both
+  // tables a key is found by.
+  const std::string expired = registered(pki_->carrier, hours(1));
+  ASSERT_EQ(revoke(revoked, "j1").status, 200);
+  auto rows_of = [&](const std::string& id) {
+    auto db = static_cast<SqlKeyStore&>(directory_store()).pool().borrow();
+    auto count = db->prepare(
+        "SELECT (SELECT COUNT(*) FROM keys WHERE id = ?1),"
+        " (SELECT COUNT(*) FROM key_blocks WHERE key_id = ?1),"
+        " (SELECT COUNT(*) FROM key_spcs WHERE key_id = ?1)");
+    EXPECT_TRUE(count->bind(1, id).step().value());
+    return std::vector<std::int64_t>{count->integer(0), count->integer(1), count->integer(2)};
+  };
+  ASSERT_EQ(rows_of(expired), (std::vector<std::int64_t>{1, 1, 1}));
+
+  clock_->advance(hours(2));
+  ASSERT_EQ(server_->sweepFeed().value(), 1u);
+  // The revocation has left the changes kept, but its credential could
+  // still be registered; the expiry is still in the feed.
+  EXPECT_EQ(nlohmann::json::parse(get("/v1/keys/" + revoked).body)["status"], "revoked");
+  EXPECT_EQ(nlohmann::json::parse(get("/v1/keys/" + expired).body)["status"], "expired");
+  EXPECT_EQ(rows_of(revoked)[0], 1);
+
+  const std::string live = registered(pki_->acme, hours(72));
+  clock_->advance(hours(29));
+  const nlohmann::json digest = meta()["digest"];
+  ASSERT_TRUE(server_->sweepFeed());
+  for (const std::string& id : {revoked, expired}) {
+    expectProblem(get("/v1/keys/" + id), 404, "not-found", "no key with id");
+    EXPECT_EQ(rows_of(id), (std::vector<std::int64_t>{0, 0, 0}));
+  }
+  EXPECT_EQ(meta()["digest"], digest) << "what was forgotten had already left the live set";
+  EXPECT_EQ(idsFor("12025550142"), std::vector<std::string>{live});
+  EXPECT_EQ(nlohmann::json::parse(get("/v1/keys/" + live).body)["status"], "live");
+  // A forgotten key stays gone: its registration, sent again, has expired.
+  expectProblem(post("/v1/keys", revoked_body), 422, "expired", "expired");
+  EXPECT_EQ(rows_of(revoked)[0], 0);
+}
+
 TEST_P(FeedEngineTest, ABucketHoldsEveryNarrowRecordTouchingItAndNothingElse) {
   startServer();
   Identity solo = pki_->issue(testing::issueRequest(

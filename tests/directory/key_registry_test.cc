@@ -222,6 +222,7 @@ TEST_F(KeyRegistryTest, UpgradingAnOlderDatabaseKeepsEveryKeyFindable) {
         " DROP TABLE follower_state;"
         " DROP TABLE follower_refused; DROP TABLE follower_snapshot_seen;"
         " DROP INDEX keys_in_feed; DROP INDEX keys_wide_in_feed; DROP INDEX ads_in_feed;"
+        " DROP INDEX keys_removed;"
         " ALTER TABLE keys DROP COLUMN wide; ALTER TABLE keys DROP COLUMN removed;"
         " ALTER TABLE ads DROP COLUMN wide; ALTER TABLE ads DROP COLUMN removed;"
         " ALTER TABLE spc_map DROP COLUMN wide;"
