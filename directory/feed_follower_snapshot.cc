@@ -14,6 +14,7 @@
 #include "directory/on_threads.h"
 #include "directory/store/feed_hashes.h"
 #include "directory/store/feed_store.h"
+#include "directory/store/sqlite.h"
 
 namespace keydir {
 namespace {
@@ -49,6 +50,10 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
   std::optional<Error> failure;
   std::vector<std::pair<std::string, std::string>> seen;
   const auto started = std::chrono::steady_clock::now();
+  // Everything is stored from this thread, through one connection that
+  // writes as `keydir import` does.
+  ConnectionPool::Pin writer(keys_.pool());
+  BulkCopyWriting bulk(*writer);
   // Key records, the bulk of a snapshot, are verified a batch at a time on
   // every core while the batch before is stored. Other lines wait for the
   // keys before them: a key's check reads the SPC map the snapshot feeds.

@@ -26,7 +26,6 @@ Result<std::unique_ptr<Database>> ConnectionPool::openConnection(const std::stri
   }
   auto db = SqliteDatabase::open(target, options.cache_mib, options.mmap_mib);
   if (!db) return std::unexpected(db.error());
-  if (options.checkpoint_pages > 0) (*db)->setCheckpointPages(int(options.checkpoint_pages));
   return std::unique_ptr<Database>(std::move(*db));
 }
 

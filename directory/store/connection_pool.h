@@ -25,11 +25,6 @@ struct PoolOptions {
   // A borrower that waited this long opens one more connection anyway, so
   // that nothing can deadlock on the limit.
   std::chrono::milliseconds max_wait{1000};
-  // WAL pages written before a connection checkpoints; 0 keeps SQLite's
-  // 1000. A bulk import sets more: every batch of random-keyed rows dirties
-  // thousands of pages, and checkpointing after each batch copied them all
-  // back at once, while a wider window copies a page dirtied twice once.
-  std::size_t checkpoint_pages = 0;
 };
 
 class ConnectionPool {

@@ -1,5 +1,7 @@
 #include "directory/store/sqlite.h"
 
+#include <malloc.h>
+
 #include <atomic>
 #include <mutex>
 
@@ -129,5 +131,32 @@ Result<void> SqliteDatabase::beginTransaction(TransactionKind kind) {
 Result<void> SqliteDatabase::commitTransaction() { return executeCached("COMMIT"); }
 
 void SqliteDatabase::rollbackTransaction() { (void)execute("ROLLBACK"); }
+
+BulkCopyWriting::BulkCopyWriting(Database& db) {
+  if (db.engine() != Database::Engine::kSqlite) return;
+  auto& sqlite = static_cast<SqliteDatabase&>(db);
+  // A connection that cannot say its cache size writes as it is: the copy
+  // is slower, not wrong.
+  auto size = sqlite.prepare("PRAGMA cache_size");
+  if (!size) return;
+  auto row = size->step();
+  if (!row || !*row) return;
+  cache_size_ = size->integer(0);
+  size->reset();
+  if (!sqlite.execute("PRAGMA cache_size=-" + std::to_string(kCacheMib * 1024))) return;
+  db_ = &sqlite;
+  checkpoint_pages_ = sqlite.checkpointPages();
+  sqlite.setCheckpointPages(kCheckpointPages);
+}
+
+BulkCopyWriting::~BulkCopyWriting() {
+  if (!db_) return;
+  db_->setCheckpointPages(checkpoint_pages_);
+  // Shrinking the cache frees the pages past its size; they are the heap's
+  // until trimmed, and a serving cache would otherwise keep half a GiB it
+  // used only while copying.
+  (void)db_->execute("PRAGMA cache_size=" + std::to_string(cache_size_));
+  malloc_trim(0);
+}
 
 }  // namespace keydir

@@ -103,19 +103,28 @@ std::int64_t pageSize(Database& db) {
   return statement.integer(0);
 }
 
-TEST(ConnectionPoolTest, EveryConnectionGetsTheCheckpointWindow) {
+std::int64_t cacheSize(Database& db) {
+  auto statement = db.prepare("PRAGMA cache_size").value();
+  EXPECT_TRUE(statement.step().value());
+  const std::int64_t size = statement.integer(0);
+  statement.reset();
+  return size;
+}
+
+TEST(BulkCopyWritingTest, AConnectionCopiesWithAWideWindowAndLargeCacheThenAsBefore) {
   testing::TempDir dir;
-  auto pool = ConnectionPool::open(dir / "keydir.db", {.connections = 2, .checkpoint_pages = 5000});
-  ASSERT_TRUE(pool) << pool.error().message;
-  auto first = (*pool)->borrow();
-  auto second = (*pool)->borrow();  // opened by the pool, not by open()
-  EXPECT_EQ(static_cast<SqliteDatabase&>(*first).checkpointPages(), 5000);
-  EXPECT_EQ(static_cast<SqliteDatabase&>(*second).checkpointPages(), 5000);
-  // The pool outlives its lease (AddressSanitizer found a lease outliving
-  // a temporary pool here).
-  auto plain_pool = ConnectionPool::open(dir / "keydir.db").value();
-  auto plain = plain_pool->borrow();
-  EXPECT_EQ(static_cast<SqliteDatabase&>(*plain).checkpointPages(), 1000);
+  auto pool = ConnectionPool::open(dir / "keydir.db", {.cache_mib = 64}).value();
+  auto db = pool->borrow();
+  auto& sqlite = static_cast<SqliteDatabase&>(*db);
+  EXPECT_EQ(cacheSize(*db), -64 * 1024);
+  EXPECT_EQ(sqlite.checkpointPages(), 1000);
+  {
+    BulkCopyWriting bulk(*db);
+    EXPECT_EQ(cacheSize(*db), -std::int64_t(BulkCopyWriting::kCacheMib) * 1024);
+    EXPECT_EQ(sqlite.checkpointPages(), BulkCopyWriting::kCheckpointPages);
+  }
+  EXPECT_EQ(cacheSize(*db), -64 * 1024);
+  EXPECT_EQ(sqlite.checkpointPages(), 1000);
 }
 
 TEST(DatabaseTest, NewFilesGetLargePagesAndOldFilesKeepTheirs) {
@@ -187,8 +196,8 @@ TEST(CommitCountTest, MovesOnceACommitIsVisibleAndNotOnReads) {
 // would grow with every write for as long as the server runs.
 TEST(CommitCountTest, TheWalIsStillCheckpointedPastItsWindow) {
   testing::TempDir dir;
-  auto pool = ConnectionPool::open(dir / "wal.db", {.checkpoint_pages = 8}).value();
-  auto db = pool->borrow();
+  auto db = SqliteDatabase::open(dir / "wal.db").value();
+  db->setCheckpointPages(8);
   ASSERT_TRUE(db->execute("CREATE TABLE t (b BLOB)"));
   for (int i = 0; i < 300; ++i) {
     ASSERT_TRUE(db->execute("INSERT INTO t VALUES (zeroblob(20000))"));
