@@ -125,7 +125,7 @@ TEST_F(CacheTest, AKeyGoneLongerThanTheFeedKeepsChangesIsForgottenByTheCacheToo)
   directory_ = serve({"--set", "expiry_sweep_seconds=1", "--set", "feed_retention_seconds=2"});
   proxy_ = std::make_unique<testing::TestProxy>(directory_->url());
   testing::keydirJson("credential new --cert " + pki_ + "/acme.chain.pem --key " + pki_ +
-                      "/acme.key --valid-for 4s --out " + (dir_ / "brief").string());
+                      "/acme.key --valid-for 8s --out " + (dir_ / "brief").string());
   std::string brief = testing::keydirJson("register --server " + directory_->url() +
                                           " --credential " + (dir_ / "brief").string())["id"];
   std::string kept = registerKey()["id"];
