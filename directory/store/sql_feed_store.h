@@ -1,5 +1,6 @@
 #pragma once
-// FeedStore on the key store's database and connections.
+// FeedStore on the key store's database and connections: the feed in
+// sql_feed_store.cc, a follower's own state in sql_feed_follower_state.cc.
 
 #include "directory/store/connection_pool.h"
 #include "directory/store/feed_store.h"
