@@ -266,6 +266,9 @@ Result<std::size_t> SqlFeedStore::forgetRemovedKeys(Instant now, std::size_t lim
     forgotten.emplace_back(select->text(0), select->text(1));
   }
   select->reset();
+  // Nothing to forget commits nothing: a commit would send readers that
+  // hold answers to ask whether the file moved (commitsInThisProcess).
+  if (forgotten.empty()) return 0;
   for (const auto& [id, scope] : forgotten) {
     if (auto ok = deleteKeyRows(*db, id, scopesFromText(scope)); !ok) {
       return std::unexpected(ok.error());
