@@ -16,10 +16,24 @@ namespace keydir {
 struct Forgotten {
   std::size_t changes = 0;
   std::size_t keys = 0;
+  bool keys_left = false;  // the call stopped at its bound: more may be due
 };
 
-// Forgets what is past retention, a batch per transaction so that writers
-// are not held up behind a long run.
-Result<Forgotten> forgetPastRetention(FeedStore& feed, Instant now, std::chrono::seconds retention);
+// How much one call forgets. A batch a transaction, so that writers are
+// not held up behind a long run; and a bound on the call, so that the
+// thread that calls it (a cache's poller, a directory's expiry sweep) goes
+// back to its own work, and the next call goes on. At some 25 us a key on
+// SQLite a call takes half a second, and a cache polling every 30 s
+// forgets 40,000 keys a minute: a directory of ten million numbers that
+// renew weekly leaves about a thousand a minute to forget, and one
+// upgraded with years of history forgets it over hours, not in one call
+// that stops the cache from following its directory for minutes.
+struct ForgetLimits {
+  std::size_t keys_a_batch = 1000;
+  std::size_t keys_a_call = 20'000;
+};
+
+Result<Forgotten> forgetPastRetention(FeedStore& feed, Instant now, std::chrono::seconds retention,
+                                      const ForgetLimits& limits = {});
 
 }  // namespace keydir

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "advertise/advertisement_signer.h"
+#include "directory/feed_retention.h"
 #include "directory/store/feed_hashes.h"
 #include "directory/store/schema.h"
 #include "directory/store/sql_feed_store.h"
@@ -160,6 +161,35 @@ TEST_P(FeedEngineTest, AKeyIsForgottenOnceItsRemovalHasLeftTheFeedAndItsCredenti
   // A forgotten key stays gone: its registration, sent again, has expired.
   expectProblem(post("/v1/keys", revoked_body), 422, "expired", "expired");
   EXPECT_EQ(rows_of(revoked)[0], 0);
+}
+
+TEST_P(FeedEngineTest, ForgettingStopsAtItsBoundAndTheNextCallGoesOn) {
+  config_.feed_retention_seconds = 3600;
+  startServer();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(registered(pki_->acme, hours(1)));
+  clock_->advance(hours(2));
+  ASSERT_EQ(server_->sweepFeed().value(), 5u) << "all five expired";
+  // Past retention; forgotten here a few at a time, not by the sweep.
+  clock_->advance(hours(2));
+  FeedStore& feed = *server_->service().feed;
+  const ForgetLimits two_a_batch_three_a_call{2, 3};
+  auto forget = [&] {
+    return forgetPastRetention(feed, clock_->now(), std::chrono::hours(1),
+                               two_a_batch_three_a_call)
+        .value();
+  };
+  Forgotten first = forget();
+  EXPECT_EQ(first.keys, 3u);
+  EXPECT_TRUE(first.keys_left);
+  std::size_t gone = 0;
+  for (const auto& id : ids) gone += get("/v1/keys/" + id).status == 404;
+  EXPECT_EQ(gone, 3u) << "the three forgotten, the two left still answered";
+  Forgotten second = forget();
+  EXPECT_EQ(second.keys, 2u);
+  EXPECT_FALSE(second.keys_left);
+  EXPECT_EQ(forget().keys, 0u);
+  for (const auto& id : ids) EXPECT_EQ(get("/v1/keys/" + id).status, 404) << id;
 }
 
 TEST_P(FeedEngineTest, ABucketHoldsEveryNarrowRecordTouchingItAndNothingElse) {
