@@ -175,8 +175,7 @@ TEST_P(FeedEngineTest, ForgettingStopsAtItsBoundAndTheNextCallGoesOn) {
   FeedStore& feed = *server_->service().feed;
   const ForgetLimits two_a_batch_three_a_call{2, 3};
   auto forget = [&] {
-    return forgetPastRetention(feed, clock_->now(), std::chrono::hours(1),
-                               two_a_batch_three_a_call)
+    return forgetPastRetention(feed, clock_->now(), std::chrono::hours(1), two_a_batch_three_a_call)
         .value();
   };
   Forgotten first = forget();
