@@ -33,6 +33,7 @@ FeedPoller::~FeedPoller() { stop(); }
 FollowerOptions FeedPoller::followerOptions(bool wide_only) {
   FollowerOptions options;
   options.wide_only = wide_only;
+  options.bulk_copy_cache_mib = service_.config.bulk_copy_cache_mib;
   options.on_refused = [this](const Refusal& refusal) {
     noteRefused(service_,
                 refusal.what + " of " + refusal.kind + " " + refusal.id + " at sequence " +

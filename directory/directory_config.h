@@ -16,6 +16,10 @@ struct DirectoryConfig {
   std::string db = "keydir.db";
   std::size_t db_connections = 4;  // database connections shared by all server threads
   std::size_t db_cache_mib = 64;   // page cache of each
+  // Page cache of the one connection that writes a whole copy (`keydir
+  // import`, a cache's first copy or a fresh snapshot), while it copies;
+  // given back after. 0 keeps db_cache_mib.
+  std::size_t bulk_copy_cache_mib = 512;
   // The file read through a memory map, up to this much (SQLite caps it
   // near 2 GiB): a read is then the kernel's page cache itself, not a copy
   // of it in each connection's own memory. 0 turns it off.

@@ -44,6 +44,8 @@ struct FollowProgress {
 struct FollowerOptions {
   bool wide_only = false;  // buckets mode: follow the wide feed only
   std::size_t page_limit = 1000;
+  // The page cache a snapshot is written with (BulkCopyWriting).
+  std::size_t bulk_copy_cache_mib = 512;
   std::function<void(const Refusal&)> on_refused;
   std::function<void(const FollowProgress&)> on_progress;
   // A snapshot or page older than the sequence reached, refused.

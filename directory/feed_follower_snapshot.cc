@@ -53,7 +53,7 @@ Result<SyncReport> FeedFollower::takeSnapshot() {
   // Everything is stored from this thread, through one connection that
   // writes as `keydir import` does.
   ConnectionPool::Pin writer(keys_.pool());
-  BulkCopyWriting bulk(*writer);
+  BulkCopyWriting bulk(*writer, options_.bulk_copy_cache_mib);
   // Key records, the bulk of a snapshot, are verified a batch at a time on
   // every core while the batch before is stored. Other lines wait for the
   // keys before them: a key's check reads the SPC map the snapshot feeds.

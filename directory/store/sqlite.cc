@@ -132,7 +132,7 @@ Result<void> SqliteDatabase::commitTransaction() { return executeCached("COMMIT"
 
 void SqliteDatabase::rollbackTransaction() { (void)execute("ROLLBACK"); }
 
-BulkCopyWriting::BulkCopyWriting(Database& db) {
+BulkCopyWriting::BulkCopyWriting(Database& db, std::size_t cache_mib) {
   if (db.engine() != Database::Engine::kSqlite) return;
   auto& sqlite = static_cast<SqliteDatabase&>(db);
   // A connection that cannot say its cache size writes as it is: the copy
@@ -143,7 +143,9 @@ BulkCopyWriting::BulkCopyWriting(Database& db) {
   if (!row || !*row) return;
   cache_size_ = size->integer(0);
   size->reset();
-  if (!sqlite.execute("PRAGMA cache_size=-" + std::to_string(kCacheMib * 1024))) return;
+  if (cache_mib > 0 && !sqlite.execute("PRAGMA cache_size=-" + std::to_string(cache_mib * 1024))) {
+    return;
+  }
   db_ = &sqlite;
   checkpoint_pages_ = sqlite.checkpointPages();
   sqlite.setCheckpointPages(kCheckpointPages);

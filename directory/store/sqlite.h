@@ -60,15 +60,16 @@ class SqliteDatabase final : public Database {
 // the file once, not after each batch. Both for as long as this lives,
 // then the connection's own settings again, its cache's pages freed and
 // handed back to the system. Nothing on PostgreSQL. (The window took some
-// 12% off a 300k import; with the cache, a 1M import spent a fifth less
-// time in the kernel and a cache's first copy of it took 13% less time:
-// docs/benchmarks.md.)
+// 12% off a 300k import; with a 512 MiB cache, a 1M import spent a fifth
+// less time in the kernel and a cache's first copy of it took 13% less
+// time: docs/benchmarks.md.)
 class BulkCopyWriting {
  public:
-  static constexpr std::size_t kCacheMib = 512;
   static constexpr int kCheckpointPages = 16384;  // 256 MiB of 16 KiB pages
 
-  explicit BulkCopyWriting(Database& db);
+  // `cache_mib` is the page cache while copying (bulk_copy_cache_mib); 0
+  // keeps the connection's own.
+  BulkCopyWriting(Database& db, std::size_t cache_mib);
   ~BulkCopyWriting();
   BulkCopyWriting(const BulkCopyWriting&) = delete;
   BulkCopyWriting& operator=(const BulkCopyWriting&) = delete;

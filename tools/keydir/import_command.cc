@@ -46,7 +46,7 @@ int runImport(const std::vector<std::string_view>& args) {
   KeyRegistry registry(**store, *trust, keyPolicyFromConfig(config));
   // The batches are stored on this thread, through one connection.
   ConnectionPool::Pin writer((*store)->pool());
-  BulkCopyWriting bulk(*writer);
+  BulkCopyWriting bulk(*writer, config.bulk_copy_cache_mib);
 
   std::size_t shown = 0;
   ImportOptions import_options;

@@ -119,8 +119,16 @@ TEST(BulkCopyWritingTest, AConnectionCopiesWithAWideWindowAndLargeCacheThenAsBef
   EXPECT_EQ(cacheSize(*db), -64 * 1024);
   EXPECT_EQ(sqlite.checkpointPages(), 1000);
   {
-    BulkCopyWriting bulk(*db);
-    EXPECT_EQ(cacheSize(*db), -std::int64_t(BulkCopyWriting::kCacheMib) * 1024);
+    BulkCopyWriting bulk(*db, 512);
+    EXPECT_EQ(cacheSize(*db), -512 * 1024);
+    EXPECT_EQ(sqlite.checkpointPages(), BulkCopyWriting::kCheckpointPages);
+  }
+  EXPECT_EQ(cacheSize(*db), -64 * 1024);
+  EXPECT_EQ(sqlite.checkpointPages(), 1000);
+  // bulk_copy_cache_mib=0, for a small machine: the window alone.
+  {
+    BulkCopyWriting bulk(*db, 0);
+    EXPECT_EQ(cacheSize(*db), -64 * 1024);
     EXPECT_EQ(sqlite.checkpointPages(), BulkCopyWriting::kCheckpointPages);
   }
   EXPECT_EQ(cacheSize(*db), -64 * 1024);
