@@ -215,6 +215,25 @@ TEST_F(AdvertisementServerTest, ProvisionedEntriesAreServedMarked) {
   EXPECT_TRUE(urisFor("13125550000").empty());
 }
 
+TEST_F(AdvertisementServerTest, AnAnswersUriIsEscapedAsJsonWhereItNeedsTo) {
+  // The answer is written by hand around its base64url parts; a URI that
+  // holds a quote or a backslash (the URI rules let both through, unlike a
+  // space or a non-ASCII letter) still comes out as the JSON string of itself.
+  const std::string odd = "https://cps.example/a\"b\\c";
+  testing::writeText(dir_ / "cps.json",
+                     nlohmann::json{{"1-12025550000-1000", odd}}.dump());
+  config_.provisioned_cps = (dir_ / "cps.json").string();
+  startServer();
+  published(ad(pki_->acme, cpsEntries({{"2-12025550150", "https://acme"}})));
+  HttpAnswer answer = get("/v1/tns/12025550150/cps");
+  ASSERT_EQ(answer.status, 200);
+  nlohmann::json found = nlohmann::json::parse(answer.body);
+  ASSERT_EQ(found["cps"].size(), 2u) << answer.body;
+  EXPECT_EQ(found["cps"][1]["uri"], odd);
+  // Byte for byte what the JSON library writes, so ETags did not change.
+  EXPECT_EQ(answer.body, found.dump());
+}
+
 TEST_F(AdvertisementServerTest, ABadProvisionedFileStopsTheStart) {
   testing::writeText(dir_ / "cps.json", R"({"0-1234":"http://plain.example"})");
   config_.provisioned_cps = (dir_ / "cps.json").string();
