@@ -220,8 +220,7 @@ TEST_F(AdvertisementServerTest, AnAnswersUriIsEscapedAsJsonWhereItNeedsTo) {
   // holds a quote or a backslash (the URI rules let both through, unlike a
   // space or a non-ASCII letter) still comes out as the JSON string of itself.
   const std::string odd = "https://cps.example/a\"b\\c";
-  testing::writeText(dir_ / "cps.json",
-                     nlohmann::json{{"1-12025550000-1000", odd}}.dump());
+  testing::writeText(dir_ / "cps.json", nlohmann::json{{"1-12025550000-1000", odd}}.dump());
   config_.provisioned_cps = (dir_ / "cps.json").string();
   startServer();
   published(ad(pki_->acme, cpsEntries({{"2-12025550150", "https://acme"}})));
