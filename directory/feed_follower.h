@@ -18,6 +18,7 @@
 #include "certs/clock.h"
 #include "certs/trust_store.h"
 #include "directory/client/directory_client.h"
+#include "directory/directory_config.h"
 #include "directory/store/advertisement_store.h"
 #include "directory/store/feed_store.h"
 #include "directory/store/sql_key_store.h"
@@ -44,8 +45,9 @@ struct FollowProgress {
 struct FollowerOptions {
   bool wide_only = false;  // buckets mode: follow the wide feed only
   std::size_t page_limit = 1000;
-  // The page cache a snapshot is written with (BulkCopyWriting).
-  std::size_t bulk_copy_cache_mib = 512;
+  // The page cache a snapshot is written with (BulkCopyWriting); the
+  // setting's default unless the caller passes the setting.
+  std::size_t bulk_copy_cache_mib = DirectoryConfig{}.bulk_copy_cache_mib;
   std::function<void(const Refusal&)> on_refused;
   std::function<void(const FollowProgress&)> on_progress;
   // A snapshot or page older than the sequence reached, refused.
