@@ -21,11 +21,26 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b) {
 }  // namespace
 
 Result<void> checkCpsUri(std::string_view uri) {
-  // RFC 3986 section 2: only printable ASCII appears in a URI.
-  for (char c : uri) {
-    auto byte = static_cast<unsigned char>(c);
+  // RFC 3986 section 2: a URI is unreserved and reserved characters and
+  // percent-encoded octets. The other printable characters ('"', '<', '>',
+  // '\', '^', '`', '{', '|', '}') appear only percent-encoded: a caller's
+  // HTTP library may refuse them, or read them otherwise than the
+  // advertiser meant.
+  constexpr std::string_view kUriCharacters =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%";
+  for (std::size_t i = 0; i < uri.size(); ++i) {
+    auto byte = static_cast<unsigned char>(uri[i]);
     if (byte <= 0x20 || byte >= 0x7f) {
       return refuse(uri, "holds a space, control or non-ASCII character; percent-encode it");
+    }
+    if (kUriCharacters.find(uri[i]) == std::string_view::npos) {
+      return refuse(uri, "holds '" + std::string(1, uri[i]) +
+                             "', which a URI holds only percent-encoded (RFC 3986 section 2)");
+    }
+    if (uri[i] == '%' &&
+        (i + 2 >= uri.size() || !std::isxdigit(static_cast<unsigned char>(uri[i + 1])) ||
+         !std::isxdigit(static_cast<unsigned char>(uri[i + 2])))) {
+      return refuse(uri, "has a '%' not followed by two hex digits (RFC 3986 section 2.1)");
     }
   }
   std::size_t colon = uri.find(':');

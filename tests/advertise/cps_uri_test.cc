@@ -51,5 +51,21 @@ TEST(CpsUriTest, RefusesSpacesControlsAndFragments) {
   expectError(checkCpsUri("https://cps.example.com/#top"), ErrorCode::kMalformed, "fragment");
 }
 
+TEST(CpsUriTest, RefusesWhatAUriHoldsOnlyPercentEncoded) {
+  for (char c : std::string_view("\"<>\\^`{|}")) {
+    const std::string uri = std::string("https://cps.example.com/a") + c + "b";
+    expectError(checkCpsUri(uri), ErrorCode::kMalformed,
+                std::string("holds '") + c + "', which a URI holds only percent-encoded");
+  }
+  for (const char* uri : {"https://cps.example.com/%", "https://cps.example.com/%4",
+                          "https://cps.example.com/%zz/x"}) {
+    expectError(checkCpsUri(uri), ErrorCode::kMalformed, "not followed by two hex digits");
+  }
+  for (const char* uri : {"https://cps.example.com/a%20b%c3%A9", "https://cps.example.com/~a_b-c.d",
+                          "https://cps.example.com/p;v=1?q=a+b&r=!$'()*,"}) {
+    EXPECT_TRUE(checkCpsUri(uri)) << uri;
+  }
+}
+
 }  // namespace
 }  // namespace keydir
