@@ -98,7 +98,11 @@ Result<SyncReport> FeedPoller::pollOnce() {
   // The copy keeps what has left it as long as a directory keeps it.
   auto forgotten = forgetPastRetention(
       *service_.feed, now, std::chrono::seconds(service_.config.feed_retention_seconds));
-  if (!forgotten) cacheSay("could not forget what is past retention: " + forgotten.error().message);
+  if (!forgotten) {
+    cacheSay("could not forget what is past retention: " + forgotten.error().message);
+  } else if (auto note = forgettingBacklogNote(*forgotten); !note.empty()) {
+    cacheSay(note);
+  }
   return report;
 }
 

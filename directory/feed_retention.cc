@@ -22,4 +22,10 @@ Result<Forgotten> forgetPastRetention(FeedStore& feed, Instant now, std::chrono:
   return forgotten;
 }
 
+std::string forgettingBacklogNote(const Forgotten& forgotten) {
+  if (!forgotten.keys_left) return {};
+  return "forgot " + std::to_string(forgotten.keys) +
+         " keys past retention; more are due, and the next sweep or poll goes on";
+}
+
 }  // namespace keydir

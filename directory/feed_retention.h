@@ -8,6 +8,7 @@
 // a key a number a week.
 
 #include <chrono>
+#include <string>
 
 #include "directory/store/feed_store.h"
 
@@ -35,5 +36,9 @@ struct ForgetLimits {
 
 Result<Forgotten> forgetPastRetention(FeedStore& feed, Instant now, std::chrono::seconds retention,
                                       const ForgetLimits& limits = {});
+
+// What to log after a call that stopped at its bound, so that an operator
+// watching an upgraded file's backlog sees it go down; empty otherwise.
+std::string forgettingBacklogNote(const Forgotten& forgotten);
 
 }  // namespace keydir

@@ -244,6 +244,9 @@ Result<std::size_t> DirectoryServer::sweepFeed() {
   auto forgotten = forgetPastRetention(
       *service_->feed, now, std::chrono::seconds(service_->config.feed_retention_seconds));
   if (!forgotten) return std::unexpected(forgotten.error());
+  if (auto note = forgettingBacklogNote(*forgotten); !note.empty()) {
+    std::cerr << "keydir: " << note << "\n";
+  }
   return expired;
 }
 

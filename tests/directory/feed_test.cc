@@ -181,12 +181,15 @@ TEST_P(FeedEngineTest, ForgettingStopsAtItsBoundAndTheNextCallGoesOn) {
   Forgotten first = forget();
   EXPECT_EQ(first.keys, 3u);
   EXPECT_TRUE(first.keys_left);
+  EXPECT_EQ(forgettingBacklogNote(first),
+            "forgot 3 keys past retention; more are due, and the next sweep or poll goes on");
   std::size_t gone = 0;
   for (const auto& id : ids) gone += get("/v1/keys/" + id).status == 404;
   EXPECT_EQ(gone, 3u) << "the three forgotten, the two left still answered";
   Forgotten second = forget();
   EXPECT_EQ(second.keys, 2u);
   EXPECT_FALSE(second.keys_left);
+  EXPECT_EQ(forgettingBacklogNote(second), "");
   EXPECT_EQ(forget().keys, 0u);
   for (const auto& id : ids) EXPECT_EQ(get("/v1/keys/" + id).status, 404) << id;
 }
