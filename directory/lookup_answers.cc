@@ -70,6 +70,7 @@ Result<void> LookupAnswers::catchUpWithStore() {
   }
   if (from >= *last) return {};  // another thread caught up meanwhile
   if (from < 0) {
+    cps_.advance();
     std::unique_lock write(mutex_);
     dropAll();
     applied_ = *last;
@@ -77,6 +78,9 @@ Result<void> LookupAnswers::catchUpWithStore() {
   }
   auto changed = store_.scopesChangedSince(from, kMostChangesApplied);
   if (!changed) return std::unexpected(changed.error());
+  // Before applied_ moves: a CPS answer made after this catch-up began may
+  // predate the change, and is refused by its generation.
+  if (changed->everything || changed->ads) cps_.advance();
   std::unique_lock write(mutex_);
   if (changed->everything) {
     dropAll();

@@ -42,6 +42,7 @@
 #include <unordered_map>
 
 #include "directory/answer_file.h"
+#include "directory/cps_answers.h"
 #include "directory/key_registry.h"
 #include "directory/store/key_store.h"
 
@@ -64,7 +65,16 @@ class LookupAnswers {
   // `budget_bytes` bounds the index in memory; `file` holds the answers.
   LookupAnswers(KeyStore& store, std::size_t budget_bytes, std::unique_ptr<AnswerFile> file,
                 Writers writers)
-      : store_(store), budget_bytes_(budget_bytes), file_(std::move(file)), writers_(writers) {}
+      : store_(store),
+        budget_bytes_(budget_bytes),
+        file_(std::move(file)),
+        writers_(writers),
+        cps_(budget_bytes / kCpsShare / kCpsBytesANumber) {}
+
+  // The CPS lookups' answers, kept current by the same catchUp(): every
+  // one is dropped when the changes caught up with hold an advertisement
+  // or an SPC-map change. An eighth of `budget_bytes` bounds them.
+  CpsAnswers& cps() { return cps_; }
 
   // Drops what changed in the store since the last call.
   Result<void> catchUp();
@@ -115,6 +125,9 @@ class LookupAnswers {
   bool askedBefore(NumberKey number);
 
   static constexpr std::size_t kAskedBits = std::size_t(1) << 23;  // 1 MiB
+  static constexpr std::size_t kCpsShare = 8;
+  // A number's node and its key, as malloc rounds them, roughly.
+  static constexpr std::size_t kCpsBytesANumber = 96;
 
   struct Held {
     Held(std::uint64_t p, Instant e) : place(p), earliest_expiry(e) {}
@@ -154,6 +167,7 @@ class LookupAnswers {
   std::atomic<std::size_t> asked_count_{0};
   std::uint64_t times_all_dropped_ = 0;
   std::int64_t applied_ = -1;  // the last change applied; -1 before the first catch-up
+  CpsAnswers cps_;
 };
 
 // The answer of GET /v1/tns/{tn}/keys for canonical `tn`, made from the

@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "certs/tn.h"
+#include "directory/cps_answers.h"
 #include "directory/server/routes.h"
 
 namespace keydir {
@@ -24,10 +26,11 @@ void appendJsonString(std::string& out, std::string_view text) {
   out += '"';
 }
 
-// Members in the order the JSON library wrote them (by name), so that the
-// bytes, and hence the ETag, are what they were.
-std::string cpsAnswerBody(const TnCps& found) {
-  std::size_t size = 32 + found.tn.size();
+// The answer up to its number (CpsAnswers::finish() adds it), members in
+// the order the JSON library wrote them (by name), so that the bytes, and
+// hence the ETag, are what they were.
+std::string cpsAnswerHead(const TnCps& found) {
+  std::size_t size = 32;
   for (const auto& answer : found.cps) size += 96 + answer.jws.size() + answer.entry.uri.size();
   std::string body;
   body.reserve(size);
@@ -50,26 +53,45 @@ std::string cpsAnswerBody(const TnCps& found) {
     appendJsonString(body, answer.entry.uri);
     body += '}';
   }
-  body += "],\"tn\":";
-  appendJsonString(body, found.tn);
-  body += '}';
   return body;
 }
 
 }  // namespace
 
 void serveTnCps(Exchange& exchange) {
-  Instant now = exchange.now();
-  auto found = directory(exchange).advertisements->resolve(exchange.param(0), now);
-  if (!found) return exchange.sendProblem(found.error());
-  auto max_age = std::chrono::seconds(directory(exchange).config.lookup_max_age_seconds);
-  for (const auto& answer : found->cps) {
-    if (answer.expires) {
-      max_age = std::min(max_age,
-                         std::chrono::duration_cast<std::chrono::seconds>(*answer.expires - now));
+  DirectoryService& service = directory(exchange);
+  const Instant now = exchange.now();
+  auto tn = canonicalTn(exchange.param(0));
+  if (!tn) return exchange.sendProblem(tn.error());
+  auto send = [&](const std::string& head, std::optional<Instant> expires) {
+    auto max_age = std::chrono::seconds(service.config.lookup_max_age_seconds);
+    if (expires) {
+      max_age = std::min(max_age, std::chrono::duration_cast<std::chrono::seconds>(*expires - now));
     }
+    exchange.sendCacheableJson(CpsAnswers::finish(head, *tn), max_age);
+  };
+  // As for key lookups: answers are used, and kept, only once the held
+  // answers have caught up with the store; the generation is read before
+  // the store is asked, so that an answer that may predate a change is
+  // not kept.
+  LookupAnswers* held = service.lookup_answers.get();
+  std::uint64_t generation = 0;
+  if (held && !held->catchUp()) held = nullptr;
+  if (held) {
+    if (CpsAnswers::Answer answer; held->cps().copy(*tn, now, answer)) {
+      return send(*answer.head, answer.expires);
+    }
+    generation = held->cps().generation();
   }
-  exchange.sendCacheableJson(cpsAnswerBody(*found), max_age);
+  auto found = service.advertisements->resolve(*tn, now);
+  if (!found) return exchange.sendProblem(found.error());
+  std::optional<Instant> expires;
+  for (const auto& answer : found->cps) {
+    if (answer.expires && (!expires || *answer.expires < *expires)) expires = answer.expires;
+  }
+  std::string head = cpsAnswerHead(*found);
+  if (held) held->cps().keep(*tn, generation, head, expires);
+  send(head, expires);
 }
 
 }  // namespace keydir

@@ -46,6 +46,7 @@ enum class InsertOutcome { kInserted, kAlreadyPresent };
 struct ChangedScopes {
   std::int64_t to = 0;
   bool everything = false;
+  bool ads = false;  // an advertisement was put or removed
   std::vector<TnScope> scopes;
 };
 

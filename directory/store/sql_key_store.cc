@@ -205,6 +205,7 @@ Result<ChangedScopes> SqlKeyStore::scopesChangedSince(std::int64_t since, std::s
       changed.everything = true;
       break;
     }
+    if (kind == "ad") changed.ads = true;
     if (kind != "key") continue;
     for (auto& scope : scopesFromText(select->text(1))) {
       if (scope.kind() == TnScope::Kind::kSpc) changed.everything = true;

@@ -121,6 +121,28 @@ TEST_F(CacheTest, ARegistrationOrRevocationReachesTheMirrorAtTheNextPoll) {
   EXPECT_EQ(keyIds(getJson(*directory_, "/v1/tns/12025550123/keys")), ids);
 }
 
+TEST_F(CacheTest, AnAdvertisementReachesTheMirrorsHeldCpsAnswersAtTheNextPoll) {
+  startDirectory();
+  startCache();
+  ASSERT_TRUE(eventually([&] { return caughtUp(); })) << cache_->log();
+  auto uris = [&] {
+    const nlohmann::json found = getJson(*cache_, "/v1/tns/12025550150/cps");
+    std::vector<std::string> list;
+    for (const auto& entry : found["cps"]) list.push_back(entry["uri"]);
+    return list;
+  };
+  // Answered, then held: none yet.
+  EXPECT_TRUE(uris().empty());
+  EXPECT_TRUE(uris().empty());
+  testing::keydirJson("advertise --cert " + pki_ + "/acme.chain.pem --key " + pki_ +
+                      "/acme.key --entry 1-12025550100-100=https://cps.acme.example --publish " +
+                      directory_->url());
+  EXPECT_TRUE(eventually([&] {
+    return uris() == std::vector<std::string>{"https://cps.acme.example"};
+  })) << "the held answer outlived the advertisement's arrival\n"
+      << cache_->log();
+}
+
 TEST_F(CacheTest, AKeyGoneLongerThanTheFeedKeepsChangesIsForgottenByTheCacheToo) {
   directory_ = serve({"--set", "expiry_sweep_seconds=1", "--set", "feed_retention_seconds=2"});
   proxy_ = std::make_unique<testing::TestProxy>(directory_->url());

@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "advertise/advertisement_signer.h"
 #include "tests/directory/feed_fixture.h"
+#include "tests/support/cps_entries.h"
 #include "tests/support/keydir_cli.h"
 
 namespace keydir {
@@ -123,6 +125,63 @@ TEST_F(LookupAnswersTest, AWithdrawalByAnotherProcessIsSeenByTheNextLookup) {
   auto run = testing::keydir("withdraw " + id + " --db " + config_.db + " --reason 'key leaked'");
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_TRUE(idsFor("12025550150").empty());
+}
+
+// CPS lookups are held beside key lookups: the second lookup is served
+// from memory (the advertisement's rows deleted behind the feed's back
+// do not show), and an advertisement put, replaced or expired and an SPC
+// map change each reach the very next lookup, whatever number it touched.
+TEST_F(LookupAnswersTest, HeldCpsAnswersFollowEveryChangeThatCanTouchThem) {
+  startServer();
+  auto publish = [&](const testing::Identity& who, const char* scope, const char* uri,
+                     std::chrono::seconds iat_offset = {}, std::optional<Instant> exp = {}) {
+    std::string jws =
+        signAdvertisement({testing::cpsEntries({{scope, uri}}), clock_->now() + iat_offset, exp},
+                          who.key.get(), who.chain)
+            .value();
+    HttpAnswer answer =
+        client_->request("POST", "/v1/advertisements", jws, "application/jose").value();
+    ASSERT_EQ(answer.status, 201) << answer.body;
+  };
+  auto uris = [&](const std::string& tn) {
+    HttpAnswer answer = get("/v1/tns/" + tn + "/cps");
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    const nlohmann::json body = nlohmann::json::parse(answer.body);
+    std::vector<std::string> found;
+    for (const auto& entry : body["cps"]) found.push_back(entry["uri"]);
+    return found;
+  };
+  using Uris = std::vector<std::string>;
+  CpsAnswers& cps = held().cps();
+
+  publish(pki_->carrier, "0-1234", "https://one.example", {}, clock_->now() + hours(2));
+  EXPECT_EQ(uris("12025550150"), Uris{"https://one.example"});
+  EXPECT_EQ(cps.count(), 1u);
+  {
+    auto db = static_cast<SqlKeyStore&>(directory_store()).pool().borrow();
+    ASSERT_TRUE(db->execute("DELETE FROM ad_spcs"));
+  }
+  EXPECT_EQ(uris("12025550150"), Uris{"https://one.example"}) << "not served from memory";
+
+  // Another signer's advertisement, for other numbers: every answer goes.
+  publish(pki_->acme, "2-12025550199", "https://acme.example");
+  EXPECT_TRUE(uris("12025550150").empty()) << "the rows deleted above are gone now";
+
+  // A replacement, put back through the feed, is seen at once.
+  publish(pki_->carrier, "0-1234", "https://two.example", std::chrono::seconds(10),
+          clock_->now() + hours(1));
+  EXPECT_EQ(uris("12025550150"), Uris{"https://two.example"});
+  EXPECT_EQ(uris("12025550150"), Uris{"https://two.example"});
+
+  // The SPC map takes the number from SPC 1234: answered afresh.
+  ASSERT_TRUE(directory_store().importSpcMap(
+      {{TnScope::parse("1-12025550000-100").value(), "1234"}}, {}, true));
+  EXPECT_TRUE(uris("12025550150").empty());
+  EXPECT_EQ(uris("12025550050"), Uris{"https://two.example"});
+
+  // Held, it lapses with its advertisement, before any sweep.
+  clock_->advance(hours(1));
+  EXPECT_TRUE(uris("12025550050").empty());
 }
 
 // A cache's held answers (Writers::kThisProcessOnly) look at the store
