@@ -136,6 +136,8 @@ TEST_F(AdvertisementServerTest, EachRefusalHasItsStatusAndType) {
                 "malformed", "a CPS must be reached over https");
   expectProblem(publish(handMade({}, R"({"0-1234":"https://u:p@cps.example"})", pki_->carrier)),
                 400, "malformed", "has userinfo");
+  expectProblem(publish(handMade({}, R"({"0-1234":"https://cps.example/a|b"})", pki_->carrier)),
+                400, "malformed", "holds only percent-encoded (RFC 3986 section 2)");
   expectProblem(publish(ad(pki_->acme, cpsEntries({{"2-12025550200", "https://cps.example"}}))),
                 403, "not-authorized", "does not cover the advertisement");
   expectProblem(publish(ad(pki_->reseller, cpsEntries({{"0-1234", "https://cps.example"}}))), 403,
