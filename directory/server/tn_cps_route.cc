@@ -70,19 +70,20 @@ void serveTnCps(Exchange& exchange) {
     }
     exchange.sendCacheableJson(CpsAnswers::finish(head, *tn), max_age);
   };
-  // As for key lookups: answers are used, and kept, only once the held
-  // answers have caught up with the store; the generation is read before
-  // the store is asked, so that an answer that may predate a change is
-  // not kept.
+  // As for key lookups: a held answer is used only once the held answers
+  // have caught up with the store, and a number not held is answered
+  // afresh without that read. The generation is read before the store is
+  // asked: a change the catch-up has not seen yet drops the answer when it
+  // is seen, and one it has seen is in what the store answers.
   LookupAnswers* held = service.lookup_answers.get();
-  std::uint64_t generation = 0;
-  if (held && !held->catchUp()) held = nullptr;
-  if (held) {
-    if (CpsAnswers::Answer answer; held->cps().copy(*tn, now, answer)) {
+  if (CpsAnswers::Answer answer; held && held->cps().copy(*tn, now, answer)) {
+    if (!held->catchUp()) {
+      held = nullptr;
+    } else if (held->cps().copy(*tn, now, answer)) {
       return send(*answer.head, answer.expires);
     }
-    generation = held->cps().generation();
   }
+  const std::uint64_t generation = held ? held->cps().generation() : 0;
   auto found = service.advertisements->resolve(*tn, now);
   if (!found) return exchange.sendProblem(found.error());
   std::optional<Instant> expires;
