@@ -105,7 +105,8 @@ class LookupAnswers {
   std::uint64_t timesAllDropped() const;
   // Answers dropped to make room for others.
   std::uint64_t evicted() const;
-  // Puts count() and bytes() into `metrics` for /metrics.
+  // Puts count(), bytes(), fileBytes() and the held CPS answers' count
+  // into `metrics` for /metrics.
   void report(Metrics& metrics) const;
 
  private:

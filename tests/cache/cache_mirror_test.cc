@@ -134,6 +134,7 @@ TEST_F(CacheTest, AnAdvertisementReachesTheMirrorsHeldCpsAnswersAtTheNextPoll) {
   // Answered, then held: none yet.
   EXPECT_TRUE(uris().empty());
   EXPECT_TRUE(uris().empty());
+  EXPECT_EQ(metric("keydir_cps_answers_held"), 1);
   testing::keydirJson("advertise --cert " + pki_ + "/acme.chain.pem --key " + pki_ +
                       "/acme.key --entry 1-12025550100-100=https://cps.acme.example --publish " +
                       directory_->url());

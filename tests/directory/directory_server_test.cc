@@ -265,10 +265,12 @@ TEST_F(DirectoryServerTest, HealthMetaAndMetricsAnswer) {
   EXPECT_EQ(meta["limits"]["max_keys_per_signer_scope"], 4);
   EXPECT_GE(meta["sequence"].get<int>(), 1);
   ASSERT_EQ(get("/v1/tns/12025550100/keys").status, 200);  // one answer held
+  ASSERT_EQ(get("/v1/tns/12025550100/cps").status, 200);   // and one CPS answer
   HttpAnswer metrics = get("/metrics");
   EXPECT_NE(metrics.body.find("keydir_live_keys 1"), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("keydir_lookup_answers_held 1"), std::string::npos) << metrics.body;
   EXPECT_EQ(metrics.body.find("keydir_lookup_answers_bytes 0"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("keydir_cps_answers_held 1"), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find(R"(keydir_http_requests_total{route="/v1/keys",status="201"} 1)"),
             std::string::npos)
       << metrics.body;
