@@ -131,12 +131,14 @@ std::size_t MemoryEntryStore::sweep(long long first_live_tick, long long current
       if (kind == Expiring::kSpent) spent_.erase(spent_.find(*name));
       if (kind == Expiring::kCount) counts_.erase(counts_.find(*name));
       if (kind == Expiring::kKept) kept_.erase(kept_.find(*name));
+      if (kind == Expiring::kPublished) {
+        auto pair = published_.find(*name);
+        std::erase_if(pair->second.passports,
+                      [now](const auto& kept) { return kept.second <= now; });
+        if (--pair->second.due == 0) published_.erase(pair);
+      }
     }
     expiring_.erase(expiring_.begin());
-  }
-  for (auto at = published_.begin(); at != published_.end();) {
-    std::erase_if(at->second, [now](const auto& kept) { return kept.second <= now; });
-    at = at->second.empty() ? published_.erase(at) : std::next(at);
   }
   return dropped;
 }
@@ -190,13 +192,19 @@ Result<void> MemoryEntryStore::publish(const std::string& pair,
                                        const std::vector<std::string>& passports, Instant expires,
                                        std::size_t max_per_pair) {
   std::lock_guard lock(mutex_);
-  auto& kept = published_[pair];
-  if (kept.size() + passports.size() > max_per_pair) {
-    return fail(ErrorCode::kRateLimited, "this pair of numbers holds " +
-                                             std::to_string(kept.size()) +
+  auto at = published_.find(pair);
+  const std::size_t held = at == published_.end() ? 0 : at->second.passports.size();
+  if (held + passports.size() > max_per_pair) {
+    return fail(ErrorCode::kRateLimited, "this pair of numbers holds " + std::to_string(held) +
                                              " passports, its limit (max_entries_per_tn)");
   }
-  for (const std::string& passport : passports) kept.emplace_back(passport, expires);
+  if (passports.empty()) return {};
+  if (at == published_.end()) at = published_.try_emplace(pair).first;
+  for (const std::string& passport : passports) {
+    at->second.passports.emplace_back(passport, expires);
+  }
+  ++at->second.due;
+  expireAt(expires, Expiring::kPublished, &at->first);
   return {};
 }
 
@@ -204,7 +212,7 @@ Result<std::vector<std::string>> MemoryEntryStore::published(const std::string& 
   std::lock_guard lock(mutex_);
   std::vector<std::string> live;
   if (auto at = published_.find(pair); at != published_.end()) {
-    for (const auto& [passport, expires] : at->second) {
+    for (const auto& [passport, expires] : at->second.passports) {
       if (expires > now) live.push_back(passport);
     }
   }

@@ -153,6 +153,36 @@ TEST_P(EntryStoreTest, WindowsCountTheirOwnAndAKeptValueIsMadeOnce) {
 INSTANTIATE_TEST_SUITE_P(BothEngines, EntryStoreTest, ::testing::Values("memory", "redis"),
                          [](const auto& info) { return info.param; });
 
+// In memory, published passports go at the first sweep at or after their
+// expiry (Redis gives each pair its own TTL), pair by pair: what was due
+// goes, and what was not stays and counts against the pair's limit.
+TEST(MemoryEntryStore, ASweepDropsThePassportsDueAndLeavesTheRest) {
+  MemoryEntryStore store;
+  const Instant now = nowInstant();
+  auto in = [&](int seconds) { return now + std::chrono::seconds(seconds); };
+  ASSERT_TRUE(store.publish("a/b", {"p1", "p2"}, in(30), 3));
+  ASSERT_TRUE(store.publish("a/b", {"p3"}, in(60), 3));
+  ASSERT_TRUE(store.publish("c/d", {"q1", "q2", "q3"}, in(30), 3));
+  ASSERT_TRUE(store.publish("e/f", {"r1", "r2", "r3"}, in(60), 3));
+  ASSERT_FALSE(store.publish("g/h", {"s1", "s2", "s3", "s4"}, in(30), 3));
+  EXPECT_FALSE(store.publish("c/d", {"q4"}, in(60), 3)) << "full until a sweep";
+
+  store.sweep(0, 0, in(29));
+  EXPECT_FALSE(store.publish("c/d", {"q4"}, in(60), 3)) << "not due yet";
+  store.sweep(0, 0, in(30));
+  EXPECT_TRUE(store.publish("a/b", {"p4", "p5"}, in(90), 3)) << "p1 and p2 were due";
+  EXPECT_FALSE(store.publish("a/b", {"p6"}, in(90), 3)) << "p3 was not";
+  EXPECT_TRUE(store.publish("c/d", {"q4", "q5", "q6"}, in(90), 3));
+  EXPECT_FALSE(store.publish("e/f", {"r4"}, in(90), 3)) << "none of it was due";
+  EXPECT_EQ(store.published("a/b", in(30)).value(), (std::vector<std::string>{"p3", "p4", "p5"}));
+
+  store.sweep(0, 0, in(90));
+  for (const char* pair : {"a/b", "c/d", "e/f", "g/h"}) {
+    EXPECT_TRUE(store.published(pair, now)->empty()) << pair;
+    EXPECT_TRUE(store.publish(pair, {"x", "y", "z"}, in(120), 3)) << pair;
+  }
+}
+
 TEST(RedisEntryStore, ABadUriOrNoRedisIsAClearError) {
   for (const char* uri : {"redis://", "redis://host", "redis://host:0", "redis://host:1/x"}) {
     auto refused = RedisEntryStore::open(uri, 60);
