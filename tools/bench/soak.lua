@@ -1,6 +1,8 @@
 -- wrk script for the soak (tools/bench/soak): a mix of what a directory
 -- serves all day, drawn at random per request:
---   80% GET /v1/tns/{tn}/keys       a TN from the file named by TNS
+--   70% GET /v1/tns/{tn}/keys       a TN from the file named by TNS
+--   10% GET /v1/tns/{tn}/cps        the same (the driver advertises a CPS
+--                                   for every one, and again each minute)
 --   10% GET /v1/buckets/{hex}       a random bucket of 16 bits
 --    6% GET /v1/changes?since=N&limit=100, N random below SINCE_MAX
 --    3% GET /v1/meta
@@ -44,8 +46,10 @@ end
 
 function request()
   local pick = math.random()
-  if pick < 0.80 then
+  if pick < 0.70 then
     return wrk.format("GET", "/v1/tns/" .. tns[math.random(#tns)] .. "/keys")
+  elseif pick < 0.80 then
+    return wrk.format("GET", "/v1/tns/" .. tns[math.random(#tns)] .. "/cps")
   elseif pick < 0.90 then
     return wrk.format("GET", string.format("/v1/buckets/%04x", math.random(0, 65535)))
   elseif pick < 0.96 then
