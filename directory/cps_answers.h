@@ -10,8 +10,13 @@
 // advertisement or to the SPC map drops every answer at once (advance());
 // an answer made before such a change is not kept, even if it is offered
 // after (keep() is told the generation it was made in). An answer also
-// lapses when its first advertisement expires. Past `most_numbers`, every
-// answer is dropped and holding starts again. Thread-safe.
+// lapses when its first advertisement expires.
+//
+// `most_bytes` bounds the numbers and the distinct answers together: past
+// it, numbers are dropped one at a time by a hand walking the table (so
+// a directory with more numbers than fit keeps as many as fit, and never
+// stalls its lookups to empty the table), and an answer goes with the
+// last number that refers to it. Thread-safe.
 
 #include <cstdint>
 #include <memory>
@@ -33,7 +38,12 @@ class CpsAnswers {
     std::optional<Instant> expires;  // its first advertisement's expiry
   };
 
-  explicit CpsAnswers(std::size_t most_numbers) : most_numbers_(most_numbers) {}
+  // What a number and an answer count against the bound, besides the
+  // answer's own bytes: their nodes and keys, as malloc rounds them.
+  static constexpr std::size_t kBytesANumber = 96;
+  static constexpr std::size_t kBytesAnAnswer = 64;
+
+  explicit CpsAnswers(std::size_t most_bytes) : most_bytes_(most_bytes) {}
 
   // Read before the store is asked, and handed to keep() with the answer.
   std::uint64_t generation() const;
@@ -47,19 +57,34 @@ class CpsAnswers {
   // The whole answer for `tn`, from its head.
   static std::string finish(const std::string& head, const std::string& tn);
 
+  // Numbers held, and the bytes they and their answers count.
   std::size_t count() const;
+  std::size_t bytes() const;
 
  private:
+  struct Head {
+    std::shared_ptr<const std::string> text;
+    std::size_t numbers = 0;  // held numbers that refer to it
+  };
   struct Held {
-    std::shared_ptr<const std::string> head;
+    Head* head;  // elements of heads_ stay put as it grows
     std::optional<Instant> expires;
   };
-  const std::size_t most_numbers_;
+  using Numbers = std::unordered_map<std::string, Held>;
+  // Under mutex_: forgets a number, and its answer with the last number.
+  void drop(Numbers::iterator number);
+  // Under mutex_, with a number held: drops the first number of the next
+  // bucket that holds one.
+  void dropAtHand();
+
+  const std::size_t most_bytes_;
   mutable std::mutex mutex_;
   std::uint64_t generation_ = 0;
-  std::unordered_map<std::string, Held> by_number_;
-  // Each distinct head once; the key is a view of the held string.
-  std::unordered_map<std::string_view, std::shared_ptr<const std::string>> heads_;
+  std::size_t bytes_ = 0;
+  std::size_t hand_ = 0;  // the bucket dropAtHand() looks at next
+  Numbers by_number_;
+  // Each distinct answer once; the key is a view of its text.
+  std::unordered_map<std::string_view, Head> heads_;
 };
 
 }  // namespace keydir

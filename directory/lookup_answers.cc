@@ -256,7 +256,7 @@ Result<LookupAnswers::Answer> tnKeysAnswer(KeyRegistry& registry, const std::str
 void LookupAnswers::report(Metrics& metrics) const {
   std::shared_lock read(mutex_);
   metrics.setHeldAnswers(double(answers_.size()), double(bytes_), double(file_->usedBytes()));
-  metrics.setHeldCpsAnswers(double(cps_.count()));
+  metrics.setHeldCpsAnswers(double(cps_.count()), double(cps_.bytes()));
 }
 
 std::size_t LookupAnswers::count() const {

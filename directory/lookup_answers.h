@@ -69,7 +69,7 @@ class LookupAnswers {
         budget_bytes_(budget_bytes),
         file_(std::move(file)),
         writers_(writers),
-        cps_(budget_bytes / kCpsShare / kCpsBytesANumber) {}
+        cps_(budget_bytes / kCpsShare) {}
 
   // The CPS lookups' answers, kept current by the same catchUp(): every
   // one is dropped when the changes caught up with hold an advertisement
@@ -105,8 +105,8 @@ class LookupAnswers {
   std::uint64_t timesAllDropped() const;
   // Answers dropped to make room for others.
   std::uint64_t evicted() const;
-  // Puts count(), bytes(), fileBytes() and the held CPS answers' count
-  // into `metrics` for /metrics.
+  // Puts count(), bytes(), fileBytes() and the held CPS answers' count and
+  // bytes into `metrics` for /metrics.
   void report(Metrics& metrics) const;
 
  private:
@@ -127,8 +127,6 @@ class LookupAnswers {
 
   static constexpr std::size_t kAskedBits = std::size_t(1) << 23;  // 1 MiB
   static constexpr std::size_t kCpsShare = 8;
-  // A number's node and its key, as malloc rounds them, roughly.
-  static constexpr std::size_t kCpsBytesANumber = 96;
 
   struct Held {
     Held(std::uint64_t p, Instant e) : place(p), earliest_expiry(e) {}

@@ -35,8 +35,10 @@ Metrics::Metrics()
                                               "Bytes the held lookup answers take of their file "
                                               "(lookup_answers_file_mib)")),
       held_cps_answers_(unlabelledGauge(*registry_, "keydir_cps_answers_held",
-                                        "Numbers whose CPS lookup answer is held (at most an "
-                                        "eighth of lookup_answers_mib, some 96 bytes each)")),
+                                        "Numbers whose CPS lookup answer is held")),
+      held_cps_answer_bytes_(unlabelledGauge(*registry_, "keydir_cps_answers_bytes",
+                                             "Bytes the held CPS lookup answers count against "
+                                             "an eighth of lookup_answers_mib")),
       registration_family_(prometheus::BuildCounter()
                                .Name("keydir_key_registrations_total")
                                .Help("Key registrations accepted, by whether the key was new")

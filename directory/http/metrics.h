@@ -29,8 +29,12 @@ class Metrics {
     held_answer_bytes_.Set(bytes);
     held_answer_file_bytes_.Set(file_bytes);
   }
-  // Numbers whose CPS lookup answer is held (directory/cps_answers.h).
-  void setHeldCpsAnswers(double numbers) { held_cps_answers_.Set(numbers); }
+  // Numbers whose CPS lookup answer is held (directory/cps_answers.h), and
+  // the bytes they and their answers count against the bound.
+  void setHeldCpsAnswers(double numbers, double bytes) {
+    held_cps_answers_.Set(numbers);
+    held_cps_answer_bytes_.Set(bytes);
+  }
   void countRegistration(bool created) {
     (created ? registrations_ : re_registrations_).Increment();
   }
@@ -63,6 +67,7 @@ class Metrics {
   prometheus::Gauge& held_answer_bytes_;
   prometheus::Gauge& held_answer_file_bytes_;
   prometheus::Gauge& held_cps_answers_;
+  prometheus::Gauge& held_cps_answer_bytes_;
   prometheus::Family<prometheus::Counter>& registration_family_;
   prometheus::Counter& registrations_;
   prometheus::Counter& re_registrations_;
