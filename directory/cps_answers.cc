@@ -19,7 +19,8 @@ void CpsAnswers::advance() {
     hand_ = 0;
   }
   // Freed here, after the lock: a million numbers take tens of
-  // milliseconds, which every CPS lookup would otherwise wait for.
+  // milliseconds, for which copy() and keep() need not wait (a lookup
+  // that must catch up first still waits for the catch-up calling this).
 }
 
 bool CpsAnswers::copy(const std::string& tn, Instant now, Answer& into) const {
