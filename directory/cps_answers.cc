@@ -7,20 +7,15 @@ std::uint64_t CpsAnswers::generation() const {
   return generation_;
 }
 
-void CpsAnswers::advance() {
-  Numbers numbers;
-  std::unordered_map<std::string_view, Head> heads;
-  {
-    std::lock_guard lock(mutex_);
-    ++generation_;
-    numbers.swap(by_number_);
-    heads.swap(heads_);
-    bytes_ = 0;
-    hand_ = 0;
-  }
-  // Freed here, after the lock: a million numbers take tens of
-  // milliseconds, for which copy() and keep() need not wait (a lookup
-  // that must catch up first still waits for the catch-up calling this).
+CpsAnswers::Dropped CpsAnswers::advance() {
+  Dropped dropped;
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  dropped.numbers_.swap(by_number_);
+  dropped.heads_.swap(heads_);
+  bytes_ = 0;
+  hand_ = 0;
+  return dropped;
 }
 
 bool CpsAnswers::copy(const std::string& tn, Instant now, Answer& into) const {

@@ -31,7 +31,29 @@
 namespace keydir {
 
 class CpsAnswers {
+  struct Head {
+    std::shared_ptr<const std::string> text;
+    std::size_t numbers = 0;  // held numbers that refer to it
+  };
+  struct Held {
+    Head* head;  // elements of the answers' table stay put as it grows
+    std::optional<Instant> expires;
+  };
+  using Numbers = std::unordered_map<std::string, Held>;
+  // Each distinct answer once; the key is a view of its text.
+  using Heads = std::unordered_map<std::string_view, Head>;
+
  public:
+  // What advance() dropped, freed when this goes: a million numbers take
+  // tens of milliseconds to free, which a caller can spend after it lets
+  // go of the locks that lookups wait for.
+  class Dropped {
+   private:
+    friend class CpsAnswers;
+    Numbers numbers_;
+    Heads heads_;
+  };
+
   struct Answer {
     // The answer up to its number: `{"cps":[...]`; finish() completes it.
     std::shared_ptr<const std::string> head;
@@ -48,7 +70,7 @@ class CpsAnswers {
   // Read before the store is asked, and handed to keep() with the answer.
   std::uint64_t generation() const;
   // An advertisement or the SPC map changed: every answer is dropped.
-  void advance();
+  Dropped advance();
 
   bool copy(const std::string& tn, Instant now, Answer& into) const;
   void keep(const std::string& tn, std::uint64_t made_in, std::string head,
@@ -62,15 +84,6 @@ class CpsAnswers {
   std::size_t bytes() const;
 
  private:
-  struct Head {
-    std::shared_ptr<const std::string> text;
-    std::size_t numbers = 0;  // held numbers that refer to it
-  };
-  struct Held {
-    Head* head;  // elements of heads_ stay put as it grows
-    std::optional<Instant> expires;
-  };
-  using Numbers = std::unordered_map<std::string, Held>;
   // Under mutex_: forgets a number, and its answer with the last number.
   void drop(Numbers::iterator number);
   // Under mutex_, with a number held: drops the first number of the next
@@ -83,8 +96,7 @@ class CpsAnswers {
   std::size_t bytes_ = 0;
   std::size_t hand_ = 0;  // the bucket dropAtHand() looks at next
   Numbers by_number_;
-  // Each distinct answer once; the key is a view of its text.
-  std::unordered_map<std::string_view, Head> heads_;
+  Heads heads_;
 };
 
 }  // namespace keydir

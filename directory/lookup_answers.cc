@@ -62,6 +62,9 @@ Result<void> LookupAnswers::catchUpWithStore() {
     std::shared_lock read(mutex_);
     if (applied_ == *last) return {};
   }
+  // Declared before the lock: the CPS answers a change drops are freed
+  // after it is let go, so that lookups catching up need not wait for it.
+  CpsAnswers::Dropped dropped_cps_answers;
   std::lock_guard one_at_a_time(catching_up_);
   std::int64_t from;
   {
@@ -70,7 +73,7 @@ Result<void> LookupAnswers::catchUpWithStore() {
   }
   if (from >= *last) return {};  // another thread caught up meanwhile
   if (from < 0) {
-    cps_.advance();
+    dropped_cps_answers = cps_.advance();
     std::unique_lock write(mutex_);
     dropAll();
     applied_ = *last;
@@ -80,7 +83,7 @@ Result<void> LookupAnswers::catchUpWithStore() {
   if (!changed) return std::unexpected(changed.error());
   // Before applied_ moves: a CPS answer made after this catch-up began may
   // predate the change, and is refused by its generation.
-  if (changed->everything || changed->ads) cps_.advance();
+  if (changed->everything || changed->ads) dropped_cps_answers = cps_.advance();
   std::unique_lock write(mutex_);
   if (changed->everything) {
     dropAll();
