@@ -28,7 +28,7 @@ bool CpsAnswers::copy(const std::string& tn, Instant now, Answer& into) const {
   return true;
 }
 
-void CpsAnswers::keep(const std::string& tn, std::uint64_t made_in, std::string head,
+void CpsAnswers::keep(const std::string& tn, std::uint64_t made_in, const std::string& head,
                       std::optional<Instant> expires) {
   std::lock_guard lock(mutex_);
   // Made before a change it may not show.
@@ -37,7 +37,7 @@ void CpsAnswers::keep(const std::string& tn, std::uint64_t made_in, std::string 
   if (auto held = by_number_.find(tn); held != by_number_.end()) drop(held);
   auto known = heads_.find(head);
   if (known == heads_.end()) {
-    auto text = std::make_shared<const std::string>(std::move(head));
+    auto text = std::make_shared<const std::string>(head);
     known = heads_.emplace(std::string_view(*text), Head{text, 0}).first;
     bytes_ += kBytesAnAnswer + text->size();
   }

@@ -73,7 +73,8 @@ class CpsAnswers {
   Dropped advance();
 
   bool copy(const std::string& tn, Instant now, Answer& into) const;
-  void keep(const std::string& tn, std::uint64_t made_in, std::string head,
+  // Copies `head` only if no held number has the same answer already.
+  void keep(const std::string& tn, std::uint64_t made_in, const std::string& head,
             std::optional<Instant> expires);
 
   // The whole answer for `tn`, from its head.
