@@ -257,9 +257,9 @@ Result<LookupAnswers::Answer> tnKeysAnswer(KeyRegistry& registry, const std::str
 }
 
 void LookupAnswers::report(Metrics& metrics) const {
+  metrics.setHeldCpsAnswers(double(cps_.count()), double(cps_.bytes()));  // under its own lock
   std::shared_lock read(mutex_);
   metrics.setHeldAnswers(double(answers_.size()), double(bytes_), double(file_->usedBytes()));
-  metrics.setHeldCpsAnswers(double(cps_.count()), double(cps_.bytes()));
 }
 
 std::size_t LookupAnswers::count() const {
