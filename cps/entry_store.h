@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "certs/error.h"
+#include "certs/hex.h"
 #include "certs/instant.h"
 
 namespace keydir {
@@ -97,6 +98,26 @@ class EntryStore {
   // `expires`, when it may be forgotten. For JWT ids and token nonces.
   // kUnavailable when the engine does not answer.
   virtual Result<bool> spendOnce(const std::string& name, Instant expires) = 0;
+
+  // True the first time the storage token of `key_id` with `nonce` is
+  // spent; false every time after, until `until` (the key's last day of
+  // redemption), when the key's spent nonces may be forgotten together.
+  // kUnavailable when the engine does not answer.
+  //
+  // They are kept for up to token_key_days and its grace, so they are most
+  // of what a busy CPS holds: an engine keeps the first
+  // kTokenNonceBytesKept bytes of each nonce in one set per key. Enough,
+  // because a nonce is chosen at random by its client (RFC 9578 section
+  // 6.1) and is spent only after its token's signature verified: two
+  // nonces alike in those bytes are taken for one, and the second refused,
+  // by chance one in 2^128 a pair, and on purpose only with another
+  // holder's nonce before it was spent, which the CPS never shows. A
+  // token is never taken twice. By default (a nonce shorter than that) a
+  // name spent once.
+  static constexpr std::size_t kTokenNonceBytesKept = 16;
+  virtual Result<bool> spendToken(std::string_view key_id, std::string_view nonce, Instant until) {
+    return spendOnce("token " + hexEncode(key_id.substr(0, 8)) + hexEncode(nonce), until);
+  }
 
   // Counts one more event under `name`, a window that ends at
   // `window_end` (the name tells the window), and gives the count so far:

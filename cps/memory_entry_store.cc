@@ -1,8 +1,20 @@
 #include "cps/memory_entry_store.h"
 
 #include <algorithm>
+#include <random>
 
 namespace keydir {
+namespace {
+
+std::uint64_t freshSeed() {
+  std::random_device device;
+  return (std::uint64_t(device()) << 32) | device();
+}
+
+}  // namespace
+
+MemoryEntryStore::MemoryEntryStore(std::size_t lengths_kept)
+    : lengths_kept_(lengths_kept), nonce_seed_(freshSeed()) {}
 
 std::size_t MemoryEntryStore::dropOld(Number& number, long long first_live_tick) {
   std::size_t dropped = 0;
@@ -123,6 +135,12 @@ std::size_t MemoryEntryStore::sweep(long long first_live_tick, long long current
   }
   // Every shard has dropped its entries of these ticks just now.
   arena_.releaseBefore(first_live_tick);
+  {
+    std::lock_guard lock(tokens_mutex_);
+    while (!spent_tokens_.empty() && spent_tokens_.begin()->first.first <= now) {
+      spent_tokens_.erase(spent_tokens_.begin());
+    }
+  }
   std::lock_guard lock(mutex_);
   lengths_by_tick_.erase(lengths_by_tick_.begin(), lengths_by_tick_.lower_bound(first_live_tick));
   while (!expiring_.empty() && expiring_.begin()->first <= now) {
@@ -166,6 +184,15 @@ Result<bool> MemoryEntryStore::spendOnce(const std::string& name, Instant expire
   if (!fresh) return false;
   expireAt(expires, Expiring::kSpent, &*at);
   return true;
+}
+
+Result<bool> MemoryEntryStore::spendToken(std::string_view key_id, std::string_view nonce,
+                                          Instant until) {
+  // Nonces are 32 bytes (RFC 9578); a shorter one is kept by its name.
+  if (nonce.size() < SpentNonces::kBytesKept) return EntryStore::spendToken(key_id, nonce, until);
+  std::lock_guard lock(tokens_mutex_);
+  auto at = spent_tokens_.try_emplace(std::pair(until, std::string(key_id)), nonce_seed_).first;
+  return at->second.insert(nonce);
 }
 
 Result<std::size_t> MemoryEntryStore::countInWindow(const std::string& name, Instant window_end) {

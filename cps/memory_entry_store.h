@@ -14,13 +14,14 @@
 #include <vector>
 
 #include "cps/entry_store.h"
+#include "cps/spent_nonces.h"
 #include "cps/tick_arena.h"
 
 namespace keydir {
 
 class MemoryEntryStore : public EntryStore {
  public:
-  explicit MemoryEntryStore(std::size_t lengths_kept = 64) : lengths_kept_(lengths_kept) {}
+  explicit MemoryEntryStore(std::size_t lengths_kept = 64);
 
   Result<SlotTaken> place(const std::string& tn, StoredEntry entry,
                           const Placement& placement) override;
@@ -35,6 +36,7 @@ class MemoryEntryStore : public EntryStore {
   std::vector<std::size_t> lengthsAt(long long tick) override;
   Result<std::string> sharedSecret(const std::string& fresh) override { return fresh; }
   Result<bool> spendOnce(const std::string& name, Instant expires) override;
+  Result<bool> spendToken(std::string_view key_id, std::string_view nonce, Instant until) override;
   Result<std::size_t> countInWindow(const std::string& name, Instant window_end) override;
   Result<std::string> keepFirst(const std::string& name, const std::function<std::string()>& make,
                                 Instant expires) override;
@@ -87,7 +89,7 @@ class MemoryEntryStore : public EntryStore {
   std::unordered_set<std::string> spent_;
   std::unordered_map<std::string, std::size_t> counts_;
   std::map<std::string, std::string> kept_;
-  // By instant: most share one (a key's last day, a minute's end), so a
+  // By instant: most share one (a minute's end, an hour's), so a
   // new name is appended to a list rather than given a node of its own.
   // The list points at the name where it is kept (elements of these
   // containers stay put as they grow) rather than holding a copy of it.
@@ -104,6 +106,13 @@ class MemoryEntryStore : public EntryStore {
   };
   std::unordered_map<std::string, Published> published_;
   std::size_t lengths_kept_;
+
+  // Each storage-token key's spent nonces, by the key's last day of
+  // redemption and its id: dropped whole on that day. A lock of their own,
+  // as every store spends one.
+  std::mutex tokens_mutex_;
+  std::map<std::pair<Instant, std::string>, SpentNonces> spent_tokens_;
+  const std::uint64_t nonce_seed_;
 };
 
 }  // namespace keydir

@@ -99,6 +99,14 @@ if n == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[1]) end
 return n
 )lua";
 
+// A token's nonce into its key's set, which dies on the key's last day:
+// some 80 bytes of Redis a nonce, against some 200 for a key of its own.
+constexpr const char* kSpendToken = R"lua(
+local added = redis.call('SADD', KEYS[1], ARGV[1])
+if added == 1 then redis.call('EXPIREAT', KEYS[1], ARGV[2]) end
+return added
+)lua";
+
 std::string key(std::string_view kind, std::string_view name) {
   return std::string(kKeys) + std::string(kind) + std::string(name);
 }
@@ -336,6 +344,18 @@ Result<std::string> RedisEntryStore::sharedSecret(const std::string& fresh) {
   return *secret;
 }
 
+Result<bool> RedisEntryStore::spendToken(std::string_view key_id, std::string_view nonce,
+                                         Instant until) {
+  if (nonce.size() < kTokenNonceBytesKept) return EntryStore::spendToken(key_id, nonce, until);
+  const Instant latest = nowInstant() + std::chrono::days(30);
+  auto reply =
+      command({"EVAL", kSpendToken, "1", key("spent-tokens:", hexEncode(key_id.substr(0, 8))),
+               std::string(nonce.substr(0, kTokenNonceBytesKept)),
+               std::to_string(unixTime(std::min(until, latest)))});
+  if (!reply) return std::unexpected(reply.error());
+  return (*reply)->integer == 1;
+}
+
 Result<std::size_t> RedisEntryStore::countInWindow(const std::string& name, Instant window_end) {
   auto reply =
       command({"EVAL", kCount, "1", key("count:", name), std::to_string(unixTime(window_end) + 1)});
@@ -363,7 +383,8 @@ Result<std::string> RedisEntryStore::keepFirst(const std::string& name,
 }
 
 Result<bool> RedisEntryStore::spendOnce(const std::string& name, Instant expires) {
-  // A storage token's nonce is kept as long as its key is redeemable: days.
+  // A JWT id lives minutes; a name may live for days (a storage token of
+  // a nonce too short for its key's set), at most 30.
   const long long ttl = std::clamp<long long>((expires - nowInstant()).count(), 1, 30 * 86400);
   auto reply = command({"SET", key("spent:", name), "1", "NX", "EX", std::to_string(ttl)});
   if (!reply) return std::unexpected(reply.error());

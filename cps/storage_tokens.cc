@@ -137,9 +137,7 @@ Result<void> StorageTokens::redeem(std::string_view authorization, Instant now) 
   if (auto ok = verifyTokenSignature(*token, *(*key)->verifier); !ok) {
     return refuse("its authenticator does not verify: the token was altered");
   }
-  auto fresh = store_.spendOnce(
-      "token " + hexEncode(token->token_key_id.substr(0, 8)) + hexEncode(token->nonce),
-      (*key)->redeem_until);
+  auto fresh = store_.spendToken(token->token_key_id, token->nonce, (*key)->redeem_until);
   if (!fresh) return std::unexpected(fresh.error());
   if (!*fresh) return refuse("it was spent before; each token stores once");
   return {};

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "cps/entry_rules.h"
 #include "cps/memory_entry_store.h"
 #include "cps/redis_entry_store.h"
@@ -115,6 +117,46 @@ TEST_P(EntryStoreTest, ANameIsSpentOnceAndPassportsLiveUntilTheirExpiry) {
   EXPECT_EQ(store_->published("a/b", now).value(), (std::vector<std::string>{"p1", "p2"}));
   EXPECT_TRUE(store_->published("a/b", now + std::chrono::seconds(30))->empty());
   EXPECT_TRUE(store_->published("c/d", now)->empty());
+}
+
+TEST_P(EntryStoreTest, ATokenIsSpentOnceForItsKeyUntilTheKeysLastDay) {
+  const Instant now = nowInstant();
+  const Instant until = now + std::chrono::hours(24 * 8);
+  const std::string key(32, 'k'), other_key(32, 'o');
+  const std::string nonce(32, 'n'), next_nonce(32, 'm');
+  EXPECT_TRUE(store_->spendToken(key, nonce, until).value());
+  EXPECT_FALSE(store_->spendToken(key, nonce, until).value());
+  EXPECT_TRUE(store_->spendToken(key, next_nonce, until).value());
+  const Instant other_until = until + std::chrono::hours(1);
+  EXPECT_TRUE(store_->spendToken(other_key, nonce, other_until).value()) << "another key's token";
+  EXPECT_TRUE(store_->spendToken(key, "short", until).value()) << "kept by name";
+  EXPECT_FALSE(store_->spendToken(key, "short", until).value());
+  // A sweep before the key's last day forgets nothing.
+  store_->sweep(0, 1, now + std::chrono::hours(24));
+  EXPECT_FALSE(store_->spendToken(key, nonce, until).value());
+  EXPECT_FALSE(store_->spendToken(key, "short", until).value());
+  if (GetParam() == "memory") {
+    // On the key's last day its nonces go together (the CPS refuses the
+    // key's tokens from then on).
+    store_->sweep(0, 1, until);
+    EXPECT_TRUE(store_->spendToken(key, nonce, until).value());
+    EXPECT_TRUE(store_->spendToken(key, "short", until).value());
+    EXPECT_FALSE(store_->spendToken(other_key, nonce, other_until).value())
+        << "the other key's last day is later";
+    return;
+  }
+  // Redis lets the key's set expire on its last day: one a second away.
+  const std::string soon_key(32, 's');
+  const Instant soon = nowInstant() + std::chrono::seconds(1);
+  ASSERT_TRUE(store_->spendToken(soon_key, nonce, soon).value());
+  ASSERT_FALSE(store_->spendToken(soon_key, nonce, soon).value());
+  bool forgotten = false;
+  for (int poll = 0; poll < 50 && !forgotten; ++poll) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    forgotten = store_->spendToken(soon_key, nonce, soon + std::chrono::hours(1)).value();
+  }
+  EXPECT_TRUE(forgotten) << "the set outlived its key's last day by 5 s";
+  EXPECT_FALSE(store_->spendToken(key, nonce, until).value()) << "another key's set is kept";
 }
 
 TEST_P(EntryStoreTest, LengthsAreFrozenPerTickAndTheSecretIsKeptOnce) {
