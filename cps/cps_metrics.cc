@@ -46,7 +46,13 @@ CpsMetrics::CpsMetrics(prometheus::Registry& registry)
                            .Name("keydir_cps_tokens_redeemed_total")
                            .Help("Storage tokens taken by stores, each once")
                            .Register(registry)
-                           .Add({})) {}
+                           .Add({})),
+      tokens_spent_held_(prometheus::BuildGauge()
+                             .Name("keydir_cps_tokens_spent_held")
+                             .Help("Storage tokens held as spent, kept until their key's last "
+                                   "day: what grows with stores between key turns")
+                             .Register(registry)
+                             .Add({})) {}
 
 void CpsMetrics::countFetch(Fetch kind) {
   (kind == Fetch::kNumber ? number_fetches_

@@ -25,6 +25,7 @@ class CpsMetrics {
   void setLiveEntries(double count) { live_entries_.Set(count); }
   void countTokenIssued() { tokens_issued_.Increment(); }
   void countTokenRedeemed() { tokens_redeemed_.Increment(); }
+  void setTokensSpentHeld(double count) { tokens_spent_held_.Set(count); }
 
  private:
   prometheus::Counter& stores_;
@@ -39,6 +40,7 @@ class CpsMetrics {
   prometheus::Gauge& live_entries_;
   prometheus::Counter& tokens_issued_;
   prometheus::Counter& tokens_redeemed_;
+  prometheus::Gauge& tokens_spent_held_;
 };
 
 }  // namespace keydir

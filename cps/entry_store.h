@@ -118,6 +118,9 @@ class EntryStore {
   virtual Result<bool> spendToken(std::string_view key_id, std::string_view nonce, Instant until) {
     return spendOnce("token " + hexEncode(key_id.substr(0, 8)) + hexEncode(nonce), until);
   }
+  // How many tokens of `key_id` (last day `until`) are held as spent, for
+  // /metrics: those of nonces of kTokenNonceBytesKept bytes or more.
+  virtual Result<std::size_t> tokensSpent(std::string_view key_id, Instant until) = 0;
 
   // Counts one more event under `name`, a window that ends at
   // `window_end` (the name tells the window), and gives the count so far:

@@ -195,6 +195,12 @@ Result<bool> MemoryEntryStore::spendToken(std::string_view key_id, std::string_v
   return at->second.insert(nonce);
 }
 
+Result<std::size_t> MemoryEntryStore::tokensSpent(std::string_view key_id, Instant until) {
+  std::lock_guard lock(tokens_mutex_);
+  auto at = spent_tokens_.find(std::pair(until, std::string(key_id)));
+  return at == spent_tokens_.end() ? 0 : at->second.size();
+}
+
 Result<std::size_t> MemoryEntryStore::countInWindow(const std::string& name, Instant window_end) {
   std::lock_guard lock(mutex_);
   auto [at, fresh] = counts_.try_emplace(name, 0);

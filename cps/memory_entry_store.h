@@ -37,6 +37,7 @@ class MemoryEntryStore : public EntryStore {
   Result<std::string> sharedSecret(const std::string& fresh) override { return fresh; }
   Result<bool> spendOnce(const std::string& name, Instant expires) override;
   Result<bool> spendToken(std::string_view key_id, std::string_view nonce, Instant until) override;
+  Result<std::size_t> tokensSpent(std::string_view key_id, Instant until) override;
   Result<std::size_t> countInWindow(const std::string& name, Instant window_end) override;
   Result<std::string> keepFirst(const std::string& name, const std::function<std::string()>& make,
                                 Instant expires) override;

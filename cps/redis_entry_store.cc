@@ -111,6 +111,10 @@ std::string key(std::string_view kind, std::string_view name) {
   return std::string(kKeys) + std::string(kind) + std::string(name);
 }
 
+std::string spentTokensKey(std::string_view token_key_id) {
+  return key("spent-tokens:", hexEncode(token_key_id.substr(0, 8)));
+}
+
 std::string text(const redisReply* reply) {
   return reply && reply->str ? std::string(reply->str, reply->len) : std::string();
 }
@@ -348,12 +352,17 @@ Result<bool> RedisEntryStore::spendToken(std::string_view key_id, std::string_vi
                                          Instant until) {
   if (nonce.size() < kTokenNonceBytesKept) return EntryStore::spendToken(key_id, nonce, until);
   const Instant latest = nowInstant() + std::chrono::days(30);
-  auto reply =
-      command({"EVAL", kSpendToken, "1", key("spent-tokens:", hexEncode(key_id.substr(0, 8))),
-               std::string(nonce.substr(0, kTokenNonceBytesKept)),
-               std::to_string(unixTime(std::min(until, latest)))});
+  auto reply = command({"EVAL", kSpendToken, "1", spentTokensKey(key_id),
+                        std::string(nonce.substr(0, kTokenNonceBytesKept)),
+                        std::to_string(unixTime(std::min(until, latest)))});
   if (!reply) return std::unexpected(reply.error());
   return (*reply)->integer == 1;
+}
+
+Result<std::size_t> RedisEntryStore::tokensSpent(std::string_view key_id, Instant) {
+  auto reply = command({"SCARD", spentTokensKey(key_id)});
+  if (!reply) return std::unexpected(reply.error());
+  return std::size_t((*reply)->integer);
 }
 
 Result<std::size_t> RedisEntryStore::countInWindow(const std::string& name, Instant window_end) {

@@ -143,4 +143,16 @@ Result<void> StorageTokens::redeem(std::string_view authorization, Instant now) 
   return {};
 }
 
+Result<std::size_t> StorageTokens::spentHeld(Instant now) {
+  auto keys = keys_.redeemable(now);
+  if (!keys) return std::unexpected(keys.error());
+  std::size_t held = 0;
+  for (const auto& key : *keys) {
+    auto spent = store_.tokensSpent(key->id, key->redeem_until);
+    if (!spent) return std::unexpected(spent.error());
+    held += *spent;
+  }
+  return held;
+}
+
 }  // namespace keydir

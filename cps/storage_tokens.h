@@ -55,6 +55,9 @@ class StorageTokens {
   // spent.
   Result<void> redeem(std::string_view authorization, Instant now);
 
+  // Tokens held as spent, of every key taken at `now`.
+  Result<std::size_t> spentHeld(Instant now);
+
  private:
   EntryStore& store_;
   TokenKeys& keys_;

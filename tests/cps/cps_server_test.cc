@@ -230,6 +230,8 @@ TEST_F(CpsServerTest, PastItsLimitsANumberIsAnswered429AndNothingMoreIsStored) {
   EXPECT_EQ(refused.headers.at("retry-after"), "1");
   EXPECT_EQ(metric("keydir_cps_stores_total"), 2);
   EXPECT_EQ(metric("keydir_cps_entries_live"), 2);
+  // Tokens are spent before the board refuses: the 429's too.
+  EXPECT_EQ(metric("keydir_cps_tokens_spent_held"), 3);
 }
 
 TEST_F(CpsServerTest, AChunkedStoreIsTakenAndABadChunkStoresNothing) {
@@ -471,6 +473,12 @@ TEST_F(CpsOnRedisTest, ATokenSpentAtOneProcessIsSpentAtTheOther) {
   HttpAnswer same =
       first_client_->request("POST", path, body, "application/json", spending(token)).value();
   expectProblem(same, 401, "not-authorized", "spent before");
+  EXPECT_EQ(
+      metricValue(at(*first_client_, "GET", "/metrics").body, "keydir_cps_tokens_spent_held", -1),
+      1);
+  EXPECT_EQ(
+      metricValue(at(*cps_client_, "GET", "/metrics").body, "keydir_cps_tokens_spent_held", -1), 1)
+      << "the one set in Redis";
   // Both issue with the one key kept in Redis.
   EXPECT_EQ(at(*first_client_, "GET", "/.well-known/private-token-issuer-directory").body,
             at(*cps_client_, "GET", "/.well-known/private-token-issuer-directory").body);

@@ -131,6 +131,9 @@ TEST_P(EntryStoreTest, ATokenIsSpentOnceForItsKeyUntilTheKeysLastDay) {
   EXPECT_TRUE(store_->spendToken(other_key, nonce, other_until).value()) << "another key's token";
   EXPECT_TRUE(store_->spendToken(key, "short", until).value()) << "kept by name";
   EXPECT_FALSE(store_->spendToken(key, "short", until).value());
+  EXPECT_EQ(store_->tokensSpent(key, until).value(), 2u) << "the short nonce is kept by name";
+  EXPECT_EQ(store_->tokensSpent(other_key, other_until).value(), 1u);
+  EXPECT_EQ(store_->tokensSpent(std::string(32, 'x'), until).value(), 0u);
   // A sweep before the key's last day forgets nothing.
   store_->sweep(0, 1, now + std::chrono::hours(24));
   EXPECT_FALSE(store_->spendToken(key, nonce, until).value());
@@ -139,6 +142,7 @@ TEST_P(EntryStoreTest, ATokenIsSpentOnceForItsKeyUntilTheKeysLastDay) {
     // On the key's last day its nonces go together (the CPS refuses the
     // key's tokens from then on).
     store_->sweep(0, 1, until);
+    EXPECT_EQ(store_->tokensSpent(key, until).value(), 0u);
     EXPECT_TRUE(store_->spendToken(key, nonce, until).value());
     EXPECT_TRUE(store_->spendToken(key, "short", until).value());
     EXPECT_FALSE(store_->spendToken(other_key, nonce, other_until).value())
