@@ -1,7 +1,9 @@
 #include "cps/spent_nonces.h"
 
 #include <cstring>
+#include <new>
 #include <stdexcept>
+#include <string>
 
 namespace keydir {
 namespace {
@@ -22,23 +24,46 @@ std::uint64_t mixed(std::uint64_t value) {
 
 SpentNonces::SpentNonces(std::uint64_t seed) : seed_(seed) {}
 
-std::size_t SpentNonces::home(const Slot& slot) const {
-  return mixed(mixed(slot.high ^ seed_) ^ slot.low) & (slots_.size() - 1);
+std::size_t SpentNonces::home(const Slot& slot, const Table& table) const {
+  return mixed(mixed(slot.high ^ seed_) ^ slot.low) & (table.size - 1);
+}
+
+bool SpentNonces::holds(const Table& table, const Slot& slot) const {
+  if (table.size == 0) return false;
+  const std::size_t mask = table.size - 1;
+  for (std::size_t at = home(slot, table); !table.slots[at].empty(); at = (at + 1) & mask) {
+    if (table.slots[at] == slot) return true;
+  }
+  return false;
 }
 
 void SpentNonces::place(const Slot& slot) {
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t at = home(slot);
-  while (!slots_[at].empty()) at = (at + 1) & mask;
-  slots_[at] = slot;
+  const std::size_t mask = slots_.size - 1;
+  std::size_t at = home(slot, slots_);
+  while (!slots_.slots[at].empty()) at = (at + 1) & mask;
+  slots_.slots[at] = slot;
+}
+
+void SpentNonces::moveSome(std::size_t count) {
+  // A slot stays in the smaller table after its copy is made, so that
+  // every run there is whole until the table is let go.
+  for (; count > 0 && moved_ < moving_.size; --count, ++moved_) {
+    if (!moving_.slots[moved_].empty()) place(moving_.slots[moved_]);
+  }
+  if (moving_.size != 0 && moved_ == moving_.size) moving_ = Table{};
 }
 
 void SpentNonces::grow() {
-  std::vector<Slot> old(slots_.empty() ? kFirstSlots : slots_.size() * 2);
-  old.swap(slots_);
-  for (const Slot& slot : old) {
-    if (!slot.empty()) place(slot);
-  }
+  moveSome(moving_.size);  // a move not yet done (it cannot be, but stay whole)
+  Table larger;
+  larger.size = slots_.size == 0 ? kFirstSlots : slots_.size * 2;
+  // calloc takes a large block as fresh zero pages from the kernel, so
+  // that none is touched until a nonce lands in it.
+  larger.slots.reset(static_cast<Slot*>(std::calloc(larger.size, sizeof(Slot))));
+  if (!larger.slots) throw std::bad_alloc();
+  moving_ = std::move(slots_);
+  slots_ = std::move(larger);
+  moved_ = 0;
 }
 
 bool SpentNonces::insert(std::string_view nonce) {
@@ -55,14 +80,11 @@ bool SpentNonces::insert(std::string_view nonce) {
     ++size_;
     return true;
   }
+  moveSome(kMovedAnInsert);
+  if (holds(slots_, slot) || holds(moving_, slot)) return false;
   // At most seven slots of eight used, so that a run stays short.
-  if ((size_ + 1) * 8 > slots_.size() * 7) grow();
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t at = home(slot);
-  for (; !slots_[at].empty(); at = (at + 1) & mask) {
-    if (slots_[at].high == slot.high && slots_[at].low == slot.low) return false;
-  }
-  slots_[at] = slot;
+  if ((size_ + 1) * 8 > slots_.size * 7) grow();
+  place(slot);
   ++size_;
   return true;
 }

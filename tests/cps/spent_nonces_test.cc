@@ -1,7 +1,7 @@
 // The spent nonces of one storage-token key: each is new once and held
-// after, through every growth of the table; what is kept of a nonce is its
-// first 16 bytes, the all-zero one among them; and the table's size
-// follows what it holds.
+// after, through every growth of the table and while a growth moves it;
+// what is kept of a nonce is its first 16 bytes, the all-zero one among
+// them; and the table's size follows what it holds.
 
 #include "cps/spent_nonces.h"
 
@@ -34,6 +34,25 @@ TEST(SpentNonces, ANonceIsNewOnceAndHeldThroughEveryGrowth) {
   for (const auto& nonce : nonces) ASSERT_FALSE(spent.insert(nonce));
   EXPECT_EQ(spent.size(), nonces.size());
   for (const auto& nonce : randomNonces(1000, 2)) EXPECT_TRUE(spent.insert(nonce));
+}
+
+TEST(SpentNonces, WhatHasNotYetMovedToTheLargerTableIsStillFound) {
+  SpentNonces spent(7);
+  const auto nonces = randomNonces(897, 4);
+  for (std::size_t index = 0; index < 896; ++index) ASSERT_TRUE(spent.insert(nonces[index]));
+  EXPECT_EQ(spent.bytesHeld(), std::size_t(1024) * 16);
+  // The 897th passes seven eighths of 1,024 slots: a table of 2,048 is
+  // made and the 1,024 move eight at an insert, both held meanwhile.
+  ASSERT_TRUE(spent.insert(nonces[896]));
+  EXPECT_EQ(spent.bytesHeld(), std::size_t(1024 + 2048) * 16);
+  // Asked from the last (the furthest from moving) to the first, each
+  // ask moving eight more: every one is found, wherever it is by then.
+  for (std::size_t index = nonces.size(); index-- > 0;) {
+    ASSERT_FALSE(spent.insert(nonces[index])) << "nonce " << index;
+  }
+  EXPECT_EQ(spent.size(), 897u);
+  EXPECT_EQ(spent.bytesHeld(), std::size_t(2048) * 16) << "the move is done; the smaller let go";
+  for (const auto& nonce : nonces) ASSERT_FALSE(spent.insert(nonce));
 }
 
 TEST(SpentNonces, NoncesAlikeButForOneByteAreTwoWhateverTheSeed) {
