@@ -112,11 +112,14 @@ class EntryStore {
   // nonces alike in those bytes are taken for one, and the second refused,
   // by chance one in 2^128 a pair, and on purpose only with another
   // holder's nonce before it was spent, which the CPS never shows. A
-  // token is never taken twice. By default (a nonce shorter than that) a
-  // name spent once.
+  // token is never taken twice. A nonce shorter than that (the token's
+  // format fixes 32 bytes) is a name spent once.
   static constexpr std::size_t kTokenNonceBytesKept = 16;
-  virtual Result<bool> spendToken(std::string_view key_id, std::string_view nonce, Instant until) {
-    return spendOnce("token " + hexEncode(key_id.substr(0, 8)) + hexEncode(nonce), until);
+  Result<bool> spendToken(std::string_view key_id, std::string_view nonce, Instant until) {
+    if (nonce.size() < kTokenNonceBytesKept) {
+      return spendOnce("token " + hexEncode(key_id.substr(0, 8)) + hexEncode(nonce), until);
+    }
+    return spendKeptNonce(key_id, nonce.substr(0, kTokenNonceBytesKept), until);
   }
   // How many tokens of `key_id` (last day `until`) are held as spent, for
   // /metrics: those of nonces of kTokenNonceBytesKept bytes or more.
@@ -141,6 +144,12 @@ class EntryStore {
   virtual Result<void> publish(const std::string& pair, const std::vector<std::string>& passports,
                                Instant expires, std::size_t max_per_pair) = 0;
   virtual Result<std::vector<std::string>> published(const std::string& pair, Instant now) = 0;
+
+ protected:
+  // spendToken() for a nonce's first kTokenNonceBytesKept bytes, `kept`:
+  // into the set of `key_id`, forgotten together on `until`.
+  virtual Result<bool> spendKeptNonce(std::string_view key_id, std::string_view kept,
+                                      Instant until) = 0;
 };
 
 }  // namespace keydir

@@ -186,13 +186,11 @@ Result<bool> MemoryEntryStore::spendOnce(const std::string& name, Instant expire
   return true;
 }
 
-Result<bool> MemoryEntryStore::spendToken(std::string_view key_id, std::string_view nonce,
-                                          Instant until) {
-  // Nonces are 32 bytes (RFC 9578); a shorter one is kept by its name.
-  if (nonce.size() < SpentNonces::kBytesKept) return EntryStore::spendToken(key_id, nonce, until);
+Result<bool> MemoryEntryStore::spendKeptNonce(std::string_view key_id, std::string_view kept,
+                                              Instant until) {
   std::lock_guard lock(tokens_mutex_);
   auto at = spent_tokens_.try_emplace(std::pair(until, std::string(key_id)), nonce_seed_).first;
-  return at->second.insert(nonce);
+  return at->second.insert(kept);
 }
 
 Result<std::size_t> MemoryEntryStore::tokensSpent(std::string_view key_id, Instant until) {

@@ -36,7 +36,6 @@ class MemoryEntryStore : public EntryStore {
   std::vector<std::size_t> lengthsAt(long long tick) override;
   Result<std::string> sharedSecret(const std::string& fresh) override { return fresh; }
   Result<bool> spendOnce(const std::string& name, Instant expires) override;
-  Result<bool> spendToken(std::string_view key_id, std::string_view nonce, Instant until) override;
   Result<std::size_t> tokensSpent(std::string_view key_id, Instant until) override;
   Result<std::size_t> countInWindow(const std::string& name, Instant window_end) override;
   Result<std::string> keepFirst(const std::string& name, const std::function<std::string()>& make,
@@ -44,6 +43,10 @@ class MemoryEntryStore : public EntryStore {
   Result<void> publish(const std::string& pair, const std::vector<std::string>& passports,
                        Instant expires, std::size_t max_per_pair) override;
   Result<std::vector<std::string>> published(const std::string& pair, Instant now) override;
+
+ protected:
+  Result<bool> spendKeptNonce(std::string_view key_id, std::string_view kept,
+                              Instant until) override;
 
  private:
   // An entry's id and JSON, in the arena's blocks of its tick.

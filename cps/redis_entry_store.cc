@@ -348,12 +348,10 @@ Result<std::string> RedisEntryStore::sharedSecret(const std::string& fresh) {
   return *secret;
 }
 
-Result<bool> RedisEntryStore::spendToken(std::string_view key_id, std::string_view nonce,
-                                         Instant until) {
-  if (nonce.size() < kTokenNonceBytesKept) return EntryStore::spendToken(key_id, nonce, until);
+Result<bool> RedisEntryStore::spendKeptNonce(std::string_view key_id, std::string_view kept,
+                                             Instant until) {
   const Instant latest = nowInstant() + std::chrono::days(30);
-  auto reply = command({"EVAL", kSpendToken, "1", spentTokensKey(key_id),
-                        std::string(nonce.substr(0, kTokenNonceBytesKept)),
+  auto reply = command({"EVAL", kSpendToken, "1", spentTokensKey(key_id), std::string(kept),
                         std::to_string(unixTime(std::min(until, latest)))});
   if (!reply) return std::unexpected(reply.error());
   return (*reply)->integer == 1;
